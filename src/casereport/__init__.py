@@ -1,0 +1,1 @@
+"""Rebuild a published clinical case report from its raw data, every number traced to its cell."""

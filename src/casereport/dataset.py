@@ -1,0 +1,109 @@
+"""Load the validated tables with the types the data dictionary declares.
+
+Validation (casereport.validation) writes one copy of each raw file under results/validated/, with
+one column added: `source_line`, the line of the raw file the row was read from (header = line 1).
+Everything downstream reads those copies through `load_dataset`, so it never sees unvalidated data
+and can always say which raw line a value came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+SOURCE_LINE = "source_line"
+
+# Frictionless field type -> pandas dtype. Dates stay ISO text: they are compared as text and
+# formatted for display, never used for arithmetic on timestamps.
+_DTYPES = {
+    "integer": "Int64",
+    "number": "Float64",
+    "boolean": "boolean",
+    "string": "string",
+    "date": "string",
+    "yearmonth": "string",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    source_file: str  # the raw file, as a path relative to the project (e.g. data/raw/labs.csv)
+    frame: pd.DataFrame  # typed columns plus SOURCE_LINE
+    fields: dict[str, dict]  # field name -> Table Schema field descriptor
+
+
+@dataclass(frozen=True)
+class Dataset:
+    tables: dict[str, Table]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name].frame
+
+    def source_file(self, name: str) -> str:
+        return self.tables[name].source_file
+
+
+def read_datapackage(path: Path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def resource_fields(resource: dict) -> dict[str, dict]:
+    return {f["name"]: f for f in resource["schema"]["fields"]}
+
+
+def _parse_boolean(series: pd.Series) -> pd.Series:
+    mapping = {"true": True, "false": False}
+    return series.map(lambda v: mapping.get(str(v).strip().lower()) if pd.notna(v) else pd.NA)
+
+
+def type_frame(raw: pd.DataFrame, fields: dict[str, dict]) -> pd.DataFrame:
+    """Convert text columns read with dtype=str to the dictionary's types."""
+    typed = raw.copy()
+    for name, field in fields.items():
+        if name not in typed:
+            continue
+        kind = field.get("type", "string")
+        if kind == "boolean":
+            typed[name] = _parse_boolean(typed[name]).astype("boolean")
+        elif kind in ("integer", "number"):
+            typed[name] = pd.to_numeric(typed[name]).astype(_DTYPES[kind])
+        else:
+            typed[name] = typed[name].astype("string")
+    if SOURCE_LINE in typed:
+        typed[SOURCE_LINE] = pd.to_numeric(typed[SOURCE_LINE]).astype("Int64")
+    return typed
+
+
+def load_dataset(
+    validated_dir: Path | str,
+    datapackage: Path | str,
+    names: list[str] | None = None,
+) -> Dataset:
+    """Read validated tables (all, or only `names`) with the types of the data dictionary.
+
+    `datapackage` is the raw data's datapackage.yaml; each table's `source_file` is the raw file it
+    describes, as the path given (relative to the project when the workflow passes a relative path).
+    """
+    validated_dir = Path(validated_dir)
+    datapackage = Path(datapackage)
+    package = read_datapackage(datapackage)
+    tables = {}
+    for resource in package["resources"]:
+        name = resource["name"]
+        if names is not None and name not in names:
+            continue
+        fields = resource_fields(resource)
+        raw = pd.read_csv(
+            validated_dir / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""]
+        )
+        source_file = (datapackage.parent / resource["path"]).as_posix()
+        tables[name] = Table(name, source_file, type_frame(raw, fields), fields)
+    missing = set(names or []) - set(tables)
+    if missing:
+        raise KeyError(f"no resource named {sorted(missing)} in {datapackage}")
+    return Dataset(tables)

@@ -1,0 +1,49 @@
+"""Document model shared by the tables, the figures and the report.
+
+A piece of generated text is a sequence of *parts*: plain strings, and `Ref`s that name a number in
+the ledger (results/numbers.csv). The CSV writers turn a `Ref` into its display text; the HTML
+renderer turns it into an element that says where the number comes from. So a table or a caption is
+written once and shown in both forms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A number shown in the report, looked up in the ledger by its id."""
+
+    id: str
+
+
+Part = str | Ref
+Text = tuple[Part, ...]
+
+
+def text(*parts: Part) -> Text:
+    """Build a Text, dropping empty strings."""
+    return tuple(p for p in parts if p != "")
+
+
+@dataclass(frozen=True)
+class TableModel:
+    """A table: header cells, then rows of cells. The first cell of each row is its header."""
+
+    key: str  # file stem and HTML id, e.g. "table1"
+    title: str  # e.g. "Table I"
+    caption: Text
+    header: tuple[Text, ...]
+    rows: tuple[tuple[Text, ...], ...]
+    notes: tuple[Text, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class FigureModel:
+    """A figure written by the workflow: files per format, caption, and the numbers it plots."""
+
+    key: str  # file stem, e.g. "timeline"
+    alt: str  # alternative text (plain words, no data digits)
+    caption: Text
+    number_ids: tuple[str, ...] = field(default=())

@@ -1,0 +1,11 @@
+# Stage 3: the catalog of every number the report may show, each traced to its raw cell.
+
+
+rule catalog:
+    input:
+        tables=validated(RAW_TABLES),
+        datapackage=DATAPACKAGE,
+    output:
+        f"{RESULTS}/ledger/catalog.csv",
+    script:
+        "../scripts/build_catalog.py"
