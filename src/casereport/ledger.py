@@ -28,6 +28,16 @@ COLUMNS = [
 ]
 
 
+def cell_id(table: str, key: tuple | list | str | int, column: str) -> str:
+    """Id of a number read as is: `<table>.<primary key values joined by '.'>.<column>`.
+
+    For example `labs.1.ESR.pre.value` or `patients.2.age_at_diagnosis_years`. A table without a
+    primary key (publication.csv has one row) uses the row's position from 1: `publication.1.year`.
+    """
+    values = key if isinstance(key, tuple | list) else (key,)
+    return ".".join([table, *(str(v) for v in values), column])
+
+
 @dataclass(frozen=True)
 class Number:
     id: str

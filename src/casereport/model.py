@@ -47,3 +47,39 @@ class FigureModel:
     alt: str  # alternative text (plain words, no data digits)
     caption: Text
     number_ids: tuple[str, ...] = field(default=())
+
+
+def plain(parts: Text, ledger) -> str:
+    """The text as a reader sees it: each Ref replaced by the ledger's display of that number."""
+    return "".join(p if isinstance(p, str) else ledger[p.id].display for p in parts)
+
+
+def refs(parts: Text) -> list[str]:
+    """Ids of the numbers a text shows, in order."""
+    return [p.id for p in parts if isinstance(p, Ref)]
+
+
+def text_to_json(parts: Text) -> list[dict]:
+    return [{"text": p} if isinstance(p, str) else {"ref": p.id} for p in parts]
+
+
+def text_from_json(items: list[dict]) -> Text:
+    return tuple(item["text"] if "text" in item else Ref(item["ref"]) for item in items)
+
+
+def figure_to_json(figure: FigureModel) -> dict:
+    return {
+        "key": figure.key,
+        "alt": figure.alt,
+        "caption": text_to_json(figure.caption),
+        "number_ids": list(figure.number_ids),
+    }
+
+
+def figure_from_json(data: dict) -> FigureModel:
+    return FigureModel(
+        key=data["key"],
+        alt=data["alt"],
+        caption=text_from_json(data["caption"]),
+        number_ids=tuple(data["number_ids"]),
+    )
