@@ -1,6 +1,17 @@
 # Paths and input functions shared by the rule files.
 
+import os
+import sys
 from pathlib import Path
+
+# The workflow's logic lives in the `casereport` package under src/. Make it importable here and in
+# every job (jobs inherit the environment), whether or not it was pip-installed and whichever
+# environment a job runs in (conda users: `--sdm conda`).
+SOURCE_DIR = str(Path(workflow.basedir) / "src")
+sys.path.insert(0, SOURCE_DIR)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [SOURCE_DIR, os.environ.get("PYTHONPATH", "")])
+)
 
 from casereport import stages
 from casereport.validation.deps import raw_tables, validation_dependencies
