@@ -2,7 +2,8 @@
 
 `validated_dir`: the raw data as the validate stage would publish it (raw columns plus
 `source_line`), for unit tests of later stages that should not depend on the validator.
-`built_project`: one real `snakemake` build of a copy of the project, shared by the end-to-end tests.
+`built_project`: one real `snakemake` build of a copy of the project, shared by the end-to-end
+tests.
 """
 
 from __future__ import annotations

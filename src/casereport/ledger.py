@@ -4,9 +4,9 @@ A `Number` read as is points at one cell: `source_file` (a raw file under the da
 `source_line` (its line in that file, header = line 1) and `source_column`. A computed number
 points at the cells it is computed from (several lines joined by ';') and says how in `derivation`.
 
-The workflow first builds a *catalog* of every number the report may show (results/ledger/catalog.csv);
-rendering the report then writes the numbers it actually showed to results/numbers.csv, with the
-sections they appear in.
+The workflow first builds a *catalog* of every number the report may show
+(results/ledger/catalog.csv); rendering the report then writes the numbers it actually showed to
+results/numbers.csv, with the sections they appear in.
 """
 
 from __future__ import annotations
@@ -108,7 +108,9 @@ class Ledger:
             for number in self:
                 row = asdict(number)
                 more = extra.get(number.id, {})
-                writer.writerow([row[c] for c in COLUMNS] + [more.get(c, "") for c in extra_columns])
+                writer.writerow(
+                    [row[c] for c in COLUMNS] + [more.get(c, "") for c in extra_columns]
+                )
 
     @classmethod
     def read_csv(cls, path: Path | str) -> Ledger:

@@ -1,24 +1,26 @@
 """Which validated tables each stage of the workflow reads.
 
-The Snakefile imports this module to wire each job to exactly the files it depends on, so editing one
-raw file reruns only the jobs that read it. Kept free of heavy imports: the Snakefile loads it on
-every run, including no-op runs.
+The Snakefile imports this module to wire each job to exactly the files it depends on, so editing
+one raw file reruns only the jobs that read it. Kept free of heavy imports: the Snakefile loads it
+on every run, including no-op runs.
 """
 
 from __future__ import annotations
 
-# Output table -> validated tables it is built from.
+# Output table -> validated tables it is built from. protocol.csv gives the follow-up time that
+# the captions of Table II and III state.
 TABLES: dict[str, tuple[str, ...]] = {
     "table1": ("patients", "treatments", "calcinosis_sites"),
-    "table2": ("patients", "analytes", "labs"),
-    "table3": ("patients", "bone_density", "bmd_categories"),
+    "table2": ("patients", "analytes", "labs", "protocol"),
+    "table3": ("patients", "bone_density", "bmd_categories", "protocol"),
 }
 
-# Figure -> validated tables it is drawn from.
+# Figure -> validated tables it is drawn from. publication.csv gives the study period the timeline
+# spans; protocol.csv the follow-up time the before/after captions state.
 FIGURES: dict[str, tuple[str, ...]] = {
-    "timeline": ("patients", "treatments", "adverse_events"),
-    "labs": ("patients", "analytes", "labs"),
-    "bone_density": ("patients", "bone_density", "bmd_categories"),
+    "timeline": ("patients", "treatments", "adverse_events", "publication"),
+    "labs": ("patients", "analytes", "labs", "protocol"),
+    "bone_density": ("patients", "bone_density", "bmd_categories", "protocol"),
 }
 
 FIGURE_FORMATS = ("svg", "png")

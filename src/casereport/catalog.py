@@ -1,0 +1,508 @@
+"""The catalog: every number the report may show, each traced to the raw cells it comes from.
+
+`build_catalog(dataset)` returns a `casereport.ledger.Ledger`. It works on any subset of the tables
+(the table and figure jobs load only the tables they read): each group of numbers below is added
+when the tables it needs are loaded, and an id never depends on which other tables are loaded.
+
+Id scheme
+---------
+Read as is (`derivation` empty), one per non-empty cell of every column the data dictionary types
+`integer`, `number`, `date` or `yearmonth`:
+
+    <table>.<primary key values joined by '.'>.<column>       casereport.ledger.cell_id()
+    <table>.<row position from 1>.<column>                    tables without a primary key
+
+for example `patients.1.age_at_diagnosis_years`, `labs.3.LDH.pre.value`,
+`treatments.4.start_month`, `bmd_categories.osteopenia.z_upper`, `publication.1.study_period_end`.
+Not read: surrogate row ids (`SURROGATE_IDS`), and foreign-key columns that point at another table
+(`treatments.<id>.patient_id` and the like): the number such a cell shows is the referenced key,
+so show `patients.<pid>.patient_id` for "Patient 1". A patient's first pamidronate month is the
+cell `treatments.<treatment_id>.start_month` of the patient's pamidronate row; find its id with
+`treatment_cell_id(dataset, patient_id, "pamidronate", "start_month")`.
+
+Computed (`derivation` says how; `source_line` lists every line used, joined by ';'):
+
+    derived.patient_count                               rows of patients.csv
+    derived.sex.<sex>.count                             per value of the `sex` enum (zero included)
+    derived.mean_disease_duration_years                 mean of disease_duration_years
+    derived.total_pamidronate_courses                   sum of pamidronate_courses
+    derived.outcome.<outcome>.count                     per value of the calcinosis_outcome enum
+    derived.patients.<pid>.first_treatment_month        earliest start_month of the patient's
+                                                        Table I treatments (the timeline's stand-in
+                                                        for the month of diagnosis)
+    derived.treatments.<treatment_id>.scheduled_courses courses from start_month to end_month every
+                                                        interval_months (rows given in courses)
+    derived.bone_density.<pid>.bmd_change               post - pre
+    derived.bone_density.<pid>.z_change                 post - pre
+    derived.bmd_improved_count                          patients whose BMD rose
+    derived.labs.<pid>.<analyte>.change                 post - pre
+
+"pre" and "post" are the first and last values of the `timepoint` enum in the data dictionary.
+A count of zero points at every row it examined, so that even "none" has a source.
+Bone density categories are words, not numbers: see `bmd_category()`.
+
+Display follows casereport.formatting: numbers in shortest plain notation (thousands separators
+from 10,000), yearmonth as "June 2002", dates as "6 March 2009"; a mean is shown to one decimal.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from casereport.dataset import SOURCE_LINE, Dataset, Table, read_datapackage
+from casereport.formatting import (
+    day_month_year,
+    display_number,
+    month_index,
+    month_year,
+    plain_number,
+    round_half_up,
+    to_decimal,
+)
+from casereport.ledger import Ledger, Number, cell_id
+
+# Row numbers that only tie rows together; the report never shows them.
+SURROGATE_IDS = frozenset({"treatment_id", "site_id", "event_id"})
+
+READ_AS_IS_TYPES = frozenset({"integer", "number", "date", "yearmonth"})
+
+DERIVED = "derived"
+
+# The study drug: the schema names it in patients.pamidronate_courses and
+# adverse_events.pamidronate_course, so its generic name is a fixed part of this data format.
+STUDY_DRUG = "pamidronate"
+
+MEAN_DISPLAY_DECIMALS = 1
+MEAN_VALUE_DECIMALS = 6
+
+
+# --- reading cells ---------------------------------------------------------------------------
+
+
+def is_missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def rows(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts, missing cells as None (pandas' NA is awkward to test for)."""
+    return [
+        {k: (None if is_missing(v) else v) for k, v in record.items()}
+        for record in frame.to_dict("records")
+    ]
+
+
+def table_schema(table: Table) -> dict:
+    """The table's Table Schema (primaryKey, foreignKeys, fields).
+
+    dataset.Table does not carry it yet; until it does (`table.schema`), read it from the data
+    dictionary beside the raw file, the one resource whose path is that file.
+    """
+    schema = getattr(table, "schema", None)
+    if schema is not None:
+        return schema
+    return _schema_beside(table.name, table.source_file)
+
+
+@functools.cache
+def _schema_beside(name: str, source_file: str) -> dict:
+    raw_file = Path(source_file)
+    for candidate in sorted(raw_file.parent.glob("*.y*ml")):
+        for resource in read_datapackage(candidate).get("resources", []):
+            if resource.get("name") == name and Path(resource["path"]).name == raw_file.name:
+                return resource["schema"]
+    raise LookupError(f"no data dictionary beside {raw_file} describes table {name!r}")
+
+
+def primary_key(table: Table) -> tuple[str, ...]:
+    key = table_schema(table).get("primaryKey", ())
+    return (key,) if isinstance(key, str) else tuple(key)
+
+
+def foreign_key_columns(table: Table) -> set[str]:
+    """Columns that point at another table's key (a self-reference is a fact about this table)."""
+    columns: set[str] = set()
+    for foreign_key in table_schema(table).get("foreignKeys", []):
+        if foreign_key["reference"].get("resource", "") not in ("", table.name):
+            fields = foreign_key["fields"]
+            columns.update([fields] if isinstance(fields, str) else fields)
+    return columns
+
+
+def row_key(key_columns: tuple[str, ...], row: dict, position: int) -> tuple:
+    """The values that name a row in ids: its primary key, or its position from 1."""
+    return tuple(row[column] for column in key_columns) if key_columns else (position,)
+
+
+def shown_columns(table: Table) -> list[str]:
+    """Columns whose cells the catalog reads as is, in the data dictionary's order."""
+    skipped = SURROGATE_IDS | foreign_key_columns(table)
+    return [
+        name
+        for name, field in table.fields.items()
+        if field.get("type") in READ_AS_IS_TYPES and name not in skipped
+    ]
+
+
+def display_cell(value, kind: str) -> str:
+    if kind == "yearmonth":
+        return month_year(value)
+    if kind == "date":
+        return day_month_year(value)
+    return display_number(value)
+
+
+def machine_value(value, kind: str) -> str:
+    return str(value) if kind in ("date", "yearmonth") else plain_number(value)
+
+
+def unit_column(column: str, columns: Iterable[str]) -> str | None:
+    """The column holding the unit of `column` row by row, if the table has one.
+
+    `<stem>_unit` is the unit of `<stem>` and `<stem>_upper` (treatments.dose_unit for dose and
+    dose_upper; background_facts.denominator_unit for denominator); a plain `unit` column is the
+    unit of `value` and `value_upper` (labs, protocol, background_facts).
+    """
+    stem = column.removesuffix("_upper")
+    candidates = [f"{stem}_unit"] + (["unit"] if stem == "value" else [])
+    return next((c for c in candidates if c in columns), None)
+
+
+def cell_unit(table: Table, row: dict, column: str) -> str:
+    declared = table.fields[column].get("unit")
+    if declared:
+        return declared
+    unit_col = unit_column(column, table.fields)
+    return (row.get(unit_col) or "") if unit_col else ""
+
+
+def read_as_is(table: Table, source_file: str) -> Iterator[Number]:
+    columns = shown_columns(table)
+    key_columns = primary_key(table)
+    for position, row in enumerate(rows(table.frame), start=1):
+        key = row_key(key_columns, row, position)
+        for column in columns:
+            value = row.get(column)
+            if value is None:
+                continue
+            kind = table.fields[column]["type"]
+            yield Number(
+                id=cell_id(table.name, key, column),
+                display=display_cell(value, kind),
+                value=machine_value(value, kind),
+                unit=cell_unit(table, row, column),
+                source_file=source_file,
+                source_line=str(row[SOURCE_LINE]),
+                source_column=column,
+            )
+
+
+# --- computed numbers ------------------------------------------------------------------------
+
+
+def lines(rows_used: Iterable[dict]) -> str:
+    return ";".join(str(line) for line in sorted({int(r[SOURCE_LINE]) for r in rows_used}))
+
+
+def enum_values(table: Table, column: str) -> list[str]:
+    return list(table.fields[column].get("constraints", {}).get("enum", []))
+
+
+def timepoints(table: Table) -> tuple[str, str]:
+    """(before, after): the first and last values of the table's `timepoint` enum."""
+    values = enum_values(table, "timepoint")
+    return values[0], values[-1]
+
+
+def computed(
+    number_id: str,
+    value: Decimal | int,
+    *,
+    unit: str,
+    source_file: str,
+    rows_used: Iterable[dict],
+    columns: str,
+    derivation: str,
+    display: str | None = None,
+) -> Number:
+    return Number(
+        id=number_id,
+        display=display if display is not None else display_number(value),
+        value=plain_number(value),
+        unit=unit,
+        source_file=source_file,
+        source_line=lines(rows_used),
+        source_column=columns,
+        derivation=derivation,
+    )
+
+
+def count_number(number_id, matching, examined, *, unit, source_file, columns, derivation):
+    """A count; a count of zero points at the rows examined to find none."""
+    return computed(
+        number_id,
+        len(matching),
+        unit=unit,
+        source_file=source_file,
+        rows_used=matching or examined,
+        columns=columns,
+        derivation=derivation,
+    )
+
+
+def patient_numbers(dataset: Dataset) -> Iterator[Number]:
+    table = dataset.tables["patients"]
+    source = dataset.source_file("patients")
+    patients = rows(table.frame)
+    yield count_number(
+        f"{DERIVED}.patient_count",
+        patients,
+        patients,
+        unit="patients",
+        source_file=source,
+        columns="patient_id",
+        derivation="number of rows of patients",
+    )
+    for sex in enum_values(table, "sex"):
+        yield count_number(
+            f"{DERIVED}.sex.{sex}.count",
+            [p for p in patients if p["sex"] == sex],
+            patients,
+            unit="patients",
+            source_file=source,
+            columns="sex",
+            derivation=f"number of patients with sex {sex}",
+        )
+    durations = [p for p in patients if p["disease_duration_years"] is not None]
+    if durations:
+        mean = sum(to_decimal(p["disease_duration_years"]) for p in durations) / len(durations)
+        yield computed(
+            f"{DERIVED}.mean_disease_duration_years",
+            round_half_up(mean, MEAN_VALUE_DECIMALS),
+            display=display_number(round_half_up(mean, MEAN_DISPLAY_DECIMALS)),
+            unit=table.fields["disease_duration_years"].get("unit", ""),
+            source_file=source,
+            rows_used=durations,
+            columns="disease_duration_years",
+            derivation="mean of disease_duration_years over the patients",
+        )
+    courses = [p for p in patients if p["pamidronate_courses"] is not None]
+    if courses:
+        yield computed(
+            f"{DERIVED}.total_pamidronate_courses",
+            sum(int(p["pamidronate_courses"]) for p in courses),
+            unit=table.fields["pamidronate_courses"].get("unit", ""),
+            source_file=source,
+            rows_used=courses,
+            columns="pamidronate_courses",
+            derivation="sum of pamidronate_courses over the patients",
+        )
+    for outcome in enum_values(table, "calcinosis_outcome"):
+        yield count_number(
+            f"{DERIVED}.outcome.{outcome}.count",
+            [p for p in patients if p["calcinosis_outcome"] == outcome],
+            patients,
+            unit="patients",
+            source_file=source,
+            columns="calcinosis_outcome",
+            derivation=f"number of patients whose calcinosis outcome is {outcome}",
+        )
+
+
+def table_i_treatments(dataset: Dataset) -> list[dict]:
+    """Treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
+    return sorted(
+        (r for r in rows(dataset["treatments"]) if r["listed_in_table_i"]),
+        key=lambda r: r["treatment_id"],
+    )
+
+
+def first_treatment_rows(dataset: Dataset) -> dict[int, dict]:
+    """Patient -> the Table I treatment row with the earliest start month (first in Table I order
+    among equals)."""
+    first: dict[int, dict] = {}
+    for row in table_i_treatments(dataset):
+        if row["start_month"] is None:
+            continue
+        pid = int(row["patient_id"])
+        if pid not in first or row["start_month"] < first[pid]["start_month"]:
+            first[pid] = row
+    return first
+
+
+def scheduled_course_count(start_month: str, end_month: str, interval_months: int) -> int:
+    """Courses given every `interval_months` from the start month up to the end month, both
+    included: June 2005 to August 2007 every 3 months -> 9."""
+    return (month_index(end_month) - month_index(start_month)) // interval_months + 1
+
+
+def by_patient(table_rows: Iterable[dict]) -> dict[int, list[dict]]:
+    """Rows grouped by patient_id, each group in the given order."""
+    groups: dict[int, list[dict]] = {}
+    for row in table_rows:
+        groups.setdefault(int(row["patient_id"]), []).append(row)
+    return groups
+
+
+def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
+    source = dataset.source_file("treatments")
+    listed = by_patient(table_i_treatments(dataset))
+    for pid, row in sorted(first_treatment_rows(dataset).items()):
+        yield Number(
+            id=f"{DERIVED}.patients.{pid}.first_treatment_month",
+            display=month_year(row["start_month"]),
+            value=row["start_month"],
+            unit="",
+            source_file=source,
+            source_line=lines(listed[pid]),
+            source_column="start_month;listed_in_table_i",
+            derivation="earliest start_month of the patient's treatments listed in Table I",
+        )
+    for row in rows(dataset["treatments"]):
+        if None in (row["start_month"], row["end_month"], row["interval_months"]):
+            continue
+        yield computed(
+            f"{DERIVED}.treatments.{row['treatment_id']}.scheduled_courses",
+            scheduled_course_count(
+                row["start_month"], row["end_month"], int(row["interval_months"])
+            ),
+            unit="courses",
+            source_file=source,
+            rows_used=[row],
+            columns="start_month;end_month;interval_months",
+            derivation="courses from start_month to end_month (both included), one every "
+            "interval_months",
+        )
+
+
+def paired(table: Table) -> Iterator[tuple[tuple, dict, dict]]:
+    """(key without timepoint, before row, after row) for each measurement taken at both
+    timepoints, in the table's row order."""
+    before, after = timepoints(table)
+    key_columns = [c for c in primary_key(table) if c != "timepoint"]
+    by_key: dict[tuple, dict[str, dict]] = {}
+    for row in rows(table.frame):
+        key = tuple(row[c] for c in key_columns)
+        by_key.setdefault(key, {})[row["timepoint"]] = row
+    for key, at in by_key.items():
+        if before in at and after in at:
+            yield key, at[before], at[after]
+
+
+def change(before: dict, after: dict, column: str) -> Decimal:
+    return to_decimal(after[column]) - to_decimal(before[column])
+
+
+def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
+    table = dataset.tables["bone_density"]
+    source = dataset.source_file("bone_density")
+    before_name, after_name = timepoints(table)
+    improved = []
+    for (pid,), before, after in paired(table):
+        for column, name in (("bmd_g_cm2", "bmd_change"), ("z_score", "z_change")):
+            yield computed(
+                f"{DERIVED}.bone_density.{pid}.{name}",
+                change(before, after, column),
+                unit=table.fields[column].get("unit", ""),
+                source_file=source,
+                rows_used=[before, after],
+                columns=column,
+                derivation=f"{column} {after_name} - {column} {before_name}",
+            )
+        if change(before, after, "bmd_g_cm2") > 0:
+            improved.extend([before, after])
+    all_pairs = [row for _, before, after in paired(table) for row in (before, after)]
+    yield computed(
+        f"{DERIVED}.bmd_improved_count",
+        len({r["patient_id"] for r in improved}),
+        unit="patients",
+        source_file=source,
+        rows_used=improved or all_pairs,
+        columns="bmd_g_cm2",
+        derivation=f"number of patients whose bmd_g_cm2 {after_name} exceeds {before_name}",
+    )
+
+
+def lab_numbers(dataset: Dataset) -> Iterator[Number]:
+    table = dataset.tables["labs"]
+    source = dataset.source_file("labs")
+    before_name, after_name = timepoints(table)
+    for (pid, analyte), before, after in paired(table):
+        yield computed(
+            f"{DERIVED}.labs.{pid}.{analyte}.change",
+            change(before, after, "value"),
+            unit=after["unit"] or "",
+            source_file=source,
+            rows_used=[before, after],
+            columns="value",
+            derivation=f"value {after_name} - value {before_name}",
+        )
+
+
+# Each group of computed numbers and the tables it needs.
+COMPUTED_GROUPS: tuple[tuple[tuple[str, ...], Callable[[Dataset], Iterator[Number]]], ...] = (
+    (("patients",), patient_numbers),
+    (("treatments",), treatment_numbers),
+    (("bone_density",), bone_density_numbers),
+    (("labs",), lab_numbers),
+)
+
+
+def build_catalog(dataset: Dataset) -> Ledger:
+    """Every number the report may show from the loaded tables: cells read as is, then the
+    computed numbers whose tables are loaded."""
+    ledger = Ledger()
+    for name, table in dataset.tables.items():
+        for number in read_as_is(table, dataset.source_file(name)):
+            ledger.add(number)
+    for needed, group in COMPUTED_GROUPS:
+        if all(name in dataset.tables for name in needed):
+            for number in group(dataset):
+                ledger.add(number)
+    return ledger
+
+
+# --- helpers for other stages ----------------------------------------------------------------
+
+
+def treatment_cell_id(dataset: Dataset, patient_id: int, drug: str, column: str) -> str | None:
+    """Id of `column` in the patient's first row (by start month) of `drug`, e.g. the month
+    pamidronate started: treatment_cell_id(dataset, 1, 'pamidronate', 'start_month')."""
+    candidates = [
+        r
+        for r in rows(dataset["treatments"])
+        if r["patient_id"] == patient_id and r["drug"] == drug and r[column] is not None
+    ]
+    if not candidates:
+        return None
+    first = min(candidates, key=lambda r: (r["start_month"] or "9999-99", r["treatment_id"]))
+    return cell_id("treatments", first["treatment_id"], column)
+
+
+def bmd_category(z_score: float | Decimal, categories: pd.DataFrame | list[dict]) -> str:
+    """The category (a row of bmd_categories.csv, as a frame or as `rows()`) a z-score falls in,
+    honouring each bound's inclusive flag; an empty bound is no bound."""
+    z = to_decimal(z_score)
+    category_rows = rows(categories) if isinstance(categories, pd.DataFrame) else categories
+    for row in category_rows:
+        if _above_lower(z, row) and _below_upper(z, row):
+            return row["category"]
+    raise ValueError(f"z-score {z} falls in no category of bmd_categories")
+
+
+def _above_lower(z: Decimal, category: dict) -> bool:
+    if category["z_lower"] is None:
+        return True
+    lower = to_decimal(category["z_lower"])
+    return z >= lower if category["z_lower_inclusive"] else z > lower
+
+
+def _below_upper(z: Decimal, category: dict) -> bool:
+    if category["z_upper"] is None:
+        return True
+    upper = to_decimal(category["z_upper"])
+    return z <= upper if category["z_upper_inclusive"] else z < upper

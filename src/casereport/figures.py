@@ -1,0 +1,710 @@
+"""The report's figures: drawn from the data, written as SVG, 300 dpi PNG and a caption model.
+
+    timeline      one panel per patient, one lane per drug: exposures over calendar months,
+                  course starts, calcinosis onset and adverse events
+    labs          one panel per analyte: each patient's value before and after pamidronate
+    bone_density  BMD and z-score before and after pamidronate, over the z-score category bands
+
+`build_figure(name, dataset)` returns the matplotlib Figure and its `FigureModel` (caption with
+Refs into the ledger, alt text, the ids of every number plotted); `write_figure` writes the files
+(save through it: the fixed SVG hash salt is only in force inside its style context).
+Output is byte-identical across runs: Agg backend, DejaVu Sans (shipped with matplotlib), a fixed
+SVG hash salt, no timestamps or software names in the files, and every loop runs in data order.
+
+Every figure draws each patient individually up to `max_individual_lines` patients; above that the
+individual form stops being legible and a summary form is drawn instead (`*_summary` functions: the
+study drug alone on the timeline, thin lines with the median for the before/after plots).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from casereport.catalog import (
+    STUDY_DRUG,
+    by_patient,
+    first_treatment_rows,
+    rows,
+    timepoints,
+)
+from casereport.dataset import Dataset
+from casereport.formatting import (
+    ROUTE_ABBREVIATIONS,
+    capitalise_first,
+    join_texts,
+    month_index,
+    plural,
+)
+from casereport.ledger import cell_id
+from casereport.model import FigureModel, Ref, Text, figure_to_json, text
+from casereport.tables import (
+    category_definitions,
+    drugs_given_by_several_routes,
+    follow_up_text,
+)
+
+# Figures are drawn on matplotlib.figure.Figure, never through pyplot, so no GUI backend is ever
+# involved; Agg is named anyway so that anything else in the process draws the same way.
+matplotlib.use("Agg")
+
+MAX_INDIVIDUAL_LINES = 20
+
+PNG_DPI = 300
+SVG_METADATA = {"Date": None, "Creator": None}
+PNG_METADATA = {"Software": None}
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "casereport",  # SVG element ids from a fixed salt, not a random one
+    "svg.fonttype": "path",  # glyphs as paths: the SVG looks the same without the font
+    "figure.dpi": 100,
+}
+
+# Colour-blind-safe palette (Okabe-Ito), cycled by patient position on the before/after plots.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+BAND_COLOURS = ("#F4CCCC", "#FCE5CD", "#D9EAD3", "#CFE2F3")  # z-score category bands, by row
+SUMMARY_LINE_COLOUR = "#9E9E9E"
+STUDY_DRUG_COLOUR = "#D55E00"
+OTHER_DRUG_COLOUR = "#5B8DB8"
+ADVERSE_EVENT_COLOUR = "#CC79A7"
+MARKER_COLOUR = "#222222"
+
+PANEL_WIDTH_IN = 2.3
+PANEL_HEIGHT_IN = 2.1
+PANEL_MARGIN_IN = 0.6  # title and axis labels of a panel
+LABEL_HEIGHT_IN = 0.11  # one line-end label (7 pt) with a little air
+LANE_HEIGHT_IN = 0.24
+TIMELINE_WIDTH_IN = 7.5
+SUMMARY_MAX_HEIGHT_IN = 9.0
+SUMMARY_MAX_LANE_LABELS = 40  # more lanes than this are too thin to label each
+
+
+@dataclass
+class Drawing:
+    """A figure under construction: the Figure and the ledger ids of the numbers it plots."""
+
+    figure: Figure
+    number_ids: dict[str, None] = field(default_factory=dict)  # a dict keeps first-plotted order
+
+    def plotted(self, *ids: str | None) -> None:
+        self.number_ids.update((number_id, None) for number_id in ids if number_id)
+
+
+def colour(position: int) -> str:
+    return PALETTE[position % len(PALETTE)]
+
+
+def patient_ids(dataset: Dataset) -> list[int]:
+    return sorted(int(pid) for pid in dataset["patients"]["patient_id"])
+
+
+def patient_count_ref() -> Ref:
+    return Ref("derived.patient_count")
+
+
+def patients_text(dataset: Dataset) -> Text:
+    """'3 patients'."""
+    return text(patient_count_ref(), " ", plural("patient", len(patient_ids(dataset))))
+
+
+def spread(values: Sequence[float], min_gap: float) -> list[float]:
+    """Label positions near `values`, at least `min_gap` apart, in the same order (so labels at the
+    end of lines that end close together do not overlap)."""
+    order = sorted(range(len(values)), key=lambda i: (values[i], i))
+    placed: dict[int, float] = {}
+    previous = None
+    for i in order:
+        position = values[i] if previous is None else max(values[i], previous + min_gap)
+        placed[i] = previous = position
+    shift = (sum(placed.values()) - sum(values)) / len(values) if values else 0.0
+    return [placed[i] - shift for i in range(len(values))]
+
+
+# --- timeline --------------------------------------------------------------------------------
+
+
+def month_x(yearmonth: str) -> float:
+    """Position on the calendar axis, in years: the start of the month."""
+    return month_index(yearmonth) / 12
+
+
+def course_months(row: dict, last_month: int) -> list[int]:
+    """Start months (as month indices) of each course of a drug given in courses: every
+    interval_months from start_month up to end_month, then, while the drug goes on, every
+    later_interval_months up to the last month of the study period."""
+    if row["start_month"] is None or row["interval_months"] is None:
+        return []
+    start = month_index(row["start_month"])
+    if row["end_month"] is not None:
+        first_phase_end = month_index(row["end_month"])
+    else:
+        first_phase_end = last_month if row["ongoing"] else start
+    months = list(range(start, first_phase_end + 1, int(row["interval_months"])))
+    if row["later_interval_months"] is not None and row["ongoing"]:
+        later = int(row["later_interval_months"])
+        months += list(range(months[-1] + later, last_month + 1, later))
+    return months
+
+
+def exposure_spans(row: dict, last_month: int) -> list[tuple[int, int, str]]:
+    """(first month, last month, kind) of each part of an exposure: 'main' up to end_month,
+    'later' for a changed schedule that goes on, 'ongoing' for an open-ended exposure still given
+    at the time of writing (drawn to the end of the study period)."""
+    start = month_index(row["start_month"])
+    if row["end_month"] is None:
+        return [(start, last_month, "ongoing")] if row["ongoing"] else [(start, start, "main")]
+    end = month_index(row["end_month"])
+    spans = [(start, end, "main")]
+    if row["ongoing"] and row["later_interval_months"] is not None and end < last_month:
+        spans.append((end + 1, last_month, "later"))
+    return spans
+
+
+def treatment_ids_plotted(row: dict) -> list[str]:
+    columns = ("start_month", "end_month", "interval_months", "later_interval_months")
+    return [cell_id("treatments", row["treatment_id"], c) for c in columns if row[c] is not None]
+
+
+@dataclass(frozen=True)
+class TimelineData:
+    """What the timeline draws, grouped by patient once (a cohort may have many patients)."""
+
+    first: int  # first month of the study period (month index)
+    last: int  # last month of the study period
+    pids: list[int]
+    patients: dict[int, dict]
+    dated: dict[int, list[dict]]  # patient -> treatments with a start month, treatment_id order
+    undated: list[dict]  # treatments the timeline cannot place
+    several_routes: set[str]  # drugs whose route is printed on their bars, as in Table I
+    first_rows: dict[int, dict]  # patient -> first Table I treatment (stand-in for diagnosis)
+    events: dict[int, list[dict]]  # patient -> adverse events, event_id order
+
+
+def timeline_data(dataset: Dataset) -> TimelineData:
+    first, last = study_period(dataset)
+    treatments = sorted(rows(dataset["treatments"]), key=lambda r: r["treatment_id"])
+    events = sorted(rows(dataset["adverse_events"]), key=lambda e: e["event_id"])
+    return TimelineData(
+        first=first,
+        last=last,
+        pids=patient_ids(dataset),
+        patients={int(p["patient_id"]): p for p in rows(dataset["patients"])},
+        dated=by_patient(r for r in treatments if r["start_month"] is not None),
+        undated=[r for r in treatments if r["start_month"] is None],
+        several_routes=drugs_given_by_several_routes(treatments),
+        first_rows=first_treatment_rows(dataset),
+        events=by_patient(events),
+    )
+
+
+def draw_exposure(
+    ax: Axes, row: dict, lane: float, last_month: int, route_label: str, height: float = 0.55
+) -> None:
+    colour_of_drug = drug_colour(row["drug"])
+    for first, last, kind in exposure_spans(row, last_month):
+        ax.barh(
+            lane,
+            (last + 1 - first) / 12,
+            left=first / 12,
+            height=height,
+            color=colour_of_drug,
+            alpha=0.45 if kind == "later" else 0.9,
+            hatch="////" if kind == "later" else None,
+            edgecolor="white" if kind != "later" else colour_of_drug,
+            linewidth=0.4,
+        )
+        if kind in ("ongoing", "later"):
+            ax.plot(
+                (last + 1) / 12,
+                lane,
+                marker=">",
+                color=MARKER_COLOUR,
+                markersize=3.5 * height / 0.55,
+                clip_on=False,
+            )
+    if route_label:
+        x = month_x(row["start_month"]) + 0.04
+        ax.text(x, lane, route_label, va="center", ha="left", fontsize=6, color="white")
+
+
+def draw_courses(ax: Axes, months: Iterable[int], lane: float, size: float = 7) -> None:
+    xs = [m / 12 for m in months]
+    ax.plot(
+        xs, [lane] * len(xs), linestyle="none", marker="|", markersize=size, color=MARKER_COLOUR
+    )
+
+
+def draw_onset(
+    ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: float, size: float = 4
+) -> None:
+    """Calcinosis onset, counted in years from the first Table I treatment: a diamond, or a range
+    between two diamonds when the paper gives an interval."""
+    patient = data.patients[pid]
+    if pid not in data.first_rows or patient["calcinosis_onset_min_years"] is None:
+        return
+    first_month = month_index(data.first_rows[pid]["start_month"])
+    low = first_month + 12 * int(patient["calcinosis_onset_min_years"])
+    high = first_month + 12 * int(patient["calcinosis_onset_max_years"] or 0)
+    ends = sorted({low, max(low, high)})
+    if len(ends) > 1:
+        ax.plot([m / 12 for m in ends], [lane, lane], color=MARKER_COLOUR, linewidth=2, alpha=0.35)
+    ax.plot(
+        [m / 12 for m in ends],
+        [lane] * len(ends),
+        linestyle="none",
+        marker="D",
+        markersize=size,
+        color=MARKER_COLOUR,
+        clip_on=False,
+    )
+    drawing.plotted(
+        f"derived.patients.{pid}.first_treatment_month",
+        cell_id("patients", pid, "calcinosis_onset_min_years"),
+        cell_id("patients", pid, "calcinosis_onset_max_years"),
+    )
+
+
+def draw_adverse_events(
+    ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: float, labelled: bool = True
+) -> None:
+    """A star above the start of the study-drug course each adverse event followed."""
+    study_rows = [r for r in data.dated.get(pid, []) if r["drug"] == STUDY_DRUG]
+    courses = [m for row in study_rows for m in course_months(row, data.last)]
+    labels: dict[int, list[str]] = {}  # course -> events after it, in event_id order
+    for event in data.events.get(pid, []):
+        course = int(event["pamidronate_course"])
+        if 1 <= course <= len(courses):
+            labels.setdefault(course, []).append(event["event"])
+            drawing.plotted(cell_id("adverse_events", event["event_id"], "pamidronate_course"))
+    for course, names in labels.items():
+        x = courses[course - 1] / 12
+        ax.plot(x, lane + 0.42, marker="*", markersize=7, color=ADVERSE_EVENT_COLOUR, ls="none")
+        if labelled:
+            ax.text(x + 0.08, lane + 0.42, ", ".join(names), fontsize=6, va="center", ha="left")
+
+
+def study_period(dataset: Dataset) -> tuple[int, int]:
+    period = rows(dataset["publication"])[0]
+    return month_index(period["study_period_start"]), month_index(period["study_period_end"])
+
+
+def study_period_refs() -> tuple[Ref, Ref]:
+    """The first and last month of the study period (publication.csv has one row)."""
+    columns = ("study_period_start", "study_period_end")
+    start, end = (Ref(cell_id("publication", 1, column)) for column in columns)
+    return start, end
+
+
+def marker_handle(label: str, marker: str, colour_of_mark: str = MARKER_COLOUR, size=5) -> Line2D:
+    return Line2D(
+        [], [], color=colour_of_mark, marker=marker, markersize=size, linestyle="none", label=label
+    )
+
+
+def timeline_legend(figure: Figure) -> None:
+    handles = [
+        Patch(facecolor=STUDY_DRUG_COLOUR, label=capitalise_first(STUDY_DRUG)),
+        Patch(facecolor=OTHER_DRUG_COLOUR, label="other drugs"),
+        Patch(facecolor="#FFFFFF", hatch="////", edgecolor="#777777", label="later schedule"),
+        marker_handle("still given", ">"),
+        marker_handle("course start", "|", size=7),
+        marker_handle("calcinosis onset", "D", size=4),
+        marker_handle("adverse event", "*", ADVERSE_EVENT_COLOUR, size=7),
+    ]
+    figure.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
+
+
+def drug_lanes(patient_rows: list[dict]) -> list[str]:
+    """A patient's drugs in the order they were first given (treatment_id among equals)."""
+    ordered = sorted(patient_rows, key=lambda r: (r["start_month"], r["treatment_id"]))
+    return list(dict.fromkeys(r["drug"] for r in ordered))
+
+
+def drug_colour(drug: str) -> str:
+    """The study drug stands out; lanes are labelled, so other drugs share one colour."""
+    return STUDY_DRUG_COLOUR if drug == STUDY_DRUG else OTHER_DRUG_COLOUR
+
+
+def format_calendar_axis(ax: Axes, first: int, last: int) -> None:
+    # A month of margin either side keeps marks on the first and last month whole.
+    ax.set_xlim((first - 1) / 12, (last + 2) / 12)
+    years = range(first // 12 + (1 if first % 12 else 0), last // 12 + 1)
+    ax.set_xticks([float(y) for y in years], [str(y) for y in years])
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.5)
+    ax.set_axisbelow(True)
+
+
+def timeline(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
+    data = timeline_data(dataset)
+    if len(data.pids) > max_individual_lines:
+        return timeline_summary(dataset, data)
+    lanes_of = {
+        pid: ["calcinosis onset", *drug_lanes(data.dated.get(pid, []))] for pid in data.pids
+    }
+    heights = [len(lanes_of[pid]) for pid in data.pids]
+    figure = Figure(
+        figsize=(TIMELINE_WIDTH_IN, sum(heights) * LANE_HEIGHT_IN + 0.45 * len(data.pids) + 0.7),
+        layout="constrained",
+    )
+    drawing = Drawing(figure)
+    drawing.plotted(*(ref.id for ref in study_period_refs()))
+    axes = figure.subplots(
+        len(data.pids), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights}
+    )[:, 0]
+    for ax, pid in zip(axes, data.pids, strict=True):
+        lanes = lanes_of[pid]
+        for row in data.dated.get(pid, []):
+            lane = -lanes.index(row["drug"])
+            shown = row["drug"] in data.several_routes and row["route"] is not None
+            route = ROUTE_ABBREVIATIONS[row["route"]] if shown else ""
+            draw_exposure(ax, row, lane, data.last, route)
+            draw_courses(ax, course_months(row, data.last), lane)
+            drawing.plotted(*treatment_ids_plotted(row))
+        draw_onset(ax, drawing, data, pid, 0)
+        if STUDY_DRUG in lanes:
+            draw_adverse_events(ax, drawing, data, pid, -lanes.index(STUDY_DRUG))
+        ax.set_yticks([-i for i in range(len(lanes))], [capitalise_first(d) for d in lanes])
+        ax.set_ylim(-len(lanes) + 0.4, 0.8)
+        ax.set_title(f"Patient {pid}", loc="left", fontweight="bold")
+        ax.tick_params(axis="y", length=0)
+        format_calendar_axis(ax, data.first, data.last)
+    timeline_legend(figure)
+    return drawing, FigureModel(
+        key="timeline",
+        alt="Timeline of drug exposures over calendar months, one panel per patient and one lane "
+        "per drug, with marks for each pamidronate course, calcinosis onset and adverse events.",
+        caption=timeline_caption(dataset, data),
+        number_ids=tuple(drawing.number_ids),
+    )
+
+
+def timeline_caption(dataset: Dataset, data: TimelineData) -> Text:
+    start, end = study_period_refs()
+    caption = text(
+        "Treatments of the ",
+        *patients_text(dataset),
+        " from ",
+        start,
+        " to ",
+        end,
+        ", one panel per patient and one lane per drug. Bars show drug exposures; exposures "
+        "still given at the time of writing run to the end of the period, hatched where a drug "
+        "continued on a less frequent schedule. Ticks mark the start of each course of drugs given "
+        "in courses, counted from the start month at the stated interval. Diamonds mark the onset "
+        "of calcinosis, counted from the first treatment Table I lists (a stand-in for the month "
+        "of diagnosis); two diamonds joined by a line bound an onset the paper gives as a range. "
+        "Stars mark adverse events after a pamidronate course.",
+    )
+    if data.undated:
+        missing = [
+            text(
+                r["drug"],
+                " (Patient ",
+                Ref(cell_id("patients", r["patient_id"], "patient_id")),
+                ")",
+            )
+            for r in data.undated
+        ]
+        caption += text(" Not drawn, for want of dates: ", *join_texts(missing), ".")
+    return caption
+
+
+def timeline_summary(dataset: Dataset, data: TimelineData) -> tuple[Drawing, FigureModel]:
+    """Many patients: one thin lane per patient with the study drug only, its courses, calcinosis
+    onset and adverse events, in a figure of bounded height."""
+    count = len(data.pids)
+    height_in = min(count * LANE_HEIGHT_IN, SUMMARY_MAX_HEIGHT_IN)
+    lane_points = height_in * 72 / count  # height of one lane in points, for marker sizes
+    figure = Figure(figsize=(TIMELINE_WIDTH_IN, height_in + 1.2), layout="constrained")
+    drawing = Drawing(figure)
+    drawing.plotted(*(ref.id for ref in study_period_refs()))
+    ax = figure.subplots()
+    for position, pid in enumerate(data.pids):
+        lane = -position
+        for row in (r for r in data.dated.get(pid, []) if r["drug"] == STUDY_DRUG):
+            draw_exposure(ax, row, lane, data.last, "", height=0.8)
+            draw_courses(ax, course_months(row, data.last), lane, size=min(7, lane_points * 0.8))
+            drawing.plotted(*treatment_ids_plotted(row))
+        draw_onset(ax, drawing, data, pid, lane, size=min(4, lane_points * 0.6))
+        draw_adverse_events(ax, drawing, data, pid, lane, labelled=False)
+    if count <= SUMMARY_MAX_LANE_LABELS:
+        ax.set_yticks([-i for i in range(count)], [f"Patient {pid}" for pid in data.pids])
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel("Patients, one lane each, in patient order")
+    ax.set_ylim(-count + 0.4, 0.8)
+    format_calendar_axis(ax, data.first, data.last)
+    timeline_legend(figure)
+    start, end = study_period_refs()
+    return drawing, FigureModel(
+        key="timeline",
+        alt="Timeline of pamidronate treatment over calendar months, one lane per patient, with "
+        "marks for each course, calcinosis onset and adverse events.",
+        caption=text(
+            f"{capitalise_first(STUDY_DRUG)} treatment of the ",
+            *patients_text(dataset),
+            " from ",
+            start,
+            " to ",
+            end,
+            ", one lane per patient; ticks mark course starts, diamonds calcinosis onset and stars "
+            "adverse events. Other drugs are not drawn at this number of patients.",
+        ),
+        number_ids=tuple(drawing.number_ids),
+    )
+
+
+# --- before/after plots ----------------------------------------------------------------------
+
+
+def panel_height(patients: int) -> float:
+    """Tall enough for one line-end label per patient without overlap."""
+    return max(PANEL_HEIGHT_IN, PANEL_MARGIN_IN + patients * LABEL_HEIGHT_IN)
+
+
+def patient_colours(pids: list[int]) -> dict[int, str]:
+    """Each patient's colour, by position in patient order (ids need not be 1, 2, 3...)."""
+    return {pid: colour(position) for position, pid in enumerate(pids)}
+
+
+def before_after_panel(
+    ax: Axes,
+    series: list[tuple[int, float, float]],
+    points: tuple[str, str],
+    max_individual_lines: int,
+) -> None:
+    """One line per patient (id, before, after) from the value before to the value after,
+    labelled with the patient number at its right end; a summary (thin lines and the median)
+    for many patients."""
+    colours = patient_colours([pid for pid, _, _ in series])
+    xs = [0, 1]
+    if len(series) > max_individual_lines:
+        alpha = min(0.6, 30 / len(series))  # many faint lines still show where most patients lie
+        for _, before, after in series:
+            ax.plot(xs, [before, after], color=SUMMARY_LINE_COLOUR, linewidth=0.5, alpha=alpha)
+        medians = [statistics.median(s[1] for s in series), statistics.median(s[2] for s in series)]
+        ax.plot(xs, medians, color=MARKER_COLOUR, linewidth=2, marker="o", label="median")
+    else:
+        for pid, before, after in series:
+            ax.plot(
+                xs, [before, after], color=colours[pid], marker="o", markersize=3.5, linewidth=1.3
+            )
+        ends = [after for _, _, after in series]
+        low, high = ax.get_ylim()
+        axes_height_in = ax.get_position().height * ax.figure.get_figheight()
+        gap = (high - low) * LABEL_HEIGHT_IN / max(axes_height_in, LABEL_HEIGHT_IN)
+        for (pid, _, _), y in zip(series, spread(ends, gap), strict=True):
+            ax.text(1.08, y, str(pid), color=colours[pid], fontsize=7, va="center")
+    ax.set_xticks(xs, [capitalise_first(p) for p in points])
+    ax.set_xlim(-0.25, 1.3)
+
+
+def patient_legend(figure: Figure, pids: list[int], max_individual_lines: int) -> None:
+    if len(pids) > max_individual_lines:
+        handles = [
+            Line2D([], [], color=SUMMARY_LINE_COLOUR, linewidth=0.5, label="one patient"),
+            Line2D([], [], color=MARKER_COLOUR, linewidth=2, marker="o", label="median"),
+        ]
+    else:
+        handles = [
+            Line2D([], [], color=shade, marker="o", markersize=3.5, label=f"Patient {pid}")
+            for pid, shade in patient_colours(pids).items()
+        ]
+    figure.legend(
+        handles=handles, loc="outside lower center", ncols=min(len(handles), 6), frameon=False
+    )
+
+
+def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
+    table = dataset.tables["labs"]
+    before, after = timepoints(table)
+    values = {(int(r["patient_id"]), r["analyte"], r["timepoint"]): r for r in rows(table.frame)}
+    measured = set(dataset["labs"]["analyte"])
+    analytes = [a for a in rows(dataset["analytes"]) if a["analyte"] in measured]
+    pids = patient_ids(dataset)
+    columns = max(1, min(len(analytes), 3))
+    grid_rows = max(1, -(-len(analytes) // columns))
+    figure = Figure(
+        figsize=(columns * PANEL_WIDTH_IN, grid_rows * panel_height(len(pids)) + 0.5),
+        layout="constrained",
+    )
+    drawing = Drawing(figure)
+    axes = figure.subplots(grid_rows, columns, squeeze=False).ravel()
+    for ax, analyte in zip(axes, analytes, strict=False):
+        name = analyte["analyte"]
+        series = []
+        for pid in pids:
+            if (pid, name, before) in values and (pid, name, after) in values:
+                pair = (values[pid, name, before]["value"], values[pid, name, after]["value"])
+                series.append((pid, float(pair[0]), float(pair[1])))
+                drawing.plotted(
+                    cell_id("labs", (pid, name, before), "value"),
+                    cell_id("labs", (pid, name, after), "value"),
+                )
+        ax.set_ylim(0, max([s[2] for s in series] + [s[1] for s in series] + [1]) * 1.1)
+        before_after_panel(ax, series, (before, after), max_individual_lines)
+        ax.set_title(capitalise_first(name))
+        ax.set_ylabel(analyte["unit"])
+    for ax in axes[len(analytes) :]:
+        ax.set_visible(False)
+    patient_legend(figure, pids, max_individual_lines)
+    names = [
+        text(
+            analyte["name"],
+            f" ({analyte['analyte']}",
+            f", {analyte['label_in_paper']} in Table II"
+            if analyte["label_in_paper"] != analyte["analyte"]
+            else "",
+            f", {analyte['unit']})",
+        )
+        for analyte in analytes
+    ]
+    return drawing, FigureModel(
+        key="labs",
+        alt="Small line charts, one per laboratory analyte, each joining every patient's value "
+        "before pamidronate to the value after it.",
+        caption=text(
+            "Laboratory values before pamidronate and ",
+            *follow_up_text(dataset),
+            " after its start, one panel per analyte and one line per patient (",
+            *patients_text(dataset),
+            "): ",
+            *join_texts(names),
+            ".",
+        ),
+        number_ids=tuple(drawing.number_ids),
+    )
+
+
+def shade_categories(ax: Axes, categories: list[dict], low: float, high: float) -> None:
+    """A band per z-score category of bmd_categories.csv, labelled at the left edge."""
+    for position, category in enumerate(categories):
+        lower = category["z_lower"] if category["z_lower"] is not None else low
+        upper = category["z_upper"] if category["z_upper"] is not None else high
+        ax.axhspan(lower, upper, color=BAND_COLOURS[position % len(BAND_COLOURS)], zorder=0)
+        ax.text(
+            -0.22,
+            (max(lower, low) + min(upper, high)) / 2,
+            category["category"],
+            fontsize=6,
+            va="center",
+            ha="left",
+            color="#555555",
+        )
+    ax.set_ylim(low, high)
+
+
+def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
+    table = dataset.tables["bone_density"]
+    before, after = timepoints(table)
+    measured = {(int(r["patient_id"]), r["timepoint"]): r for r in rows(table.frame)}
+    categories = rows(dataset["bmd_categories"])
+    pids = patient_ids(dataset)
+    figure = Figure(
+        figsize=(2 * PANEL_WIDTH_IN + 0.6, panel_height(len(pids)) + 0.6), layout="constrained"
+    )
+    drawing = Drawing(figure)
+    bmd_ax, z_ax = figure.subplots(1, 2)
+    panels = (
+        (bmd_ax, "bmd_g_cm2", "Bone mineral density"),
+        (z_ax, "z_score", "Z-score"),
+    )
+    for ax, column, title in panels:
+        series = []
+        for pid in pids:
+            if (pid, before) in measured and (pid, after) in measured:
+                pair = (measured[pid, before][column], measured[pid, after][column])
+                series.append((pid, float(pair[0]), float(pair[1])))
+                drawing.plotted(
+                    cell_id("bone_density", (pid, before), column),
+                    cell_id("bone_density", (pid, after), column),
+                )
+        values = [v for s in series for v in s[1:]] or [0.0]  # no pairs: an empty panel
+        if column == "z_score":
+            bounds = [
+                float(c[b]) for c in categories for b in ("z_lower", "z_upper") if c[b] is not None
+            ]
+            low = min(values + bounds) - 0.5
+            high = max(values + bounds) + 0.5
+            shade_categories(ax, categories, low, high)
+            for c in categories:
+                for b in ("z_lower", "z_upper"):
+                    if c[b] is not None:
+                        drawing.plotted(cell_id("bmd_categories", c["category"], b))
+        else:
+            margin = (max(values) - min(values)) * 0.15 or 0.1
+            ax.set_ylim(min(values) - margin, max(values) + margin)
+        before_after_panel(ax, series, (before, after), max_individual_lines)
+        ax.set_title(title)
+        ax.set_ylabel(table.fields[column].get("unit", ""))
+    patient_legend(figure, pids, max_individual_lines)
+    sites = " and ".join(sorted(set(table.frame["site"].dropna())))
+    return drawing, FigureModel(
+        key="bone_density",
+        alt="Two line charts, bone mineral density and z-score, each joining every patient's "
+        "value before pamidronate to the value after it; the z-score chart is shaded by bone "
+        "density category.",
+        caption=text(
+            f"Bone mineral density (left) and z-score (right) at the {sites} before pamidronate "
+            "and ",
+            *follow_up_text(dataset),
+            " after its start, one line per patient (",
+            *patients_text(dataset),
+            "). Shaded bands mark the z-score categories: ",
+            *category_definitions(dataset),
+            ".",
+        ),
+        number_ids=tuple(drawing.number_ids),
+    )
+
+
+BUILDERS = {"timeline": timeline, "labs": labs, "bone_density": bone_density}
+
+
+def build_figure(
+    name: str, dataset: Dataset, max_individual_lines: int = MAX_INDIVIDUAL_LINES
+) -> tuple[Figure, FigureModel]:
+    """The figure `name` (a key of stages.FIGURES) and its caption model."""
+    with matplotlib.rc_context(STYLE):
+        drawing, model = BUILDERS[name](dataset, max_individual_lines)
+    return drawing.figure, model
+
+
+def write_figure(
+    name: str,
+    dataset: Dataset,
+    svg: Path | str,
+    png: Path | str,
+    caption: Path | str,
+    max_individual_lines: int = MAX_INDIVIDUAL_LINES,
+) -> FigureModel:
+    with matplotlib.rc_context(STYLE):
+        drawing, model = BUILDERS[name](dataset, max_individual_lines)
+        drawing.figure.savefig(svg, format="svg", metadata=SVG_METADATA)
+        drawing.figure.savefig(png, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
+    with open(caption, "w", encoding="utf-8") as handle:
+        json.dump(figure_to_json(model), handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    return model
