@@ -1,0 +1,378 @@
+"""What a data edit changes in the report's numbers; accepting and checking them.
+
+The before and after ledgers come from the real catalog builder run on a temporary copy of
+data/raw/ (see `write_ledgers`); the end-to-end version with the real `snakemake` can reuse
+`one_cell_edit_changes` and `assert_one_cell_edit_reported`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import RAW, ROOT, make_validated_dir
+
+from casereport import changes
+from casereport.catalog import build_catalog
+from casereport.changes import (
+    compare_ledgers,
+    read_ledger_rows,
+    source_cell,
+    write_changes_reports,
+)
+from casereport.dataset import load_dataset
+from casereport.ledger import Ledger, Number
+
+NUMBERS = "results/numbers.csv"
+LOCK = "report/numbers.lock.csv"
+CHANGES_MD = "results/changes.md"
+CHANGES_CSV = "results/changes.csv"
+
+# The cell the one-cell-edit tests change: a measurement that a computed number (the change from
+# before to after) also reads. Its value is read from the file, never typed here.
+EDITED_FILE = "data/raw/bone_density.csv"
+EDITED_LINE = 2
+EDITED_COLUMN = "bmd_g_cm2"
+
+
+# --- helpers (also for the lead's end-to-end test) ----------------------------------------------
+
+
+def table_sections(number: Number) -> list[str]:
+    """Stand-in for the sections the report shows a number in: its table, plus 'summary' for
+    computed numbers, so that some numbers appear in two sections."""
+    table = number.id.split(".")[1 if number.is_computed else 0]
+    return [table, "summary"] if number.is_computed else [table]
+
+
+def write_ledgers(
+    project: Path, sections: Callable[[Number], list[str]] = table_sections
+) -> Ledger:
+    """Build the catalog from project/data/raw as the workflow does, and write
+    results/ledger/catalog.csv and results/numbers.csv (every number, with its sections)."""
+    make_validated_dir(project / "data/raw", project / "results/validated")
+    with contextlib.chdir(project):  # so that source_file is relative: data/raw/<table>.csv
+        catalog = build_catalog(load_dataset("results/validated", "data/raw/datapackage.yaml"))
+    (project / "results/ledger").mkdir(parents=True, exist_ok=True)
+    catalog.write_csv(project / "results/ledger/catalog.csv")
+    extra = {n.id: {"sections": ";".join(sections(n))} for n in catalog}
+    catalog.write_csv(project / NUMBERS, extra=extra)
+    return catalog
+
+
+def copy_data(destination: Path) -> Path:
+    shutil.copytree(RAW, destination / "data/raw")
+    return destination
+
+
+def read_cell(path: Path, line: int, column: str) -> str:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        records = list(csv.reader(handle))
+    return records[line - 1][records[0].index(column)]
+
+
+def edit_cell(path: Path, line: int, column: str, new_value: str) -> None:
+    """Change one cell, leaving every other line of the file byte for byte as it was."""
+    text_lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(csv.reader([text_lines[0]]))
+    cells = next(csv.reader([text_lines[line - 1]]))
+    cells[header.index(column)] = new_value
+    ending = text_lines[line - 1][len(text_lines[line - 1].rstrip("\r\n")) :]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    text_lines[line - 1] = buffer.getvalue() + ending
+    path.write_text("".join(text_lines), encoding="utf-8")
+
+
+def nudged(cell: str) -> str:
+    """A different but still plausible value for a numeric cell: one unit of its last decimal."""
+    number = Decimal(cell)
+    return str(number + Decimal(1).scaleb(number.as_tuple().exponent))
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def assert_one_cell_edit_reported(
+    project: Path, raw_file: str, line: int, column: str, new_cell: str
+) -> list[dict[str, str]]:
+    """Check results/changes.csv after one raw cell was edited and the numbers rebuilt against the
+    baseline report/numbers.lock.csv: every number read as is from that cell is listed with its new
+    value, and every listed number comes from the edited line (before or after the edit).
+    Returns the rows of changes.csv."""
+    rows = read_rows(project / CHANGES_CSV)
+    baseline = read_ledger_rows(project / LOCK)
+    assert rows, "the edit changed no number"
+    assert {row["kind"] for row in rows} == {"changed"}, "a value edit adds or removes nothing"
+    by_id = {row["id"]: row for row in rows}
+    read_from_cell = [
+        n
+        for n in baseline.values()
+        if not n["derivation"]
+        and (n["source_file"], n["source_line"], n["source_column"])
+        == (raw_file, str(line), column)
+    ]
+    assert read_from_cell, f"the baseline shows no number read from {raw_file}:{line}:{column}"
+    for number in read_from_cell:
+        assert number["id"] in by_id, f"{number['id']} is read from the edited cell"
+        assert Decimal(by_id[number["id"]]["new_value"]) == Decimal(new_cell)
+    for row in rows:
+        old_lines = baseline[row["id"]]["source_line"].split(";")
+        assert row["source_file"] == raw_file, row
+        assert str(line) in old_lines + row["source_line"].split(";"), row
+    return rows
+
+
+def one_cell_edit_changes(
+    project: Path,
+    raw_file: str,
+    line: int,
+    column: str,
+    new_cell: str,
+    rebuild: Callable[[Path], None],
+) -> list[dict[str, str]]:
+    """Accept the project's current numbers, edit one raw cell, `rebuild(project)` (which must
+    write results/numbers.csv and results/changes.csv), and check what changes.csv reports.
+
+    For the end-to-end test: `rebuild=lambda p: run_snakemake(p)` on a copy of a built project
+    whose `rule all` asks for results/changes.csv."""
+    assert changes.main(["accept-numbers", "--root", str(project)]) == 0
+    edit_cell(project / raw_file, line, column, new_cell)
+    rebuild(project)
+    return assert_one_cell_edit_reported(project, raw_file, line, column, new_cell)
+
+
+def rebuild_with_catalog(project: Path) -> None:
+    """What the workflow does, without Snakemake: numbers, then changes.md and changes.csv."""
+    write_ledgers(project)
+    write_changes_reports(
+        project / NUMBERS, project / LOCK, project / CHANGES_MD, project / CHANGES_CSV
+    )
+
+
+def number(number_id: str, value: str, **fields) -> Number:
+    """A hand-made number for the comparison tests (no data value: these are not the paper's)."""
+    defaults = dict(unit="", source_file="data/raw/x.csv", source_line="2", source_column="v")
+    return Number(number_id, fields.pop("display", value), value, **{**defaults, **fields})
+
+
+# --- fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A temporary project with data/raw and the ledgers built from it, but no baseline yet."""
+    project = copy_data(tmp_path / "project")
+    write_ledgers(project)
+    return project
+
+
+@pytest.fixture
+def edited_project(project) -> tuple[Path, list[dict[str, str]], str, str]:
+    """The project after accepting its numbers and editing one cell: (project, change rows,
+    old cell, new cell)."""
+    old_cell = read_cell(project / EDITED_FILE, EDITED_LINE, EDITED_COLUMN)
+    new_cell = nudged(old_cell)
+    rows = one_cell_edit_changes(
+        project, EDITED_FILE, EDITED_LINE, EDITED_COLUMN, new_cell, rebuild_with_catalog
+    )
+    return project, rows, old_cell, new_cell
+
+
+# --- comparing ----------------------------------------------------------------------------------
+
+
+def test_one_cell_edit_lists_the_cell_and_the_numbers_computed_from_it(edited_project):
+    project, rows, _, _ = edited_project
+    baseline = read_ledger_rows(project / LOCK)
+    assert any(baseline[row["id"]]["derivation"] for row in rows), "a computed number changed too"
+    # Every listed number really changed, and nothing else did.
+    current = read_ledger_rows(project / NUMBERS)
+    differing = {i for i in current if current[i]["value"] != baseline[i]["value"]}
+    assert {row["id"] for row in rows} == differing
+
+
+def test_changes_md_shows_old_and_new_value_source_cell_and_sections(edited_project):
+    project, rows, _, _ = edited_project
+    markdown = (project / CHANGES_MD).read_text(encoding="utf-8")
+    current = read_ledger_rows(project / NUMBERS)
+    baseline = read_ledger_rows(project / LOCK)
+    assert f"{len(rows)} changed, 0 added, 0 removed" in markdown.splitlines()[2]
+    for row in rows:
+        table_row = next(line for line in markdown.splitlines() if f"`{row['id']}`" in line)
+        old, new = baseline[row["id"]], current[row["id"]]
+        assert f"{old['display']} → {new['display']}" in table_row
+        assert source_cell(new) in table_row
+        assert ", ".join(new["sections"].split(";")) in table_row
+
+
+def test_changes_csv_has_one_row_per_change_with_the_agreed_columns(edited_project):
+    project, rows, old_cell, new_cell = edited_project
+    with open(project / CHANGES_CSV, encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header[:10] == [
+        "kind",
+        "id",
+        "old_display",
+        "new_display",
+        "old_value",
+        "new_value",
+        "source_file",
+        "source_line",
+        "source_column",
+        "sections",
+    ]
+    as_is = [row for row in rows if row["source_line"] == str(EDITED_LINE)]
+    assert [(Decimal(r["old_value"]), Decimal(r["new_value"])) for r in as_is] == [
+        (Decimal(old_cell), Decimal(new_cell))
+    ]
+
+
+def test_added_removed_and_changed_numbers_in_a_stable_order():
+    baseline = Ledger([number("t.10.v", "1"), number("t.2.v", "1"), number("gone", "5")])
+    current = Ledger(
+        [
+            number("t.2.v", "1", source_line="3"),  # same value, moved to another line
+            number("t.10.v", "2"),
+            number("new.b", "7"),
+            number("new.a", "8"),
+        ]
+    )
+    result = compare_ledgers(baseline, current)
+    assert [c.id for c in result.changed] == ["t.2.v", "t.10.v"]  # 2 before 10
+    assert result.changed[0].fields == ("source_line",)
+    assert result.changed[1].fields == ("display", "value")
+    assert [c.id for c in result.added] == ["new.a", "new.b"]
+    assert [c.id for c in result.removed] == ["gone"]
+    assert [c.kind for c in result] == ["changed", "changed", "added", "added", "removed"]
+    markdown = changes.changes_markdown(result)
+    assert markdown.index("## Changed") < markdown.index("## Added") < markdown.index("## Removed")
+
+
+def test_row_order_and_frames_do_not_matter(project):
+    current = pd.read_csv(project / NUMBERS, dtype=str, keep_default_na=False)
+    shuffled = current.iloc[::-1]
+    result = compare_ledgers(shuffled, current)
+    assert not result.any and result.current_count == len(current)
+    assert compare_ledgers(project / NUMBERS, current).any is False
+
+
+def test_sections_count_as_a_change():
+    base = [dict(id="a", display="1", value="1", sections="results")]
+    moved = [dict(id="a", display="1", value="1", sections="results;table2")]
+    result = compare_ledgers(pd.DataFrame(base), pd.DataFrame(moved))
+    assert [c.fields for c in result.changed] == [("sections",)]
+
+
+def test_missing_baseline_lists_every_number_as_added_and_says_how_to_create_it(project):
+    result = write_changes_reports(
+        project / NUMBERS, project / LOCK, project / CHANGES_MD, project / CHANGES_CSV
+    )
+    numbers = read_ledger_rows(project / NUMBERS)
+    assert not result.has_baseline and len(result.added) == len(numbers)
+    rows = read_rows(project / CHANGES_CSV)
+    assert {row["kind"] for row in rows} == {"added"}
+    assert [row["id"] for row in rows] == sorted(numbers, key=changes.natural_key)
+    markdown = (project / CHANGES_MD).read_text(encoding="utf-8")
+    assert "no baseline yet" in markdown
+    assert "casereport accept-numbers" in markdown
+
+
+# --- accepting and checking ---------------------------------------------------------------------
+
+
+def run_cli(project: Path, *args: str) -> tuple[int, str, str]:
+    """Run the command as CI does, in a fresh interpreter, so a traceback would show."""
+    result = subprocess.run(
+        [sys.executable, "-m", "casereport.changes", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_check_numbers_exit_codes(project):
+    code, _, err = run_cli(project, "check-numbers")
+    assert code == 1 and "report/numbers.lock.csv not found" in err and "Traceback" not in err
+    assert run_cli(project, "accept-numbers")[0] == 0
+    code, out, _ = run_cli(project, "check-numbers")
+    assert code == 0 and out.startswith("OK:") and len(out.splitlines()) == 1
+    old_cell = read_cell(project / EDITED_FILE, EDITED_LINE, EDITED_COLUMN)
+    edit_cell(project / EDITED_FILE, EDITED_LINE, EDITED_COLUMN, nudged(old_cell))
+    write_ledgers(project)
+    code, out, err = run_cli(project, "check-numbers")
+    assert code == 1 and out.startswith("# Changes to the report's numbers")
+    assert "differs from report/numbers.lock.csv" in err and "Traceback" not in err
+
+
+def test_missing_numbers_is_a_one_line_error(tmp_path):
+    for command in ["check-numbers", "accept-numbers"]:
+        (tmp_path / "report").mkdir(exist_ok=True)
+        (tmp_path / LOCK).write_text("id,display,value\n", encoding="utf-8")
+        code, out, err = run_cli(tmp_path, command)
+        assert code == 1 and out == ""
+        assert err == "error: results/numbers.csv not found: run snakemake first\n"
+
+
+def test_accept_numbers_updates_the_lock_and_prints_what_changed(edited_project, capsys):
+    project, rows, _, _ = edited_project
+    lock_before = (project / LOCK).read_bytes()
+    assert lock_before != (project / NUMBERS).read_bytes()
+    assert changes.main(["accept-numbers", "--root", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert all(f"`{row['id']}`" in out for row in rows)
+    assert (project / LOCK).read_bytes() == (project / NUMBERS).read_bytes()
+    assert changes.main(["check-numbers", "--root", str(project)]) == 0
+
+
+def test_accept_numbers_creates_the_first_baseline(project, capsys):
+    assert changes.main(["accept-numbers", "--root", str(project)]) == 0
+    assert "No baseline yet" in capsys.readouterr().out
+    assert (project / LOCK).read_bytes() == (project / NUMBERS).read_bytes()
+
+
+# --- the Snakemake rule -------------------------------------------------------------------------
+
+
+def run_changes_rule(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "1", "results/changes.md"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_changes_rule_runs_without_a_baseline_and_reruns_once_one_is_accepted(project):
+    # A minimal workflow around the real rule file: the names it takes from common.smk, the rule.
+    (project / "Snakefile").write_text(
+        textwrap.dedent(f"""\
+            RESULTS = "results"
+            REPORT = "report"
+
+            include: "{(ROOT / "workflow/rules/changes.smk").as_posix()}"
+            """),
+        encoding="utf-8",
+    )
+    first = run_changes_rule(project)
+    assert first.returncode == 0, first.stderr
+    assert "no baseline yet" in (project / CHANGES_MD).read_text(encoding="utf-8")
+    assert changes.main(["accept-numbers", "--root", str(project)]) == 0
+    second = run_changes_rule(project)
+    assert second.returncode == 0, second.stderr
+    assert "No changes" in (project / CHANGES_MD).read_text(encoding="utf-8")
