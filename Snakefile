@@ -17,7 +17,9 @@ include: "workflow/rules/validate.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/ledger.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/audit.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/changes.smk"
 
 
 rule all:
@@ -25,3 +27,6 @@ rule all:
         expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_NAMES),
         f"{REPORT}/report.html",
         f"{REPORT}/report.pdf",
+        f"{RESULTS}/audit.csv",
+        f"{RESULTS}/changes.md",
+        f"{RESULTS}/changes.csv",

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from casereport import stages
 from casereport.dataset import SOURCE_LINE, Dataset
 from casereport.ledger import Number
 
@@ -32,18 +33,8 @@ DISCREPANT = "discrepant"
 NOT_CHECKABLE = "not checkable"
 STATUSES = (CONSISTENT, DISCREPANT, NOT_CHECKABLE)
 
-# The validated tables the checks read; the workflow rule must provide each of them.
-AUDIT_TABLES = (
-    "patients",
-    "treatments",
-    "bone_density",
-    "bmd_categories",
-    "adverse_events",
-    "protocol",
-    "analytes",
-    "labs",
-    "publication",
-)
+# The validated tables the checks read (stages.py wires the workflow rule to exactly these).
+AUDIT_TABLES = stages.AUDIT
 
 CLAIM_COLUMNS = [
     "claim_id",

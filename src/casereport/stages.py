@@ -23,4 +23,17 @@ FIGURES: dict[str, tuple[str, ...]] = {
     "bone_density": ("patients", "bone_density", "bmd_categories", "protocol"),
 }
 
+# Validated tables the reproduction audit reads (data/claims.csv is checked against them).
+AUDIT: tuple[str, ...] = (
+    "patients",
+    "treatments",
+    "bone_density",
+    "bmd_categories",
+    "adverse_events",
+    "protocol",
+    "analytes",
+    "labs",
+    "publication",
+)
+
 FIGURE_FORMATS = ("svg", "png")

@@ -1,0 +1,129 @@
+"""Check one or more raw tables through all three layers, and publish the validated copy.
+
+`check_tables` is what both entry points call: the Snakemake job with one table (job.py), the
+`casereport validate` command with all of them (command.py). A table's checks need the tables its
+foreign keys and rules read, so those are read too; only the requested tables' findings are
+returned (each dependency has a job of its own).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from casereport.dataset import SOURCE_LINE
+from casereport.validation.deps import dependencies, raw_tables, read_datapackage, resources_by_name
+from casereport.validation.files import check_header, read_csv_file
+from casereport.validation.report import Finding, sorted_findings
+from casereport.validation.rules import check_rules
+from casereport.validation.schema import (
+    check_foreign_keys,
+    check_primary_key,
+    descriptor_problems,
+    parse_fields,
+)
+from casereport.validation.table import CheckedTable
+
+
+@dataclass(frozen=True)
+class TableResult:
+    name: str
+    path: str  # the raw file
+    table: CheckedTable | None  # None when the file could not be read as a table
+    findings: list[Finding]  # sorted; empty when the table is valid
+
+    @property
+    def rows(self) -> int | None:
+        return None if self.table is None else len(self.table.rows)
+
+
+def check_tables(datapackage_path: str, names: list[str] | None = None) -> dict[str, TableResult]:
+    """Check the named tables (default: all) against the data dictionary and the rules."""
+    package = read_datapackage(datapackage_path)
+    resources = resources_by_name(package)
+    paths = raw_tables(datapackage_path)
+    names = list(resources) if names is None else names
+    needed = list(dict.fromkeys(names + [d for n in names for d in dependencies(package, n)]))
+
+    descriptor_findings: dict[str, list[Finding]] = {}
+    loaded: dict[str, tuple[CheckedTable | None, list[Finding]]] = {}
+    for name in needed:
+        problems = descriptor_problems(resources[name], set(resources))
+        descriptor_findings[name] = [
+            Finding(Path(datapackage_path).as_posix(), None, None, None, "datapackage", problem)
+            for problem in problems
+        ]
+        # A schema these checks do not implement would be half-checked: check nothing.
+        loaded[name] = (None, []) if problems else load_table(paths[name], resources[name])
+    readable = {
+        n: table for n, (table, _) in loaded.items() if table is not None and table.complete
+    }
+
+    results = {}
+    for name in names:
+        table, findings = loaded[name]
+        findings = findings + descriptor_findings[name]
+        if table is not None:
+            for dependency in dependencies(package, name):
+                if dependency not in readable:
+                    findings.append(_unreadable_dependency(table.path, paths[dependency]))
+            findings += check_foreign_keys(table, readable)
+            findings += check_rules(table, readable)
+        results[name] = TableResult(name, paths[name], table, sorted_findings(findings))
+    return results
+
+
+def load_table(path: str, resource: dict) -> tuple[CheckedTable | None, list[Finding]]:
+    """Read a raw file and check it alone: file, header, cells, primary key."""
+    parsed = read_csv_file(path)
+    findings = list(parsed.findings)
+    if parsed.header is None:
+        return None, findings
+    field_names = [field["name"] for field in resource["schema"]["fields"]]
+    header_findings = check_header(path, parsed.header, field_names)
+    findings += header_findings
+    if len(set(parsed.header)) < len(parsed.header):
+        return None, findings  # cells cannot be matched to columns named twice
+    text = pd.DataFrame(
+        parsed.rows, columns=parsed.header, index=pd.Index(parsed.lines, name="line"), dtype="str"
+    )
+    typed, cell_findings = parse_fields(path, text, resource)
+    findings += cell_findings
+    findings += check_primary_key(path, text, typed, resource)
+    table = CheckedTable(
+        name=resource["name"],
+        path=path,
+        resource=resource,
+        header=parsed.header,
+        rows=parsed.rows,
+        lines=parsed.lines,
+        text=text,
+        typed=typed,
+        complete=all(name in parsed.header for name in field_names),
+    )
+    return table, findings
+
+
+def write_validated_copy(table: CheckedTable, path: Path | str) -> None:
+    """The raw file's cells unchanged, UTF-8 with LF line endings, plus its line number per row."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([*table.header, SOURCE_LINE])
+        for line, row in zip(table.lines, table.rows, strict=True):
+            writer.writerow([*row, line])
+
+
+def _unreadable_dependency(path: str, dependency_path: str) -> Finding:
+    return Finding(
+        path,
+        None,
+        None,
+        None,
+        "dependency-unreadable",
+        f"cannot be checked against {dependency_path}, whose errors stop it being read",
+    )

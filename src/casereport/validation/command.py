@@ -1,0 +1,58 @@
+"""`casereport validate`: check every raw table at once, outside Snakemake.
+
+Prints every error to stderr and exits 1 if there is any; prints a one-line summary and exits 0
+otherwise. Registered in casereport/cli.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from casereport.validation.report import Finding, print_findings, report_document, write_json
+
+
+def add_validate_parser(subparsers) -> None:
+    """Add `validate`; it sets `func(args) -> exit code`."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="check the raw data against the data dictionary and the cross-field rules",
+        description="Check every raw table against the data dictionary (datapackage.yaml) and "
+        "the cross-field rules, and print every error at once.",
+    )
+    parser.add_argument(
+        "--data-dir", default="data/raw", help="folder of the raw data (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--datapackage",
+        default="datapackage.yaml",
+        help="the data dictionary, relative to --data-dir (default: %(default)s)",
+    )
+    parser.add_argument("--report", help="also write the findings as JSON to this file")
+    parser.set_defaults(func=run_validate)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    # Imported here so that `casereport --help` and other commands do not load pandas.
+    from casereport.validation.checker import check_tables
+    from casereport.validation.deps import DatapackageError
+
+    datapackage = (Path(args.data_dir) / args.datapackage).as_posix()
+    try:
+        results = check_tables(datapackage)
+    except DatapackageError as error:
+        results = {}
+        findings = [Finding(datapackage, None, None, None, "datapackage", str(error))]
+    else:
+        findings = [finding for result in results.values() for finding in result.findings]
+    if args.report:
+        write_json(args.report, report_document(findings, len(results)))
+    if findings:
+        print_findings(findings, closing="the raw data is not valid.")
+        return 1
+    rows = sum(result.rows for result in results.values())
+    print(
+        f"OK: {len(results)} tables, {rows} rows, no errors against {datapackage} "
+        "and the cross-field rules"
+    )
+    return 0

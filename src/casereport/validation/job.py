@@ -1,0 +1,77 @@
+"""The Snakemake job `validate_table` (workflow/rules/validate.smk): validate one raw table.
+
+It always writes the table's findings (results/validation/<table>.json, declared as the job's
+log so Snakemake keeps it when the job fails). With no errors it writes the validated copy
+(results/validated/<table>.csv) and exits 0; with errors it prints them to stderr, writes no copy
+and exits 1; on an unexpected failure it says so in one line and exits 2. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from casereport.validation.checker import check_tables, write_validated_copy
+from casereport.validation.deps import raw_tables, validation_dependencies
+from casereport.validation.report import (
+    Finding,
+    format_finding,
+    print_findings,
+    write_table_findings,
+)
+
+OK, DATA_ERRORS, UNEXPECTED_ERROR = 0, 1, 2
+
+
+def run_from_snakemake(snakemake) -> int:
+    """Unpack Snakemake's `snakemake` object (see validate.smk for the names)."""
+    return validate_table_job(
+        table=snakemake.wildcards.table,
+        table_path=snakemake.input.table,
+        related_paths=list(snakemake.input.get("related", [])),
+        datapackage=snakemake.input.datapackage,
+        validated_path=snakemake.output[0],
+        findings_path=snakemake.log.findings,
+    )
+
+
+def validate_table_job(
+    table: str,
+    table_path: str,
+    related_paths: list[str],
+    datapackage: str,
+    validated_path: str,
+    findings_path: str,
+) -> int:
+    """Validate `table`; write its findings, and its validated copy if it has no errors."""
+    try:
+        _check_wiring(table, table_path, related_paths, datapackage)
+        result = check_tables(datapackage, [table])[table]
+        write_table_findings(findings_path, table, result.path, result.rows, result.findings)
+        if result.findings:
+            print_findings(result.findings, closing=f"{validated_path} was not written.")
+            return DATA_ERRORS
+        write_validated_copy(result.table, validated_path)
+        return OK
+    except Exception as error:  # the one place an unexpected error becomes a message
+        problem = f"unexpected error while validating: {type(error).__name__}: {error}"
+        finding = Finding(table_path, None, None, None, "internal-error", problem)
+        try:
+            write_table_findings(findings_path, table, table_path, None, [finding])
+        except OSError:
+            pass
+        print(format_finding(finding), file=sys.stderr)
+        return UNEXPECTED_ERROR
+
+
+def _check_wiring(table: str, table_path: str, related_paths: list[str], datapackage: str) -> None:
+    """The job must be given exactly the files its checks read, or Snakemake would not rerun
+    it when one of them changes: catch a workflow that drifted from deps.py."""
+    paths = raw_tables(datapackage)
+    expected = {paths[name] for name in validation_dependencies(datapackage, table)}
+    given = {Path(path).as_posix() for path in related_paths}
+    if Path(table_path).as_posix() != paths[table] or given != expected:
+        raise RuntimeError(
+            f"the workflow gives the job {table_path} and {sorted(given)}, but the checks read "
+            f"{paths[table]} and {sorted(expected)} (see casereport.validation.deps)"
+        )

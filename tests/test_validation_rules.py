@@ -1,0 +1,303 @@
+"""The cross-field rules (casereport/validation/rules.py): one broken cell each.
+
+Each case edits one cell of a copy of data/raw, chosen and computed from the data, and returns
+the finding it expects as (file, line, column, value, rule); the test checks it is the only one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from test_validation import (
+    copy_raw_data,
+    findings_of,
+    first_row,
+    key,
+    month_after,
+    month_before,
+    raw_file,
+    read_table,
+    set_cell,
+)
+
+from casereport.validation.rules import RULES
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    return copy_raw_data(tmp_path, monkeypatch)
+
+
+def edit(table: str, line: int, column: str, value: str, rule: str, reported: str | None = None):
+    """Set a cell; expect `rule` on that line, in `reported` (default: the edited column)."""
+    set_cell(table, line, column, value)
+    reported = reported or column
+    shown = (
+        value if reported == column else first_row(table, lambda r: r["_line"] == line)[reported]
+    )
+    return (raw_file(table), line, reported, shown, rule)
+
+
+def publication() -> dict[str, str]:
+    return first_row("publication")
+
+
+def end_before_start():
+    row = first_row("treatments", lambda r: r["start_month"] and r["end_month"])
+    return edit(
+        "treatments",
+        row["_line"],
+        "end_month",
+        month_before(row["start_month"]),
+        "end-before-start",
+    )
+
+
+def start_before_study_period():
+    row = first_row("treatments", lambda r: r["start_month"])
+    early = month_before(publication()["study_period_start"])
+    return edit("treatments", row["_line"], "start_month", early, "outside-study-period")
+
+
+def end_after_study_period():
+    row = first_row("treatments", lambda r: r["end_month"])
+    late = month_after(publication()["study_period_end"])
+    return edit("treatments", row["_line"], "end_month", late, "outside-study-period")
+
+
+def disease_duration_not_age_difference():
+    row = first_row("patients")
+    wrong = str(int(row["disease_duration_years"]) + 1)
+    return edit("patients", row["_line"], "disease_duration_years", wrong, "disease-duration")
+
+
+def onset_min_above_max():
+    row = first_row("patients")
+    above = str(int(row["calcinosis_onset_max_years"]) + 1)
+    return edit(
+        "patients",
+        row["_line"],
+        "calcinosis_onset_min_years",
+        above,
+        "range-reversed",
+        reported="calcinosis_onset_max_years",
+    )
+
+
+def follow_up_while_ongoing():
+    row = first_row("patients", lambda r: r["pamidronate_ongoing"] == "true")
+    return edit(
+        "patients",
+        row["_line"],
+        "follow_up_after_pamidronate_years",
+        "1",
+        "follow-up-while-ongoing",
+    )
+
+
+def dose_upper_below_dose():
+    row = first_row("treatments", lambda r: r["dose_upper"] and float(r["dose"]) > 0)
+    return edit("treatments", row["_line"], "dose_upper", "0", "range-reversed")
+
+
+def dose_without_unit():
+    row = first_row("treatments", lambda r: r["dose"] and r["dose_unit"])
+    return edit("treatments", row["_line"], "dose_unit", "", "dose-unit")
+
+
+def later_interval_without_end():
+    row = first_row("treatments", lambda r: r["later_interval_months"])
+    return edit(
+        "treatments",
+        row["_line"],
+        "end_month",
+        "",
+        "later-interval-without-end",
+        reported="later_interval_months",
+    )
+
+
+def ongoing_after_end():
+    row = first_row("treatments", lambda r: r["ongoing"] == "true" and r["later_interval_months"])
+    return edit(
+        "treatments",
+        row["_line"],
+        "later_interval_months",
+        "",
+        "ongoing-after-end",
+        reported="ongoing",
+    )
+
+
+def pamidronate_stopped_for_an_ongoing_patient():
+    patient = first_row("patients", lambda r: r["pamidronate_ongoing"] == "true")["patient_id"]
+    rows = [r for r in read_table("treatments")[1] if r["patient_id"] == patient]
+    row = [r for r in rows if r["drug"] == "pamidronate"][-1]
+    return edit("treatments", row["_line"], "ongoing", "false", "pamidronate-ongoing")
+
+
+def lab_in_another_unit():
+    row = first_row("labs")
+    other = next(r["unit"] for r in read_table("analytes")[1] if r["unit"] != row["unit"])
+    return edit("labs", row["_line"], "unit", other, "unit-mismatch")
+
+
+def lab_in_an_unknown_unit():
+    return edit("labs", first_row("labs")["_line"], "unit", "furlongs/fortnight", "unit-mismatch")
+
+
+def adverse_event_after_the_last_course():
+    event = first_row("adverse_events")
+    patient = first_row("patients", lambda r: r["patient_id"] == event["patient_id"])
+    later = str(int(patient["pamidronate_courses"]) + 1)
+    return edit(
+        "adverse_events", event["_line"], "pamidronate_course", later, "course-beyond-total"
+    )
+
+
+@pytest.fixture(params=["bmd_categories", "protocol", "background_facts"])
+def table_citing_references(request):
+    return request.param
+
+
+def unknown_reference(table: str):
+    row = first_row(table, lambda r: r["reference_numbers"])
+    unknown = max(int(r["reference_number"]) for r in read_table("references")[1]) + 1
+    cited = f"{row['reference_numbers']};{unknown}"
+    return edit(table, row["_line"], "reference_numbers", cited, "unknown-reference")
+
+
+def duplicate_of_itself():
+    row = first_row("references", lambda r: r["duplicate_of"])
+    return edit(
+        "references", row["_line"], "duplicate_of", row["reference_number"], "duplicate-not-earlier"
+    )
+
+
+def between_without_upper():
+    row = first_row("background_facts", lambda r: r["qualifier"] == "between")
+    return edit("background_facts", row["_line"], "value_upper", "", "between-bounds")
+
+
+def upper_without_between():
+    row = first_row("background_facts", lambda r: r["qualifier"] != "between")
+    return edit("background_facts", row["_line"], "value_upper", "1000", "between-bounds")
+
+
+def upper_below_value():
+    row = first_row("background_facts", lambda r: r["value_upper"])
+    return edit("background_facts", row["_line"], "value_upper", "0", "range-reversed")
+
+
+def bmd_categories_overlap():
+    rows = read_table("bmd_categories")[1]
+    row = next(r for r in rows if r["z_lower_inclusive"] == "false")
+    return edit("bmd_categories", row["_line"], "z_lower_inclusive", "true", "bmd-partition")
+
+
+def bmd_categories_gap():
+    row = next(r for r in read_table("bmd_categories")[1] if r["z_lower"] and r["z_upper"])
+    higher = str(float(row["z_lower"]) + 0.5)  # a category starting half a unit later
+    return edit("bmd_categories", row["_line"], "z_lower", higher, "bmd-partition")
+
+
+def bmd_two_categories_without_lower_bound():
+    row = next(r for r in read_table("bmd_categories")[1] if r["z_lower"] and r["z_upper"])
+    set_cell("bmd_categories", row["_line"], "z_lower_inclusive", "")
+    return edit("bmd_categories", row["_line"], "z_lower", "", "bmd-partition")
+
+
+def accepted_before_received():
+    row = publication()
+    day_before = (date.fromisoformat(row["received"]) - timedelta(days=1)).isoformat()
+    return edit("publication", row["_line"], "accepted", day_before, "end-before-start")
+
+
+def study_period_reversed():
+    row = publication()
+    before = month_before(row["study_period_start"])
+    return edit("publication", row["_line"], "study_period_end", before, "end-before-start")
+
+
+CASES = [
+    end_before_start,
+    start_before_study_period,
+    end_after_study_period,
+    disease_duration_not_age_difference,
+    onset_min_above_max,
+    follow_up_while_ongoing,
+    dose_upper_below_dose,
+    dose_without_unit,
+    later_interval_without_end,
+    ongoing_after_end,
+    pamidronate_stopped_for_an_ongoing_patient,
+    lab_in_another_unit,
+    lab_in_an_unknown_unit,
+    adverse_event_after_the_last_course,
+    duplicate_of_itself,
+    between_without_upper,
+    upper_without_between,
+    upper_below_value,
+    bmd_categories_overlap,
+    bmd_categories_gap,
+    bmd_two_categories_without_lower_bound,
+    accepted_before_received,
+    study_period_reversed,
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])
+def test_a_rule_reports_the_broken_row(project, case):
+    expected = case()
+    assert [key(f) for f in findings_of()] == [expected]
+
+
+def test_unknown_references_are_reported_in_every_table_citing_them(
+    project, table_citing_references
+):
+    expected = unknown_reference(table_citing_references)
+    assert [key(f) for f in findings_of()] == [expected]
+
+
+def test_a_second_publication_row_is_reported(project):
+    with open(raw_file("publication"), encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    with open(raw_file("publication"), "w", encoding="utf-8") as handle:
+        handle.write("\n".join([*lines, lines[1]]) + "\n")
+    assert [key(f) for f in findings_of()] == [
+        (raw_file("publication"), 3, None, None, "row-count")
+    ]
+
+
+def test_messages_show_the_values_involved(project):
+    row = first_row("treatments", lambda r: r["start_month"] and r["end_month"])
+    end_before_start()
+    (finding,) = findings_of("treatments")
+    early = month_before(row["start_month"])
+    assert finding.message == f"end_month {early} is before start_month {row['start_month']}"
+
+
+def test_every_rule_has_a_docstring_and_a_test():
+    tested_rules = {
+        "end_month_not_before_start_month",
+        "dose_upper_not_below_dose",
+        "dose_has_unit",
+        "later_interval_needs_end_month",
+        "ongoing_exposure_has_not_ended",
+        "pamidronate_ongoing_agrees",
+        "dates_inside_study_period",
+        "publication_has_one_row",
+        "publication_dates_in_order",
+        "disease_duration_is_age_difference",
+        "calcinosis_onset_min_not_above_max",
+        "follow_up_only_after_stopping",
+        "lab_unit_is_analyte_unit",
+        "adverse_event_course_was_given",
+        "reference_numbers_exist",
+        "duplicate_is_an_earlier_reference",
+        "value_upper_only_for_between",
+        "bmd_categories_partition_z_scores",
+    }
+    assert {rule.name for rule in RULES} == tested_rules
+    assert all(rule.summary for rule in RULES)
