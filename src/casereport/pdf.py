@@ -1,0 +1,163 @@
+"""report.pdf from report.html with WeasyPrint: same HTML, print CSS, same bytes on every build.
+
+Three things make the PDF reproducible:
+
+- Nothing is fetched from the network. `LocalOnlyFetcher` serves `data:` URLs and files inside the
+  allowed directories (the project and the report directory) and refuses anything else; a refused
+  or failed fetch stops the build (`PdfBuildError`) instead of leaving a hole in the PDF.
+- Fonts are the ones shipped in casereport/assets/fonts, declared with @font-face in report.css,
+  and always subset by fontTools (pinned in pyproject.toml). WeasyPrint 70 subsets with the system
+  library libharfbuzz-subset when a machine happens to have it and with fontTools otherwise; the two
+  give different bytes, so we pin the one a pip install brings everywhere. fontTools stamps the
+  current time into each subset font unless SOURCE_DATE_EPOCH is set, so it is set to a constant
+  while the PDF is written.
+- Metadata is fixed: no creation or modification date (the template sets no dcterms dates) and a
+  PDF identifier derived from the HTML, so two builds of the same HTML give the same bytes.
+- Nothing depends on where the project sits: the HTML is rendered against a fixed base URL that
+  the fetcher maps to the report directory.
+
+Links: in the HTML each number links to its line in report/sources/. A PDF cannot carry those pages
+along, and WeasyPrint would write them as absolute file:// URLs (the build machine's path), so in
+the PDF each number links to its row in the appendix instead, and other links to local files are
+dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from casereport.render import appendix_anchor
+
+ALLOWED_SCHEMES = frozenset({"file", "data"})
+
+# The base URL the report is rendered against, whatever directory it is in. WeasyPrint names
+# embedded images after a hash of their URL, so the real path would change the PDF's bytes.
+PORTABLE_REPORT_URL = "file:///casereport-report/"
+
+
+class PdfBuildError(RuntimeError):
+    """The PDF cannot be built reproducibly (a refused fetch, a missing library)."""
+
+
+class RefusedFetch(FatalURLFetchingError):
+    """Raised by the fetcher; WeasyPrint lets fatal fetch errors stop the rendering."""
+
+
+def is_allowed(url: str, roots: Iterable[Path]) -> bool:
+    """A `data:` URL, or a `file:` URL of a file inside one of `roots` (after resolving '..')."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return True
+    if scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    path = Path(url2pathname(unquote(parts.path))).resolve()
+    return any(path.is_relative_to(root) for root in roots)
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """WeasyPrint URL fetcher that reads local files under `roots` and `data:` URLs only.
+
+    URLs under `PORTABLE_REPORT_URL` (the base the report is rendered against) are read from
+    `report_dir`; the response keeps the portable URL, so relative URLs inside a stylesheet resolve
+    against it too.
+    """
+
+    def __init__(self, roots: Iterable[Path | str], report_dir: Path | str | None = None):
+        super().__init__(allowed_protocols=ALLOWED_SCHEMES, fail_on_errors=True)
+        self.roots = tuple(Path(root).resolve() for root in roots)
+        self.report_dir = Path(report_dir).resolve() if report_dir else None
+
+    def local_url(self, url: str) -> str:
+        """The real file URL behind a portable report URL (other URLs unchanged)."""
+        if self.report_dir is None or not url.startswith(PORTABLE_REPORT_URL):
+            return url
+        relative = unquote(urlsplit(url).path)[len(urlsplit(PORTABLE_REPORT_URL).path) :]
+        return (self.report_dir / relative).as_uri()
+
+    def fetch(self, url, headers=None):
+        local = self.local_url(url)
+        if not is_allowed(local, self.roots):
+            allowed = ", ".join(str(root) for root in self.roots)
+            raise RefusedFetch(
+                f"refused to fetch {url}: the report may only load data: URLs and files inside "
+                f"{allowed} (it must not depend on the network or on files outside the project)"
+            )
+        response = super().fetch(local, headers)
+        response.url = url
+        return response
+
+
+# Any constant will do: it is the time fontTools writes into the subset fonts' `head` table.
+FONT_TIMESTAMP_EPOCH = "0"
+
+
+@contextmanager
+def pinned_font_subsetting() -> Iterator[None]:
+    """Subset fonts with fontTools at a fixed timestamp, whatever libraries the machine has."""
+    import weasyprint.pdf.fonts as weasyprint_fonts
+
+    saved_subsetter = weasyprint_fonts.harfbuzz_subset
+    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    weasyprint_fonts.harfbuzz_subset = None  # WeasyPrint then takes its fontTools path
+    os.environ["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP_EPOCH
+    try:
+        yield
+    finally:
+        weasyprint_fonts.harfbuzz_subset = saved_subsetter
+        if saved_epoch is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
+
+
+def pdf_identifier(html: bytes) -> bytes:
+    """Fixed for a given HTML, different for a different report."""
+    return hashlib.sha256(html).hexdigest()[:32].encode("ascii")
+
+
+def retarget_links_for_print(root) -> None:
+    """Numbers link to their appendix row; other links to local files are dropped (see above)."""
+    for element in root.iter("a"):
+        href = element.get("href")
+        if href is None or href.startswith("#"):
+            continue
+        number_id = element.get("data-number")
+        if number_id:
+            element.set("href", f"#{appendix_anchor(number_id)}")
+        else:
+            del element.attrib["href"]
+
+
+def render_pdf(html_path: Path | str, pdf_path: Path | str, allowed_roots: Iterable[Path | str]):
+    """Write `pdf_path` from `html_path`; resources may come only from `allowed_roots`."""
+    html_path = Path(html_path).resolve()
+    fetcher = LocalOnlyFetcher([html_path.parent, *allowed_roots], report_dir=html_path.parent)
+    document = HTML(
+        string=html_path.read_text(encoding="utf-8"),
+        base_url=PORTABLE_REPORT_URL,
+        url_fetcher=fetcher,
+        media_type="print",
+    )
+    retarget_links_for_print(document.etree_element)
+    try:
+        with pinned_font_subsetting():
+            pdf = document.write_pdf(
+                pdf_identifier=pdf_identifier(html_path.read_bytes()),
+                pdf_version="1.7",
+                full_fonts=False,  # embed subsets, not whole font files
+                hinting=False,
+            )
+    except FatalURLFetchingError as error:
+        cause = error.__cause__ or error.__context__ or error
+        raise PdfBuildError(f"{html_path.name}: {error}; {cause}") from error
+    Path(pdf_path).write_bytes(pdf)

@@ -1,0 +1,640 @@
+"""The HTML report: jinja environment, the number helper, and the template context.
+
+Templates never print a number themselves. They call `n(id)`, which looks the id up in the catalog
+(the ledger of every number the report may show) and returns an element that carries the id, says
+where the number comes from, and links to its line in the browsable copy of the raw file:
+
+    <a class="number" data-number="labs.1.ESR.pre.value" href="sources/labs.csv.html#L2"
+       title="data/raw/labs.csv, line 2, column value">13</a>
+
+An unknown id fails the build (`UnknownNumberError`). Every call is recorded with the section it
+appears in, so that rendering can write results/numbers.csv: the catalog rows the report showed.
+Digits that are not data (figure numbers, line numbers in the appendix, free-text titles such as
+"FK-506") go through `meta(...)`, which marks them `data-meta`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from casereport import stages
+from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
+from casereport.formatting import capitalise_first
+from casereport.ledger import Ledger, Number, cell_id
+from casereport.model import FigureModel, Ref, TableModel, Text, figure_from_json
+from casereport.sources import page_name, source_href
+
+TEMPLATES_PACKAGE = "casereport"
+ASSETS_DIR = Path(__file__).parent / "assets"
+
+# Sections of the report in reading order: (HTML id, template, heading). Tables and figures are
+# sections of their own so that numbers.csv can say "table2" or "figure-labs".
+TEXT_SECTIONS_BEFORE_TABLES = ("summary", "background", "methods", "patients")
+TEXT_SECTIONS_AFTER_FIGURES = ("outcomes", "references")
+
+# Superscript and subscript digits only ever appear in units ("g/cm²"): they are not data.
+_UNIT_DIGITS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]+")
+_ANY_DIGIT = re.compile(r"\d|[\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]")
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def provenance(number: Number) -> str:
+    """Where a number comes from, as the `title` of its element says it."""
+    lines = number.lines
+    line_words = f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
+    where = f"{number.source_file}, {line_words}, column {number.source_column}"
+    if number.is_computed:
+        return f"{number.derivation} (from {where})"
+    return where
+
+
+def number_href(number: Number) -> str:
+    """Link to the number's (first) source line; a computed number links to its first input."""
+    first_file = number.source_file.split(";")[0]
+    return source_href(first_file, number.lines[0])
+
+
+def number_element(number: Number) -> Markup:
+    return Markup('<a class="number" data-number="{}" href="{}" title="{}">{}</a>').format(
+        number.id, number_href(number), provenance(number), number.display
+    )
+
+
+def appendix_anchor(number_id: str) -> str:
+    """HTML id of a number's row in the appendix (the PDF links numbers there)."""
+    return f"number-{number_id}"
+
+
+def meta(words: Any) -> Markup:
+    """Text whose digits are not data (a figure number, a line number, a title with 'FK-506')."""
+    return Markup("<span data-meta>{}</span>").format(words)
+
+
+def free_text(words: Any) -> Markup:
+    """A free-text field of the data (a title, a journal): marked `data-meta` only when it
+    contains digits, since those digits are part of the words, not numbers the catalog holds."""
+    words = "" if words is None else str(words)
+    return meta(words) if _ANY_DIGIT.search(words) else escape(words)
+
+
+def unit_text(unit: Any) -> Markup:
+    """A unit; exponent digits ('g/cm²') are marked `data-meta`."""
+    escaped = str(escape("" if unit is None else unit))
+    return Markup(_UNIT_DIGITS.sub(lambda m: f"<span data-meta>{m.group(0)}</span>", escaped))
+
+
+@dataclass
+class NumberRecorder:
+    """Looks numbers up in the catalog and remembers which ones were shown, and where.
+
+    `enter(section)` is called by the page template before each section; rendering is sequential,
+    so every later `n(id)` belongs to that section.
+    """
+
+    catalog: Ledger
+    section: str = ""
+    sections_by_id: dict[str, list[str]] = field(default_factory=dict)
+
+    def enter(self, section: str) -> str:
+        self.section = section
+        return ""  # so that `{{ numbers.enter("x") }}` prints nothing
+
+    def record(self, number_id: str) -> Number:
+        number = self.catalog[number_id]  # raises UnknownNumberError for an unknown id
+        sections = self.sections_by_id.setdefault(number_id, [])
+        if self.section and self.section not in sections:
+            sections.append(self.section)
+        return number
+
+    def show(self, number_id: str) -> Markup:
+        """The `n(id)` template helper."""
+        if not isinstance(number_id, str):
+            raise TypeError(f"n() takes a number id, got {number_id!r}")
+        return number_element(self.record(number_id))
+
+    def record_all(self, number_ids: Iterable[str]) -> str:
+        """Record numbers shown in a picture rather than in text (a figure's plotted values)."""
+        for number_id in number_ids:
+            self.record(number_id)
+        return ""
+
+    def shown(self) -> Ledger:
+        """Catalog rows shown so far, in catalog order."""
+        return self.catalog.subset(self.sections_by_id)
+
+    def sections_column(self) -> dict[str, dict[str, str]]:
+        """The `sections` column of numbers.csv, e.g. 'patients;table2'."""
+        return {i: {"sections": ";".join(s)} for i, s in self.sections_by_id.items()}
+
+
+def split_lines(parts: Text) -> list[Text]:
+    """Split a Text at its newlines (Table I puts one treatment per line in a cell)."""
+    lines: list[list] = [[]]
+    for part in parts:
+        if isinstance(part, Ref):
+            lines[-1].append(part)
+            continue
+        first, *rest = part.split("\n")
+        lines[-1].append(first)
+        lines.extend([piece] for piece in rest)
+    return [tuple(p for p in line if p != "") for line in lines]
+
+
+def text_markup(parts: Text, recorder: NumberRecorder) -> Markup:
+    """A model Text (tables, captions) as HTML: strings escaped, each Ref through the helper.
+    A Text of several lines becomes one block per line, so that each can hang on its own."""
+
+    def line_markup(line: Text) -> Markup:
+        return Markup("").join(
+            recorder.show(p.id) if isinstance(p, Ref) else unit_text(p) for p in line
+        )
+
+    lines = split_lines(parts)
+    if len(lines) == 1:
+        return line_markup(lines[0])
+    return Markup("").join(
+        Markup('<span class="cell-line">{}</span>').format(line_markup(line)) for line in lines
+    )
+
+
+def breakable(words: str) -> Markup:
+    """A name with a line-break opportunity after each dot (long ids in the appendix); marked
+    data-meta when it has digits (`bmd_g_cm2` names a column, it is no number)."""
+    pieces = Markup("<wbr>").join(escape(piece) for piece in re.split(r"(?<=\.)", words))
+    return meta(pieces) if _ANY_DIGIT.search(words) else pieces
+
+
+# --- rows of the data, for templates ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a validated table: its values, and the catalog id of each of its cells."""
+
+    table: str
+    key: tuple
+    values: dict[str, Any]
+
+    def __getitem__(self, column: str) -> Any:
+        return self.values[column]
+
+    def has(self, column: str) -> bool:
+        return self.values.get(column) is not None
+
+    def id(self, column: str) -> str:
+        """Catalog id of a cell (`n(row.id("dose"))` in a template)."""
+        if not self.has(column):
+            raise KeyError(f"{self.table} row {self.key} has no value in column {column!r}")
+        return cell_id(self.table, self.key, column)
+
+
+def _python_value(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def table_rows(dataset: Dataset, table: str, primary_key: Sequence[str]) -> list[Row]:
+    """Rows of a table in file order; a table without a primary key is keyed by position."""
+    frame = dataset[table].sort_values(SOURCE_LINE)
+    rows = []
+    for position, record in enumerate(frame.to_dict("records"), start=1):
+        values = {k: _python_value(v) for k, v in record.items()}
+        key = tuple(values[c] for c in primary_key) if primary_key else (position,)
+        rows.append(Row(table, key, values))
+    return rows
+
+
+def primary_keys(datapackage: dict) -> dict[str, list[str]]:
+    keys = {}
+    for resource in datapackage["resources"]:
+        key = resource.get("schema", {}).get("primaryKey", [])
+        keys[resource["name"]] = [key] if isinstance(key, str) else list(key)
+    return keys
+
+
+# --- context ---------------------------------------------------------------------------------
+
+# Words for each value of an enum of the data dictionary.
+SEX_WORDS = {
+    "male": {"noun": "a boy", "pronoun": "he", "possessive": "his", "one": "boy", "many": "boys"},
+    "female": {
+        "noun": "a girl",
+        "pronoun": "she",
+        "possessive": "her",
+        "one": "girl",
+        "many": "girls",
+    },
+}
+OUTCOME_WORDS = {  # "the calcinosis ..." in a case summary / "Calcinosis ... in 2 patients"
+    "cleared": ("had cleared completely", "cleared completely"),
+    "decreased": ("had decreased", "decreased"),
+    "unchanged": ("was unchanged", "did not change"),
+    "increased": ("had increased", "increased"),
+}
+STUDY_DRUG = "pamidronate"
+
+# References the article cites for statements that have no row of their own in the data: the
+# diagnostic criteria of Bohan and Peter, and the Spanish reference values of lumbar BMD. Given
+# in the format of a reference_numbers cell; their numbers are shown from references.csv.
+DIAGNOSTIC_CRITERIA_REFERENCES = "2"
+BMD_REFERENCE_VALUES_REFERENCES = "7"
+
+SECTION_HEADINGS = {
+    "title": "Title",
+    "summary": "Summary",
+    "background": "Background",
+    "methods": "Patients and methods",
+    "patients": "Case summaries",
+    "outcomes": "Results",
+    "references": "References",
+}
+
+
+@dataclass(frozen=True)
+class Patient:
+    row: Row
+    treatments: list[Row]  # chronological
+    sites: list[Row]
+    bmd_before: Row | None
+    bmd_after: Row | None
+    category_before: str
+    category_after: str
+    adverse_event_groups: list[list[Row]]  # events after the same course, managed alike
+
+    @property
+    def id(self) -> int:
+        return self.row["patient_id"]
+
+    @property
+    def words(self) -> dict[str, str]:
+        return SEX_WORDS[self.row["sex"]]
+
+    @property
+    def pamidronate(self) -> list[Row]:
+        return [t for t in self.treatments if t["drug"] == STUDY_DRUG]
+
+    @property
+    def other_treatments(self) -> list[Row]:
+        return [t for t in self.treatments if t["drug"] != STUDY_DRUG]
+
+    @property
+    def sites_in_table(self) -> list[Row]:
+        return [s for s in self.sites if s["listed_in_table_i"]]
+
+    @property
+    def sites_in_narrative(self) -> list[Row]:
+        return [s for s in self.sites if not s["listed_in_table_i"]]
+
+    @property
+    def outcome_words(self) -> str:
+        return OUTCOME_WORDS[self.row["calcinosis_outcome"]][0]
+
+    @property
+    def bmd_direction(self) -> str:
+        before, after = self.bmd_before["bmd_g_cm2"], self.bmd_after["bmd_g_cm2"]
+        return "rose" if after > before else "fell" if after < before else "stayed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    verb: str
+    count_id: str
+    patients: list[Patient]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str  # HTML id, and the name numbers.csv uses
+    template: str
+    heading: Markup
+    model: Any = None  # the table or figure a section shows
+    number: int = 0  # figure number, for "Figure 1"
+
+
+def _by_patient(rows: list[Row], patient_id: int) -> list[Row]:
+    return [r for r in rows if r["patient_id"] == patient_id]
+
+
+def _treatment_order(row: Row) -> tuple:
+    """Chronological; drugs without a start month (named only in a narrative) come last."""
+    return (row["start_month"] is None, row["start_month"] or "", row["treatment_id"])
+
+
+def group_adverse_events(events: list[Row]) -> list[list[Row]]:
+    """Events after the same course, managed the same way and recurring alike, in one sentence."""
+    groups: dict[tuple, list[Row]] = {}
+    for event in events:
+        key = (event["pamidronate_course"], event["managed_with"], event["recurred"])
+        groups.setdefault(key, []).append(event)
+    return list(groups.values())
+
+
+def enum_of(dataset: Dataset, table: str, column: str) -> list[str]:
+    return list(dataset.tables[table].fields[column].get("constraints", {}).get("enum", []))
+
+
+def build_patients(dataset: Dataset, rows: dict[str, list[Row]], bmd_category) -> list[Patient]:
+    before, after = (lambda e: (e[0], e[-1]))(enum_of(dataset, "bone_density", "timepoint"))
+    categories = dataset["bmd_categories"]
+
+    def category(row: Row | None) -> str:
+        return bmd_category(row["z_score"], categories) if row else ""
+
+    patients = []
+    for row in sorted(rows["patients"], key=lambda r: r["patient_id"]):
+        pid = row["patient_id"]
+        density = {r["timepoint"]: r for r in _by_patient(rows["bone_density"], pid)}
+        patients.append(
+            Patient(
+                row=row,
+                treatments=sorted(_by_patient(rows["treatments"], pid), key=_treatment_order),
+                sites=_by_patient(rows["calcinosis_sites"], pid),
+                bmd_before=density.get(before),
+                bmd_after=density.get(after),
+                category_before=category(density.get(before)),
+                category_after=category(density.get(after)),
+                adverse_event_groups=group_adverse_events(_by_patient(rows["adverse_events"], pid)),
+            )
+        )
+    return patients
+
+
+def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
+    """Outcomes that occurred, in the order of the data dictionary's enum."""
+    outcomes = []
+    for name in enum_of(dataset, "patients", "calcinosis_outcome"):
+        having = [p for p in patients if p.row["calcinosis_outcome"] == name]
+        if having:
+            verb = OUTCOME_WORDS[name][1]
+            outcomes.append(Outcome(name, verb, f"derived.outcome.{name}.count", having))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class LabChange:
+    """How one analyte moved between the two measurements, patient by patient."""
+
+    analyte: Row
+    fell: list[tuple[Patient, str]]  # (patient, id of the change)
+    rose: list[tuple[Patient, str]]
+    unchanged: list[tuple[Patient, str]]
+
+
+def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Patient]):
+    """Per analyte (analytes.csv order), the patients whose value fell, rose or stayed."""
+    points = enum_of(dataset, "labs", "timepoint")
+    before, after = points[0], points[-1]
+    values = {(r["patient_id"], r["analyte"], r["timepoint"]): r["value"] for r in rows["labs"]}
+    changes = []
+    for analyte in rows["analytes"]:
+        moved: dict[str, list] = {"fell": [], "rose": [], "unchanged": []}
+        for patient in patients:
+            key = (patient.id, analyte["analyte"])
+            if (*key, before) not in values or (*key, after) not in values:
+                continue
+            difference = values[(*key, after)] - values[(*key, before)]
+            direction = "fell" if difference < 0 else "rose" if difference > 0 else "unchanged"
+            change_id = f"derived.labs.{patient.id}.{analyte['analyte']}.change"
+            moved[direction].append((patient, change_id))
+        if any(moved.values()):
+            changes.append(LabChange(analyte, **moved))
+    return changes
+
+
+def sex_counts(dataset: Dataset, patients: list[Patient]) -> list[dict[str, str]]:
+    """'2 boys, 1 girl': one entry per sex present, words by count."""
+    counts = []
+    for sex in enum_of(dataset, "patients", "sex"):
+        count = sum(p.row["sex"] == sex for p in patients)
+        if count:
+            words = SEX_WORDS[sex]["one" if count == 1 else "many"]
+            counts.append({"id": f"derived.sex.{sex}.count", "words": words})
+    return counts
+
+
+def grouped(rows: list[Row], column: str) -> list[tuple[str, list[Row]]]:
+    """Rows grouped by a column, groups in order of first appearance (jinja's groupby sorts)."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row[column], []).append(row)
+    return list(groups.items())
+
+
+def merged_reference_numbers(rows: list[Row]) -> str:
+    numbers: list[int] = []
+    for row in rows:
+        for part in str(row["reference_numbers"] or "").split(";"):
+            if part.strip() and int(part) not in numbers:
+                numbers.append(int(part))
+    return ";".join(map(str, numbers))
+
+
+def build_sections(tables: dict[str, TableModel], figures: list[FigureModel]) -> list[Section]:
+    def text_section(name: str) -> Section:
+        return Section(name, f"{name}.html.j2", escape(SECTION_HEADINGS[name]))
+
+    sections = [text_section(s) for s in TEXT_SECTIONS_BEFORE_TABLES]
+    sections += [
+        Section(key, "table.html.j2", escape(model.title), model) for key, model in tables.items()
+    ]
+    sections += [
+        Section(f"figure-{f.key}", "figure.html.j2", meta(f"Figure {number}"), f, number)
+        for number, f in enumerate(figures, start=1)
+    ]
+    sections += [text_section(s) for s in TEXT_SECTIONS_AFTER_FIGURES]
+    return sections
+
+
+def build_context(
+    dataset: Dataset,
+    datapackage: dict,
+    tables: dict[str, TableModel],
+    figures: list[FigureModel],
+    bmd_category: Any,
+) -> dict[str, Any]:
+    """Everything the templates read: rows of the data (with cell ids), tables and figures.
+
+    `bmd_category(z_score, categories_frame) -> str` names the bone density category of a
+    z-score (casereport.catalog owns that rule; the report only quotes it).
+    """
+    keys = primary_keys(datapackage)
+    rows = {name: table_rows(dataset, name, keys.get(name, [])) for name in dataset.tables}
+    patients = build_patients(dataset, rows, bmd_category)
+    outcomes = build_outcomes(dataset, patients)
+    figure_numbers = {f.key: number for number, f in enumerate(figures, start=1)}
+    return {
+        "publication": rows["publication"][0],
+        "authors": sorted(rows["authors"], key=lambda r: r["author_order"]),
+        "patients": patients,
+        "patient_count": len(patients),
+        "sex_counts": sex_counts(dataset, patients),
+        "outcomes": outcomes,
+        "cleared_patients": [p for o in outcomes if o.name == "cleared" for p in o.patients],
+        "patients_with_events": [p for p in patients if p.adverse_event_groups],
+        "protocol": {r["parameter"]: r for r in rows["protocol"]},
+        "analytes_by_measure": grouped(rows["analytes"], "measures"),
+        "lab_changes": lab_changes(dataset, rows, patients),
+        "bmd_categories": rows["bmd_categories"],
+        "bmd_category_references": merged_reference_numbers(rows["bmd_categories"]),
+        "bmd_unit": dataset.tables["bone_density"].fields["bmd_g_cm2"].get("unit", ""),
+        "bohan_peter_reference": DIAGNOSTIC_CRITERIA_REFERENCES,
+        "reference_values_reference": BMD_REFERENCE_VALUES_REFERENCES,
+        "fact_topics": grouped(rows["background_facts"], "topic"),
+        "references": sorted(rows["references"], key=lambda r: r["reference_number"]),
+        "tables": tables,
+        "figures": figures,
+        "figure_ref": lambda key: meta(f"Figure {figure_numbers[key]}"),
+        "sections": [Section("title", "title.html.j2", escape(""))]
+        + build_sections(tables, figures),
+    }
+
+
+# --- environment and rendering ---------------------------------------------------------------
+
+
+def reference_ids(reference_numbers: str | None) -> list[str]:
+    """'4;5' (a reference_numbers cell) -> the catalog ids of references 4 and 5."""
+    numbers = [p for p in str(reference_numbers or "").split(";") if p.strip()]
+    return [cell_id("references", int(p), "reference_number") for p in numbers]
+
+
+def plural(one: str, many: str, count: Any) -> str:
+    return one if count == 1 else many
+
+
+def ordinal_suffix(value: Any) -> str:
+    """'st', 'nd', 'rd' or 'th' for an edition number: 5 -> 'th' (the number itself is n())."""
+    number = int(value)
+    if 10 <= number % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+def finalize(value: Any) -> Any:
+    """Applied by jinja to every `{{ ... }}` before printing.
+
+    A number printed directly (`{{ row["age"] }}`) is an error: numbers go through `n(id)`, which
+    says where they come from. A free-text value that happens to contain digits (a reference
+    title with "FK-506", a schedule note) is marked data-meta: its digits are words, not numbers
+    the catalog holds. Literal template text is not touched, so a digit typed into a template is
+    still caught by the tests.
+    """
+    if isinstance(value, Markup) or value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal):
+        raise TypeError(f"templates print numbers only through n(id), not {value!r} directly")
+    if isinstance(value, str) and _ANY_DIGIT.search(value):
+        return free_text(value)
+    return value
+
+
+def attribute_value(value: Any) -> Markup:
+    """A value inside an HTML attribute (an id, alt text): escaped, never wrapped in an element
+    by `finalize` (attributes are not visible text)."""
+    return escape(str(value))
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        finalize=finalize,
+        loader=PackageLoader(TEMPLATES_PACKAGE, "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        meta=meta,
+        appendix_anchor=appendix_anchor,
+        breakable=breakable,
+        source_page=lambda source_file: f"sources/{page_name(source_file.split(';')[0])}",
+        reference_ids=reference_ids,
+        plural=plural,
+        ordinal_suffix=ordinal_suffix,
+        section_names=lambda names: names.replace(";", ", "),
+    )
+    env.filters.update(
+        free=free_text,
+        unit=unit_text,
+        capitalize_first=capitalise_first,
+        attribute=attribute_value,
+    )
+    return env
+
+
+def install_recorder(env: Environment, recorder: NumberRecorder) -> None:
+    """Bind the number helper (`n`) and Text rendering (`text`) to one recorder."""
+    env.globals["n"] = recorder.show
+    env.globals["numbers"] = recorder
+    env.globals["has_number"] = lambda number_id: number_id in recorder.catalog
+    env.filters["text"] = lambda parts: text_markup(parts, recorder)
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    html: str
+    numbers: Ledger  # catalog rows shown
+    sections: dict[str, dict[str, str]]  # id -> {"sections": "patients;table2"}
+
+    def write(self, html_path: Path | str, numbers_path: Path | str) -> None:
+        Path(html_path).write_text(self.html, encoding="utf-8")
+        self.numbers.write_csv(numbers_path, extra=self.sections)
+
+
+def render_report(context: dict[str, Any], catalog: Ledger) -> RenderedReport:
+    """Render report.html and collect the numbers it shows.
+
+    The body is rendered first; the appendix then lists exactly the numbers the body recorded.
+    """
+    env = make_environment()
+    recorder = NumberRecorder(catalog)
+    install_recorder(env, recorder)
+    body = Markup(env.get_template("body.html.j2").render(context))
+    shown = recorder.shown()
+    sections = recorder.sections_column()
+    recorder.enter("")  # the appendix repeats numbers; it is not one of the sections they are in
+    appendix = Markup(
+        env.get_template("appendix.html.j2").render(context, shown=shown, sections=sections)
+    )
+    page = env.get_template("report.html.j2").render(context, body=body, appendix=appendix)
+    return RenderedReport(page, shown, sections)
+
+
+def build_report(
+    validated_tables: Sequence[Path | str],
+    datapackage: Path | str,
+    catalog_csv: Path | str,
+    figure_jsons: Sequence[Path | str],
+) -> RenderedReport:
+    """The report from the workflow's files: validated tables, catalog, figure caption models.
+
+    Tables are built here from the same TableModels the table stage writes as CSV (the CSV files
+    have lost the Refs). Figures appear in the order of `figure_jsons`.
+    """
+    from casereport.catalog import bmd_category
+    from casereport.tables import build_table
+
+    validated_tables = [Path(p) for p in validated_tables]
+    names = [p.stem for p in validated_tables]
+    dataset = load_dataset(validated_tables[0].parent, datapackage, names)
+    tables = {name: build_table(name, dataset) for name in stages.TABLES}
+    figures = [
+        figure_from_json(json.loads(Path(p).read_text(encoding="utf-8"))) for p in figure_jsons
+    ]
+    context = build_context(dataset, read_datapackage(datapackage), tables, figures, bmd_category)
+    return render_report(context, Ledger.read_csv(catalog_csv))

@@ -1,0 +1,107 @@
+"""Browsable HTML copies of the raw CSV files, one anchor per line.
+
+Every number in the report links to `sources/<file>.csv.html#L<line>`, the line of the raw file it
+was read from (header = line 1, as in `source_line`). These pages are written beside the report so
+the links work offline; `:target` highlights the linked line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    number: int  # line of the raw file (header = 1)
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    file_name: str  # e.g. "labs.csv"
+    source_path: str  # the raw file as the ledger names it, e.g. "data/raw/labs.csv"
+    title: str
+    description: str
+    header: SourceLine
+    rows: tuple[SourceLine, ...]
+    field_descriptions: dict[str, str]
+
+
+def page_name(source_file: str) -> str:
+    """File name of the HTML page for a raw file: `labs.csv` -> `labs.csv.html`."""
+    return f"{Path(source_file).name}.html"
+
+
+def line_anchor(line: int) -> str:
+    return f"L{line}"
+
+
+def source_href(source_file: str, line: int) -> str:
+    """Link from report.html to one line of a raw file's page."""
+    return f"sources/{page_name(source_file)}#{line_anchor(line)}"
+
+
+def read_lines(text: str) -> list[SourceLine]:
+    """Parse CSV text into records numbered by the physical line each one starts on.
+
+    Numbering by the line a record starts on (not by record count) keeps anchors equal to the
+    lines an editor shows, even if a quoted cell ever spans several lines.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = []
+    start = 1
+    for cells in reader:
+        lines.append(SourceLine(start, tuple(cells)))
+        start = reader.line_num + 1
+    return lines
+
+
+def build_page(raw_csv: Path, resource: dict | None) -> SourcePage:
+    """The page of one raw file; `resource` is its entry in datapackage.yaml (titles, fields)."""
+    resource = resource or {}
+    lines = read_lines(raw_csv.read_text(encoding="utf-8-sig"))
+    fields = resource.get("schema", {}).get("fields", [])
+    return SourcePage(
+        file_name=raw_csv.name,
+        source_path=raw_csv.as_posix(),
+        title=resource.get("title", raw_csv.name),
+        description=str(resource.get("description", "")),
+        header=lines[0],
+        rows=tuple(lines[1:]),
+        field_descriptions={f["name"]: str(f.get("description", "")) for f in fields},
+    )
+
+
+def make_environment() -> Environment:
+    """The templates are the report's (same package, same CSS); this page needs no helpers."""
+    return Environment(
+        loader=PackageLoader("casereport", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_page(page: SourcePage, env: Environment | None = None) -> str:
+    env = env or make_environment()
+    return env.get_template("source.html.j2").render(page=page)
+
+
+def write_source_pages(raw_csvs: list[Path], datapackage: dict, out_dir: Path) -> list[Path]:
+    """Write one page per raw file, named by `page_name`, into `out_dir` (report/sources)."""
+    resources = {Path(r["path"]).name: r for r in datapackage.get("resources", [])}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    env = make_environment()
+    written = []
+    for raw_csv in map(Path, raw_csvs):
+        page = build_page(raw_csv, resources.get(raw_csv.name))
+        out = out_dir / page_name(raw_csv.name)
+        out.write_text(render_page(page, env), encoding="utf-8")
+        written.append(out)
+    return written

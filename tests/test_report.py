@@ -1,0 +1,343 @@
+"""report.html, results/numbers.csv and the browsable raw files (casereport.render, .sources)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ROOT
+from report_fixtures import build_report_dir, parse_html, read_numbers_csv
+
+from casereport.ledger import Ledger, Number, UnknownNumberError
+from casereport.model import figure_from_json
+from casereport.render import (
+    ASSETS_DIR,
+    NumberRecorder,
+    install_recorder,
+    make_environment,
+    provenance,
+    split_lines,
+)
+from casereport.sources import read_lines
+from casereport.synthetic import write_cohort
+
+PAPER = ROOT.parent / "shared" / "paper" / "marco-puche-2010-clin-exp-rheumatol.txt"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_report_dir(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="module")
+def parsed(built):
+    return parse_html(built.html)
+
+
+@pytest.fixture(scope="module")
+def numbers(built):
+    return read_numbers_csv(built.numbers_csv)
+
+
+def body_numbers(parsed):
+    return [e for e in parsed.with_attribute("data-number") if e.section != "appendix"]
+
+
+def plotted_ids(built) -> set[str]:
+    return {
+        i
+        for path in built.figure_jsons
+        for i in figure_from_json(__import__("json").loads(path.read_text())).number_ids
+    }
+
+
+# --- every digit is accounted for --------------------------------------------------------------
+
+
+def test_every_digit_of_the_visible_text_is_a_number_or_marked_meta(parsed):
+    stray = [
+        (section, text.strip())
+        for text, marked, section in parsed.text_runs
+        if not marked and any(ch.isdigit() for ch in text)
+    ]
+    assert stray == [], f"digits outside data-number/data-meta elements: {stray[:10]}"
+
+
+def test_number_elements_hold_no_nested_markup_and_show_the_catalog_display(parsed, numbers):
+    for element in parsed.with_attribute("data-number"):
+        row = numbers[element.attrs["data-number"]]
+        assert element.text == row["display"], element.attrs["data-number"]
+
+
+# --- numbers.csv <-> the report ----------------------------------------------------------------
+
+
+def test_numbers_csv_lists_exactly_the_numbers_the_report_shows(built, parsed, numbers):
+    in_text = {e.attrs["data-number"] for e in body_numbers(parsed)}
+    assert in_text | plotted_ids(built) == set(numbers)
+
+
+def test_appendix_lists_every_number_once(parsed, numbers):
+    rows = [
+        e.attrs.get("id", "") for e in parsed.elements if e.tag == "tr" and e.section == "appendix"
+    ]
+    listed = [r.removeprefix("number-") for r in rows if r.startswith("number-")]
+    assert sorted(listed) == sorted(numbers)
+    in_appendix = {e.attrs["data-number"] for e in parsed.with_attribute("data-number")}
+    assert in_appendix == set(numbers)
+
+
+def test_each_number_appears_in_the_sections_numbers_csv_names(parsed, numbers):
+    for element in body_numbers(parsed):
+        sections = numbers[element.attrs["data-number"]]["sections"].split(";")
+        assert element.section in sections, (element.attrs["data-number"], element.section)
+
+
+def test_sections_column_names_only_sections_of_the_report(parsed, numbers):
+    section_ids = {e.attrs["id"] for e in parsed.elements if e.tag in ("section", "header")}
+    for row in numbers.values():
+        assert row["sections"], row["id"]
+        assert set(row["sections"].split(";")) <= section_ids, row["id"]
+
+
+def test_numbers_csv_has_the_ledger_columns_and_sections(built):
+    with open(built.numbers_csv, encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header == [
+        "id",
+        "display",
+        "value",
+        "unit",
+        "source_file",
+        "source_line",
+        "source_column",
+        "derivation",
+        "sections",
+    ]
+    assert len(Ledger.read_csv(built.numbers_csv)) > 0
+
+
+# --- numbers trace to their raw cells ----------------------------------------------------------
+
+
+def raw_cell(project: Path, source_file: str, line: int, column: str) -> str:
+    lines = {entry.number: entry.cells for entry in read_lines((project / source_file).read_text())}
+    header = lines[1]
+    return lines[line][header.index(column)]
+
+
+def same_value(cell: str, value: str) -> bool:
+    try:
+        return Decimal(cell) == Decimal(value)
+    except InvalidOperation:
+        return cell == value
+
+
+def test_numbers_read_as_is_hold_the_value_of_their_raw_cell(built, numbers):
+    read_as_is = [row for row in numbers.values() if not row["derivation"]]
+    assert read_as_is
+    for row in read_as_is:
+        assert ";" not in row["source_line"], row["id"]
+        cell = raw_cell(
+            built.project, row["source_file"], int(row["source_line"]), row["source_column"]
+        )
+        assert same_value(cell, row["value"]), (row["id"], cell, row["value"])
+
+
+def test_computed_numbers_point_at_existing_lines_and_say_how(built, numbers):
+    for row in (r for r in numbers.values() if r["derivation"]):
+        text = (built.project / row["source_file"]).read_text()
+        line_count = len(read_lines(text))
+        assert all(1 < int(n) <= line_count for n in row["source_line"].split(";")), row["id"]
+
+
+def test_titles_say_where_each_number_comes_from(parsed, numbers):
+    for element in parsed.with_attribute("data-number"):
+        row = numbers[element.attrs["data-number"]]
+        number = Number(**{k: v for k, v in row.items() if k != "sections"})
+        assert element.attrs["title"] == provenance(number)
+        if not number.derivation:
+            assert element.attrs["title"] == (
+                f"{row['source_file']}, line {row['source_line']}, column {row['source_column']}"
+            )
+
+
+def test_each_number_links_to_its_line_in_an_existing_source_page(built, parsed, numbers):
+    pages: dict[str, set[str]] = {}
+    for element in parsed.with_attribute("data-number"):
+        row = numbers[element.attrs["data-number"]]
+        link = urlsplit(element.attrs["href"])
+        page = built.report_dir / link.path
+        assert page.name == Path(row["source_file"].split(";")[0]).name + ".html"
+        if link.path not in pages:
+            pages[link.path] = {e.attrs["id"] for e in parse_html(page).with_attribute("id")}
+        assert link.fragment == f"L{row['source_line'].split(';')[0]}"
+        assert link.fragment in pages[link.path], element.attrs["href"]
+
+
+# --- the raw-file pages ------------------------------------------------------------------------
+
+
+def test_source_pages_have_one_anchor_per_line_of_the_raw_file(built):
+    for raw in sorted((ROOT / "data" / "raw").glob("*.csv")):
+        page = parse_html(built.report_dir / "sources" / f"{raw.name}.html")
+        anchors = [e.attrs["id"] for e in page.elements if e.tag == "tr" and "id" in e.attrs]
+        line_count = len(raw.read_text(encoding="utf-8").splitlines())
+        assert anchors == [f"L{n}" for n in range(1, line_count + 1)], raw.name
+
+
+def test_source_pages_show_each_cell_as_written(built):
+    raw_line = (ROOT / "data" / "raw" / "labs.csv").read_text().splitlines()[6]
+    page = parse_html(built.report_dir / "sources" / "labs.csv.html")
+    row = next(e for e in page.elements if e.tag == "tr" and e.attrs.get("id") == "L7")
+    assert row.text.split() == f"7 {raw_line.replace(',', ' ')}".split()
+
+
+def test_source_page_highlights_the_targeted_line():
+    css = (ASSETS_DIR / "report.css").read_text()
+    assert re.search(r"tr:target\s*\{[^}]*background", css)
+
+
+# --- the helper --------------------------------------------------------------------------------
+
+
+def small_catalog() -> Ledger:
+    return Ledger(
+        [Number("labs.1.ESR.pre.value", "13", "13", "mm/h", "data/raw/labs.csv", "2", "value")]
+    )
+
+
+def test_helper_fails_on_an_unknown_id():
+    env = make_environment()
+    install_recorder(env, NumberRecorder(small_catalog()))
+    with pytest.raises(UnknownNumberError, match="no.such.id"):
+        env.from_string("{{ n('no.such.id') }}").render()
+
+
+def test_helper_renders_a_linked_number_and_records_its_section():
+    env = make_environment()
+    recorder = NumberRecorder(small_catalog())
+    install_recorder(env, recorder)
+    html = env.from_string("{{ numbers.enter('table2') }}{{ n('labs.1.ESR.pre.value') }}").render()
+    assert html == (
+        '<a class="number" data-number="labs.1.ESR.pre.value" href="sources/labs.csv.html#L2" '
+        'title="data/raw/labs.csv, line 2, column value">13</a>'
+    )
+    assert recorder.sections_column() == {"labs.1.ESR.pre.value": {"sections": "table2"}}
+
+
+def test_free_text_with_digits_is_marked_meta_and_unit_exponents_too():
+    env = make_environment()
+    html = env.from_string("{{ 'FK-506 (tacrolimus)' | free }} {{ 'g/cm²' | unit }}").render()
+    assert html == "<span data-meta>FK-506 (tacrolimus)</span> g/cm<span data-meta>²</span>"
+
+
+def test_split_lines_keeps_refs_on_their_line():
+    from casereport.model import Ref
+
+    assert split_lines(("a ", Ref("x"), "\nb")) == [("a ", Ref("x")), ("b",)]
+
+
+# --- structure and content ---------------------------------------------------------------------
+
+
+def test_report_loads_nothing_from_the_network(built, parsed):
+    for element in parsed.elements:
+        for attribute in ("src", "href"):
+            url = element.attrs.get(attribute)
+            if url is None:
+                continue
+            parts = urlsplit(url)
+            assert not parts.scheme and not parts.netloc, url
+            if attribute == "src" or element.tag == "link":
+                assert (built.report_dir / parts.path).is_file(), url
+    css = (built.report_dir / "assets" / "report.css").read_text()
+    assert "@import" not in css
+    for url in re.findall(r"url\(([^)]*)\)", css):
+        target = url.strip("'\"")
+        assert "//" not in target and (built.report_dir / "assets" / target).is_file(), url
+
+
+def test_tables_have_a_caption_and_header_cells(parsed):
+    tables = [e for e in parsed.elements if e.tag == "table" and e.section.startswith("table")]
+    assert [t.section for t in tables] == ["table1", "table2", "table3"]
+    captions = [e for e in parsed.elements if e.tag == "caption" and e.section.startswith("table")]
+    assert [c.text.split(".")[0] for c in captions] == ["Table I", "Table II", "Table III"]
+    for section in ("table1", "table2", "table3"):
+        headers = [e for e in parsed.elements if e.tag == "th" and e.section == section]
+        assert any(h.attrs.get("scope") == "col" for h in headers)
+        assert any(h.attrs.get("scope") == "row" for h in headers)
+
+
+def test_figures_show_svg_on_screen_png_in_print_with_alt_text_and_caption(built, parsed):
+    for path in built.figure_jsons:
+        key = path.stem
+        images = [e for e in parsed.elements if e.tag == "img" and e.section == f"figure-{key}"]
+        assert {i.attrs["src"] for i in images} == {f"figures/{key}.svg", f"figures/{key}.png"}
+        assert all(i.attrs["alt"] for i in images)
+        captions = [
+            e for e in parsed.elements if e.tag == "figcaption" and e.section == f"figure-{key}"
+        ]
+        assert len(captions) == 1 and captions[0].text.startswith("Figure ")
+
+
+def test_one_case_summary_per_patient(parsed):
+    cases = [e for e in parsed.elements if e.tag == "article" and "case" in e.attrs["class"]]
+    patients = (ROOT / "data" / "raw" / "patients.csv").read_text().splitlines()[1:]
+    assert len(cases) == len(patients)
+    assert [c.text.split()[:2] for c in cases] == [["Patient", str(i)] for i in range(1, 4)]
+
+
+def test_reference_list_has_every_reference(parsed):
+    items = [e for e in parsed.elements if e.tag == "li" and e.section == "references"]
+    references = list(csv.DictReader(open(ROOT / "data" / "raw" / "references.csv")))
+    assert len(items) == len(references)
+    assert "FK-506" in items[13].text
+
+
+def test_text_sections_are_all_there(parsed):
+    ids = [
+        e.attrs["id"] for e in parsed.elements if e.tag in ("section", "header") and "id" in e.attrs
+    ]
+    for expected in ("title", "summary", "background", "methods", "patients", "outcomes"):
+        assert expected in ids
+    assert ids[-2:] == ["references", "appendix"]
+
+
+def visible_words(parsed, sections: set[str]) -> list[str]:
+    text = " ".join(t for t, _, section in parsed.text_runs if section in sections).lower()
+    for site in csv.DictReader(open(ROOT / "data" / "raw" / "calcinosis_sites.csv")):
+        text = text.replace(f"{site['side']} {site['site']}".strip(), " ")
+    return re.findall(r"[a-z]+", text.lower())
+
+
+@pytest.mark.skipif(not PAPER.is_file(), reason="the paper's text is not beside the project")
+def test_wording_is_our_own(parsed):
+    """No run of eight words of the paper reappears, titles and the reference list aside."""
+    paper = re.findall(r"[a-z]+", PAPER.read_text(encoding="utf-8").lower())
+    paper_runs = {tuple(paper[i : i + 8]) for i in range(len(paper) - 7)}
+    # The title block quotes the article's metadata and the tables reproduce its tables, on
+    # purpose; the prose of the report's own sections is checked, less the data's own words (the
+    # names of calcinosis sites, "right tensor of fasciae lata").
+    ours = visible_words(parsed, {"summary", "background", "methods", "patients", "outcomes"})
+    copied = [
+        " ".join(ours[i : i + 8])
+        for i in range(len(ours) - 7)
+        if tuple(ours[i : i + 8]) in paper_runs
+    ]
+    assert copied == []
+
+
+def test_a_synthetic_cohort_of_another_size_renders_one_summary_per_patient(tmp_path):
+    project = tmp_path / "project"
+    write_cohort(project / "data" / "raw", n_patients=5, seed=3, template_dir=ROOT / "data" / "raw")
+    built = build_report_dir(tmp_path / "out", project=project)
+    parsed = parse_html(built.html)
+    cases = [e for e in parsed.elements if e.tag == "article"]
+    assert len(cases) == 5
+    stray = [t for t, marked, _ in parsed.text_runs if not marked and any(c.isdigit() for c in t)]
+    assert stray == []
