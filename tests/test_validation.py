@@ -125,6 +125,13 @@ def test_a_header_without_rows_is_reported(project):
     assert key(finding) == (raw_file("labs"), None, None, None, "no-data-rows")
 
 
+def test_a_table_marked_empty_allowed_may_have_a_header_and_no_rows(project):
+    # The data dictionary marks adverse_events `emptyAllowed`: a series may have no adverse events.
+    header_line = Path(raw_file("adverse_events")).read_text(encoding="utf-8").splitlines()[0]
+    Path(raw_file("adverse_events")).write_text(header_line + "\n", encoding="utf-8")
+    assert findings_of("adverse_events") == []
+
+
 def test_a_utf8_byte_order_mark_is_accepted_and_dropped(project):
     path = Path(raw_file("references"))
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
