@@ -1,0 +1,85 @@
+"""docs/tutorial.md stays true: its commands are run, in order, on a fresh copy of the project.
+
+The tutorial alternates ```bash blocks (commands a student types) and ```output blocks (what they
+should see). Each output line must appear, in order, in what the preceding bash block printed
+(stdout and stderr together); a line `...` stands for lines left out. A bash block followed by
+```fails instead of ```output is expected to exit non-zero (the tutorial breaks data on purpose).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import ROOT, copy_project
+
+TUTORIAL = ROOT / "docs" / "tutorial.md"
+BLOCK = re.compile(r"^```(bash|output|fails)\n(.*?)^```$", re.M | re.S)
+
+
+@dataclass
+class Step:
+    commands: str
+    expected: list[str]
+    should_fail: bool
+
+
+def tutorial_steps(markdown: str) -> list[Step]:
+    steps: list[Step] = []
+    for kind, body in BLOCK.findall(markdown):
+        if kind == "bash":
+            steps.append(Step(body, [], False))
+        else:
+            assert steps, f"a ```{kind} block must follow a ```bash block"
+            steps[-1].expected = [line for line in body.splitlines() if line.strip()]
+            steps[-1].should_fail = kind == "fails"
+    return steps
+
+
+def missing_lines(expected: list[str], printed: str) -> list[str]:
+    """Expected lines not found, in order, in the printed text ('...' matches anything)."""
+    position, missing = 0, []
+    for line in expected:
+        if line.strip() == "...":
+            continue
+        found = printed.find(line.strip(), position)
+        if found < 0:
+            missing.append(line)
+        else:
+            position = found + len(line.strip())
+    return missing
+
+
+def test_the_tutorial_parses_into_steps_with_outputs():
+    steps = tutorial_steps(TUTORIAL.read_text(encoding="utf-8"))
+    assert len(steps) >= 6
+    assert any(step.should_fail for step in steps), "the tutorial breaks the data on purpose once"
+    assert all(step.expected for step in steps), "every command shows what it prints"
+
+
+def test_every_tutorial_command_prints_what_the_tutorial_says(tmp_path):
+    project = copy_project(tmp_path / "project")
+    # The tutorial calls `casereport` and `snakemake` as a student would, from the project copy.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for number, step in enumerate(tutorial_steps(TUTORIAL.read_text(encoding="utf-8")), 1):
+        result = subprocess.run(
+            ["bash", "-c", step.commands],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        printed = result.stdout + result.stderr
+        context = f"tutorial step {number}:\n{step.commands}\n--- printed ---\n{printed[-4000:]}"
+        if step.should_fail:
+            assert result.returncode != 0, context
+        else:
+            assert result.returncode == 0, context
+        assert not missing_lines(step.expected, printed), (
+            f"{context}\n--- missing ---\n{missing_lines(step.expected, printed)}"
+        )
