@@ -2,7 +2,7 @@
 
 The tutorial alternates ```bash blocks (commands a student types) and ```output blocks (what they
 should see). Each output line must appear, in order, in what the preceding bash block printed
-(stdout and stderr together); a line `...` stands for lines left out. A bash block followed by
+(stdout and stderr as one stream); a line `...` stands for lines left out. A bash block followed by
 ```fails instead of ```output is expected to exit non-zero (the tutorial breaks data on purpose).
 """
 
@@ -70,11 +70,12 @@ def test_every_tutorial_command_prints_what_the_tutorial_says(tmp_path):
             ["bash", "-c", step.commands],
             cwd=project,
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # one stream, in the order a student sees it
             text=True,
             timeout=600,
         )
-        printed = result.stdout + result.stderr
+        printed = result.stdout
         context = f"tutorial step {number}:\n{step.commands}\n--- printed ---\n{printed[-4000:]}"
         if step.should_fail:
             assert result.returncode != 0, context
