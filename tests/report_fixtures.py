@@ -1,9 +1,10 @@
 """Build the report in-process, as the workflow's report rules do, for the report and PDF tests.
 
 `build_report_dir` lays out a project-like tree under a temporary directory: validated tables (the
-conftest helper), the catalog, the figures, and report/ with its assets, figure copies and source
-pages, then renders report.html and results/numbers.csv. It runs from a project root so that the
-ledger's `source_file`s are relative paths such as `data/raw/labs.csv`, as in a real build.
+conftest helper), the catalog, the figures, the audit, and report/ with its assets, figure copies
+and source pages, then renders report.html and results/numbers.csv. It runs from a project root
+so that the ledger's `source_file`s are relative paths such as `data/raw/labs.csv`, as in a real
+build.
 """
 
 from __future__ import annotations
@@ -18,11 +19,16 @@ from pathlib import Path
 from conftest import ROOT, make_validated_dir
 
 from casereport import stages
+from casereport.audit import read_claims, run_audit, write_audit_csv
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset, read_datapackage
 from casereport.figures import write_figure
 from casereport.render import ASSETS_DIR, build_report
 from casereport.sources import write_source_pages
+from casereport.tables import LARGE_SERIES_THRESHOLD
+
+CLAIMS = ROOT / "data" / "claims.csv"
+CARE_CHECKLIST = ROOT / "data" / "care_checklist.csv"
 
 # Elements whose text a reader never sees.
 INVISIBLE = frozenset({"head", "script", "style", "title", "template"})
@@ -43,8 +49,15 @@ class BuiltReport:
         return self.report_dir / "report.html"
 
 
-def build_report_dir(out: Path, project: Path = ROOT, data_dir: str = "data/raw") -> BuiltReport:
-    """report.html (no PDF) for the raw data in `project/data_dir`, everything under `out`."""
+def build_report_dir(
+    out: Path,
+    project: Path = ROOT,
+    data_dir: str = "data/raw",
+    large_series_threshold: int = LARGE_SERIES_THRESHOLD,
+    care_checklist: Path = CARE_CHECKLIST,
+) -> BuiltReport:
+    """report.html (no PDF) for the raw data in `project/data_dir`, everything under `out`; the
+    threshold plays config's `large_series_threshold` for the figures and the report."""
     with contextlib.chdir(project):
         datapackage = f"{data_dir}/datapackage.yaml"
         validated = make_validated_dir(Path(data_dir), out / "results" / "validated")
@@ -60,7 +73,7 @@ def build_report_dir(out: Path, project: Path = ROOT, data_dir: str = "data/raw"
             figure_dir = out / "results" / "figures"
             figure_dir.mkdir(parents=True, exist_ok=True)
             svg, png, caption = (figure_dir / f"{name}.{ext}" for ext in ("svg", "png", "json"))
-            write_figure(name, dataset, svg, png, caption)
+            write_figure(name, dataset, svg, png, caption, large_series_threshold)
             for path in (svg, png):
                 shutil.copy(path, report_dir / "figures" / path.name)
             jsons.append(caption)
@@ -68,10 +81,18 @@ def build_report_dir(out: Path, project: Path = ROOT, data_dir: str = "data/raw"
         raw_csvs = sorted(Path(data_dir).glob("*.csv"))
         write_source_pages(raw_csvs, read_datapackage(datapackage), report_dir / "sources")
         numbers_csv = out / "results" / "numbers.csv"
+        audit_csv = out / "results" / "audit.csv"
+        write_audit_csv(run_audit(dataset, read_claims(CLAIMS)), audit_csv)
         tables = sorted(validated.glob("*.csv"))
-        build_report(tables, datapackage, catalog_csv, jsons).write(
-            report_dir / "report.html", numbers_csv
-        )
+        build_report(
+            tables,
+            datapackage,
+            catalog_csv,
+            jsons,
+            audit_csv=audit_csv,
+            care_checklist=care_checklist,
+            large_series_threshold=large_series_threshold,
+        ).write(report_dir / "report.html", numbers_csv)
     return BuiltReport(project, report_dir, numbers_csv, jsons)
 
 

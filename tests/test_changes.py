@@ -364,6 +364,9 @@ def test_changes_rule_runs_without_a_baseline_and_reruns_once_one_is_accepted(pr
         textwrap.dedent(f"""\
             RESULTS = "results"
             REPORT = "report"
+            LOGS = "logs"
+            BENCHMARKS = "logs/benchmarks"
+            NUMBERS_LOCK = "report/numbers.lock.csv"
 
             include: "{(ROOT / "workflow/rules/changes.smk").as_posix()}"
             """),

@@ -48,6 +48,7 @@ from casereport.formatting import (
 from casereport.ledger import cell_id
 from casereport.model import FigureModel, Ref, Text, figure_to_json, text
 from casereport.tables import (
+    LARGE_SERIES_THRESHOLD,
     category_definitions,
     drugs_given_by_several_routes,
     follow_up_text,
@@ -57,7 +58,9 @@ from casereport.tables import (
 # involved; Agg is named anyway so that anything else in the process draws the same way.
 matplotlib.use("Agg")
 
-MAX_INDIVIDUAL_LINES = 20
+# Default of config `large_series_threshold`, which the figure jobs pass in: the same number of
+# patients above which the report shows summary tables (casereport.tables).
+MAX_INDIVIDUAL_LINES = LARGE_SERIES_THRESHOLD
 
 PNG_DPI = 300
 SVG_METADATA = {"Date": None, "Creator": None}
@@ -479,8 +482,11 @@ def timeline_summary(dataset: Dataset, data: TimelineData) -> tuple[Drawing, Fig
 # --- before/after plots ----------------------------------------------------------------------
 
 
-def panel_height(patients: int) -> float:
-    """Tall enough for one line-end label per patient without overlap."""
+def panel_height(patients: int, max_individual_lines: int = MAX_INDIVIDUAL_LINES) -> float:
+    """Tall enough for one line-end label per patient without overlap; the summary form labels no
+    line, so it keeps the standard height (a panel as tall as 1,000 labels would fill pages)."""
+    if patients > max_individual_lines:
+        return PANEL_HEIGHT_IN
     return max(PANEL_HEIGHT_IN, PANEL_MARGIN_IN + patients * LABEL_HEIGHT_IN)
 
 
@@ -547,7 +553,10 @@ def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureMo
     columns = max(1, min(len(analytes), 3))
     grid_rows = max(1, -(-len(analytes) // columns))
     figure = Figure(
-        figsize=(columns * PANEL_WIDTH_IN, grid_rows * panel_height(len(pids)) + 0.5),
+        figsize=(
+            columns * PANEL_WIDTH_IN,
+            grid_rows * panel_height(len(pids), max_individual_lines) + 0.5,
+        ),
         layout="constrained",
     )
     drawing = Drawing(figure)
@@ -623,7 +632,8 @@ def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, 
     categories = rows(dataset["bmd_categories"])
     pids = patient_ids(dataset)
     figure = Figure(
-        figsize=(2 * PANEL_WIDTH_IN + 0.6, panel_height(len(pids)) + 0.6), layout="constrained"
+        figsize=(2 * PANEL_WIDTH_IN + 0.6, panel_height(len(pids), max_individual_lines) + 0.6),
+        layout="constrained",
     )
     drawing = Drawing(figure)
     bmd_ax, z_ax = figure.subplots(1, 2)

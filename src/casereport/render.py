@@ -11,6 +11,16 @@ An unknown id fails the build (`UnknownNumberError`). Every call is recorded wit
 appears in, so that rendering can write results/numbers.csv: the catalog rows the report showed.
 Digits that are not data (figure numbers, line numbers in the appendix, free-text titles such as
 "FK-506") go through `meta(...)`, which marks them `data-meta`.
+
+Besides the catalog, the ledger used for rendering holds the rebuilt values of the reproduction
+audit (`audit.<claim_id>.rebuilt`, casereport.audit) and, for a large series, the summary
+statistics of the summarised tables (`summary.*`, casereport.summary).
+
+A large series (more patients than `large_series_threshold`) keeps the report readable and its
+size bounded: Tables I to III are summaries, and the case summaries and per-patient tables show the
+first EXCERPT_PATIENTS patients (all of them are in results/tables/*.csv). The appendix then lists
+every number the text shows, but only the first APPENDIX_PLOTTED_ROWS values each figure plots:
+results/numbers.csv lists them all.
 """
 
 from __future__ import annotations
@@ -28,11 +38,26 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from casereport import stages
+from casereport.audit import (
+    CONSISTENT,
+    DISCREPANT,
+    NOT_CHECKABLE,
+    audit_numbers,
+    read_audit_csv,
+)
+from casereport.catalog import bmd_category
 from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
-from casereport.formatting import capitalise_first
+from casereport.formatting import capitalise_first, display_number
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import FigureModel, Ref, TableModel, Text, figure_from_json
 from casereport.sources import page_name, source_href
+from casereport.summary import ADVERSE_EVENTS_STEM, adverse_event_numbers
+from casereport.tables import (
+    LARGE_SERIES_THRESHOLD,
+    build_table,
+    per_patient_excerpt,
+    summary_table,
+)
 
 TEMPLATES_PACKAGE = "casereport"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -40,7 +65,17 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 # Sections of the report in reading order: (HTML id, template, heading). Tables and figures are
 # sections of their own so that numbers.csv can say "table2" or "figure-labs".
 TEXT_SECTIONS_BEFORE_TABLES = ("summary", "background", "methods", "patients")
-TEXT_SECTIONS_AFTER_FIGURES = ("outcomes", "references")
+TEXT_SECTIONS_AFTER_FIGURES = ("outcomes", "audit", "care", "references")
+# Only in a large series: the first patients' rows of the per-patient tables.
+PATIENT_TABLES_SECTION = "patient_tables"
+PATIENT_TABLES_ID = "patient-tables"
+
+# A large series shows this many patients one by one (case summaries, per-patient tables).
+EXCERPT_PATIENTS = 10
+# ... and its appendix lists this many of the values each figure plots (numbers.csv has all).
+APPENDIX_PLOTTED_ROWS = 20
+# A title or appendix cell names at most this many runs of source lines (numbers.csv has all).
+SHOWN_LINE_RUNS = 8
 
 # Superscript and subscript digits only ever appear in units ("g/cm²"): they are not data.
 _UNIT_DIGITS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]+")
@@ -50,11 +85,38 @@ _ANY_DIGIT = re.compile(r"\d|[\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]")
 # --- numbers -------------------------------------------------------------------------------
 
 
+def line_runs(lines: Sequence[int]) -> list[str]:
+    """'2', '5', '7–9': the lines in their order, three or more consecutive lines as one run."""
+    runs: list[list[int]] = []
+    for line in lines:
+        if runs and line == runs[-1][-1] + 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    pieces = []
+    for run in runs:
+        if len(run) >= 3:
+            pieces.append(f"{run[0]}\u2013{run[-1]}")
+        else:
+            pieces.extend(str(line) for line in run)
+    return pieces
+
+
+def line_words(lines: Sequence[int]) -> str:
+    """'line 7', 'lines 2–201' or, for a statistic over thousands of scattered lines, the first
+    runs and how many lines there are in all (results/numbers.csv lists every one)."""
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    runs = line_runs(lines)
+    if len(runs) > SHOWN_LINE_RUNS:
+        shown = ", ".join(runs[:SHOWN_LINE_RUNS])
+        return f"lines {shown} and more ({display_number(len(lines))} lines in all)"
+    return "lines " + ", ".join(runs)
+
+
 def provenance(number: Number) -> str:
     """Where a number comes from, as the `title` of its element says it."""
-    lines = number.lines
-    line_words = f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
-    where = f"{number.source_file}, {line_words}, column {number.source_column}"
+    where = f"{number.source_file}, {line_words(number.lines)}, column {number.source_column}"
     if number.is_computed:
         return f"{number.derivation} (from {where})"
     return where
@@ -105,7 +167,8 @@ class NumberRecorder:
 
     catalog: Ledger
     section: str = ""
-    sections_by_id: dict[str, list[str]] = field(default_factory=dict)
+    sections_by_id: dict[str, list[str]] = field(default_factory=dict)  # in reading order
+    in_text: set[str] = field(default_factory=set)  # shown as text (not only plotted)
 
     def enter(self, section: str) -> str:
         self.section = section
@@ -122,7 +185,9 @@ class NumberRecorder:
         """The `n(id)` template helper."""
         if not isinstance(number_id, str):
             raise TypeError(f"n() takes a number id, got {number_id!r}")
-        return number_element(self.record(number_id))
+        number = self.record(number_id)
+        self.in_text.add(number_id)
+        return number_element(number)
 
     def record_all(self, number_ids: Iterable[str]) -> str:
         """Record numbers shown in a picture rather than in text (a figure's plotted values)."""
@@ -259,7 +324,10 @@ SECTION_HEADINGS = {
     "methods": "Patients and methods",
     "patients": "Case summaries",
     "outcomes": "Results",
+    "audit": "Reproduction audit",
+    "care": "CARE checklist",
     "references": "References",
+    PATIENT_TABLES_SECTION: "Per-patient tables: the first patients",
 }
 
 
@@ -443,9 +511,11 @@ def merged_reference_numbers(rows: list[Row]) -> str:
     return ";".join(map(str, numbers))
 
 
-def build_sections(tables: dict[str, TableModel], figures: list[FigureModel]) -> list[Section]:
-    def text_section(name: str) -> Section:
-        return Section(name, f"{name}.html.j2", escape(SECTION_HEADINGS[name]))
+def build_sections(
+    tables: dict[str, TableModel], figures: list[FigureModel], large_series: bool = False
+) -> list[Section]:
+    def text_section(name: str, section_id: str | None = None) -> Section:
+        return Section(section_id or name, f"{name}.html.j2", escape(SECTION_HEADINGS[name]))
 
     sections = [text_section(s) for s in TEXT_SECTIONS_BEFORE_TABLES]
     sections += [
@@ -456,7 +526,177 @@ def build_sections(tables: dict[str, TableModel], figures: list[FigureModel]) ->
         for number, f in enumerate(figures, start=1)
     ]
     sections += [text_section(s) for s in TEXT_SECTIONS_AFTER_FIGURES]
+    if large_series:
+        sections.append(text_section(PATIENT_TABLES_SECTION, PATIENT_TABLES_ID))
     return sections
+
+
+# --- the reproduction audit (results/audit.csv) ----------------------------------------------
+
+# Discrepancies first: they are the findings; then what the data cannot settle; then the rest.
+AUDIT_STATUS_ORDER = (DISCREPANT, NOT_CHECKABLE, CONSISTENT)
+AUDIT_HEADINGS = {
+    DISCREPANT: "Discrepancies",
+    NOT_CHECKABLE: "Not checkable",
+    CONSISTENT: "Consistent",
+}
+# An explanation lists values patient by patient; in a large series it would fill pages.
+EXPLANATION_CHARACTERS = 450
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    claim_id: str
+    statement: str
+    location: str
+    published: str
+    rebuilt: str  # as the audit words it
+    rebuilt_id: str | None  # ledger id of the rebuilt value when it is a number
+    rebuilt_unit: str
+    explanation: str  # shortened to EXPLANATION_CHARACTERS
+    shortened: bool
+
+
+@dataclass(frozen=True)
+class AuditGroup:
+    status: str
+    heading: str
+    rows: list[AuditRow]
+
+    @property
+    def explained(self) -> bool:
+        """A consistent claim needs no explanation; the others say what disagrees, or why the
+        data cannot settle the claim."""
+        return self.status != CONSISTENT
+
+
+def shorten(words: str, limit: int) -> tuple[str, bool]:
+    """At most `limit` characters, cut at a word boundary; and whether anything was cut."""
+    if len(words) <= limit:
+        return words, False
+    return words[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " \u2026", True
+
+
+def audit_row(record: dict[str, str]) -> AuditRow:
+    explanation, shortened = shorten(record["explanation"], EXPLANATION_CHARACTERS)
+    numeric = bool(record["rebuilt_value"])
+    return AuditRow(
+        claim_id=record["claim_id"],
+        statement=record["statement"],
+        location=record["location"],
+        published=record["published"],
+        rebuilt=record["rebuilt"],
+        rebuilt_id=f"audit.{record['claim_id']}.rebuilt" if numeric else None,
+        rebuilt_unit=record["rebuilt_unit"],
+        explanation=explanation,
+        shortened=shortened,
+    )
+
+
+def audit_groups(results: pd.DataFrame) -> list[AuditGroup]:
+    """The claims by status (discrepancies first), each group in the order of claims.csv."""
+    records = [audit_row(r) for r in results.fillna("").to_dict("records")]
+    statuses = dict(zip(results["claim_id"], results["status"], strict=True))
+    return [
+        AuditGroup(
+            status, AUDIT_HEADINGS[status], [r for r in records if statuses[r.claim_id] == status]
+        )
+        for status in AUDIT_STATUS_ORDER
+    ]
+
+
+# --- the CARE checklist (data/care_checklist.csv) ----------------------------------------------
+
+CARE_COLUMNS = ["item", "topic", "asks", "covered_by", "reason"]
+CARE_NOT_REPORTED = "not reported"
+
+
+class CareChecklistError(ValueError):
+    """care_checklist.csv is malformed, or names a section the report does not have."""
+
+
+@dataclass(frozen=True)
+class CareItem:
+    item: str  # the guideline's item number: a label, not data (shown data-meta)
+    topic: str
+    asks: str
+    sections: tuple[str, ...]  # report section ids covering the item; empty: not reported
+    reason: str  # why it is not reported, or how the sections cover it
+
+
+def read_care_checklist(path: Path | str) -> list[CareItem]:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(frame.columns) != CARE_COLUMNS:
+        raise CareChecklistError(f"{path}: columns must be {', '.join(CARE_COLUMNS)}")
+    items = []
+    for line, record in enumerate(frame.to_dict("records"), start=2):
+        covered = record["covered_by"].strip()
+        if not covered:
+            raise CareChecklistError(f"{path}:{line}: covered_by is empty")
+        if covered == CARE_NOT_REPORTED and not record["reason"].strip():
+            raise CareChecklistError(f"{path}:{line}: an item not reported needs a reason")
+        sections = () if covered == CARE_NOT_REPORTED else tuple(covered.split(";"))
+        items.append(
+            CareItem(record["item"], record["topic"], record["asks"], sections, record["reason"])
+        )
+    return items
+
+
+def missing_care_sections(items: Sequence[CareItem], section_ids: Iterable[str]) -> list[str]:
+    """'item 7 (timeline): figure-timeline' for each section an item names that the report lacks."""
+    present = set(section_ids)
+    return [
+        f"item {item.item} ({item.topic}): {section}"
+        for item in items
+        for section in item.sections
+        if section not in present
+    ]
+
+
+# --- the appendix ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppendixGroup:
+    """The numbers first shown in one section, in reading order."""
+
+    section: Section
+    numbers: list[Number]
+    left_out: int = 0  # values the section's figure plots that are not listed (large series)
+
+
+def appendix_groups(
+    recorder: NumberRecorder, sections: Sequence[Section], large_series: bool
+) -> list[AppendixGroup]:
+    """Each shown number under the first section it appears in. A large series lists every
+    number of the text but only the first values each figure plots: thousands of rows would say
+    no more than results/numbers.csv, which lists them all."""
+    first_section: dict[str, list[str]] = {}
+    for number_id, where in recorder.sections_by_id.items():
+        first_section.setdefault(where[0] if where else "", []).append(number_id)
+    groups = []
+    for section in sections:
+        ids = first_section.get(section.id, [])
+        left_out = 0
+        if large_series:
+            plotted = [i for i in ids if i not in recorder.in_text]
+            left_out = max(0, len(plotted) - APPENDIX_PLOTTED_ROWS)
+            ids = [i for i in ids if i in recorder.in_text] + plotted[:APPENDIX_PLOTTED_ROWS]
+        if ids:
+            numbers = [recorder.catalog[i] for i in ids]
+            groups.append(AppendixGroup(section, numbers, left_out))
+    return groups
+
+
+def source_groups(number: Number) -> list[tuple[str, list[int]]]:
+    """(raw file, its lines) a number reads: one file, or (audit numbers) one file per line."""
+    files = number.source_file.split(";")
+    if len(files) == 1:
+        return [(files[0], number.lines)]
+    grouped_lines: dict[str, list[int]] = {}
+    for file, line in zip(files, number.lines, strict=True):
+        grouped_lines.setdefault(file, []).append(line)
+    return list(grouped_lines.items())
 
 
 def build_context(
@@ -465,17 +705,34 @@ def build_context(
     tables: dict[str, TableModel],
     figures: list[FigureModel],
     bmd_category: Any,
+    *,
+    audit: Sequence[AuditGroup] = (),
+    care: Sequence[CareItem] = (),
+    large_series: bool = False,
+    patient_tables: Sequence[TableModel] = (),
 ) -> dict[str, Any]:
-    """Everything the templates read: rows of the data (with cell ids), tables and figures.
+    """Everything the templates read: rows of the data (with cell ids), tables and figures, the
+    audit's findings and the CARE checklist.
 
     `bmd_category(z_score, categories_frame) -> str` names the bone density category of a
-    z-score (casereport.catalog owns that rule; the report only quotes it).
+    z-score (casereport.catalog owns that rule; the report only quotes it). In a large series,
+    `tables` are the summaries and `patient_tables` the first patients' rows of the per-patient
+    tables.
     """
     keys = primary_keys(datapackage)
     rows = {name: table_rows(dataset, name, keys.get(name, [])) for name in dataset.tables}
     patients = build_patients(dataset, rows, bmd_category)
     outcomes = build_outcomes(dataset, patients)
     figure_numbers = {f.key: number for number, f in enumerate(figures, start=1)}
+    sections = [Section("title", "title.html.j2", escape(""))] + build_sections(
+        tables, figures, large_series
+    )
+    missing = missing_care_sections(care, [s.id for s in sections])
+    if missing:
+        raise CareChecklistError(
+            "the CARE checklist names sections the report does not have: " + "; ".join(missing)
+        )
+    excerpt = min(EXCERPT_PATIENTS, len(patients)) if large_series else len(patients)
     return {
         "publication": rows["publication"][0],
         "authors": sorted(rows["authors"], key=lambda r: r["author_order"]),
@@ -498,8 +755,16 @@ def build_context(
         "tables": tables,
         "figures": figures,
         "figure_ref": lambda key: meta(f"Figure {figure_numbers[key]}"),
-        "sections": [Section("title", "title.html.j2", escape(""))]
-        + build_sections(tables, figures),
+        "sections": sections,
+        "section_headings": {s.id: s.heading or escape(SECTION_HEADINGS[s.id]) for s in sections},
+        "audit_groups": list(audit),
+        "audit_total": sum(len(g.rows) for g in audit),
+        "care_items": list(care),
+        "large_series": large_series,
+        "case_patients": patients[:excerpt],
+        "excerpt_patients": excerpt,
+        "patient_tables": list(patient_tables),
+        "adverse_events_id": ADVERSE_EVENTS_STEM,
     }
 
 
@@ -567,6 +832,11 @@ def make_environment() -> Environment:
         plural=plural,
         ordinal_suffix=ordinal_suffix,
         section_names=lambda names: names.replace(";", ", "),
+        source_groups=source_groups,
+        line_words=line_words,
+        file_name=lambda source_file: Path(source_file).name,
+        source_href=source_href,
+        display_number=display_number,
     )
     env.filters.update(
         free=free_text,
@@ -599,7 +869,7 @@ class RenderedReport:
 def render_report(context: dict[str, Any], catalog: Ledger) -> RenderedReport:
     """Render report.html and collect the numbers it shows.
 
-    The body is rendered first; the appendix then lists exactly the numbers the body recorded.
+    The body is rendered first; the appendix then lists the numbers the body recorded.
     """
     env = make_environment()
     recorder = NumberRecorder(catalog)
@@ -607,12 +877,29 @@ def render_report(context: dict[str, Any], catalog: Ledger) -> RenderedReport:
     body = Markup(env.get_template("body.html.j2").render(context))
     shown = recorder.shown()
     sections = recorder.sections_column()
+    groups = appendix_groups(recorder, context["sections"], context["large_series"])
     recorder.enter("")  # the appendix repeats numbers; it is not one of the sections they are in
     appendix = Markup(
-        env.get_template("appendix.html.j2").render(context, shown=shown, sections=sections)
+        env.get_template("appendix.html.j2").render(context, groups=groups, sections=sections)
     )
     page = env.get_template("report.html.j2").render(context, body=body, appendix=appendix)
     return RenderedReport(page, shown, sections)
+
+
+def report_tables(
+    dataset: Dataset, large_series: bool
+) -> tuple[dict[str, TableModel], list[TableModel], list[Number]]:
+    """(tables the report shows, first patients of the per-patient tables, Numbers of the
+    summaries): the per-patient tables themselves, or for a large series their summaries."""
+    per_patient = {name: build_table(name, dataset) for name in stages.TABLES}
+    if not large_series:
+        return per_patient, [], []
+    tables, numbers = {}, adverse_event_numbers(dataset)
+    for name in stages.TABLES:
+        tables[name], statistics = summary_table(name, dataset)
+        numbers += statistics
+    excerpts = [per_patient_excerpt(m, EXCERPT_PATIENTS) for m in per_patient.values()]
+    return tables, excerpts, numbers
 
 
 def build_report(
@@ -620,21 +907,39 @@ def build_report(
     datapackage: Path | str,
     catalog_csv: Path | str,
     figure_jsons: Sequence[Path | str],
+    *,
+    audit_csv: Path | str,
+    care_checklist: Path | str,
+    large_series_threshold: int = LARGE_SERIES_THRESHOLD,
 ) -> RenderedReport:
-    """The report from the workflow's files: validated tables, catalog, figure caption models.
+    """The report from the workflow's files: validated tables, catalog, figure caption models,
+    the audit's results/audit.csv and data/care_checklist.csv.
 
     Tables are built here from the same TableModels the table stage writes as CSV (the CSV files
-    have lost the Refs). Figures appear in the order of `figure_jsons`.
+    have lost the Refs). Figures appear in the order of `figure_jsons`. The ledger the templates
+    read is the catalog plus the audit's rebuilt values and the summary statistics.
     """
-    from casereport.catalog import bmd_category
-    from casereport.tables import build_table
-
     validated_tables = [Path(p) for p in validated_tables]
     names = [p.stem for p in validated_tables]
     dataset = load_dataset(validated_tables[0].parent, datapackage, names)
-    tables = {name: build_table(name, dataset) for name in stages.TABLES}
+    large_series = len(dataset["patients"]) > large_series_threshold
+    tables, patient_tables, summary_numbers = report_tables(dataset, large_series)
     figures = [
         figure_from_json(json.loads(Path(p).read_text(encoding="utf-8"))) for p in figure_jsons
     ]
-    context = build_context(dataset, read_datapackage(datapackage), tables, figures, bmd_category)
-    return render_report(context, Ledger.read_csv(catalog_csv))
+    audit = read_audit_csv(audit_csv)
+    ledger = Ledger(
+        [*Ledger.read_csv(catalog_csv), *audit_numbers(dataset, audit), *summary_numbers]
+    )
+    context = build_context(
+        dataset,
+        read_datapackage(datapackage),
+        tables,
+        figures,
+        bmd_category,
+        audit=audit_groups(audit),
+        care=read_care_checklist(care_checklist),
+        large_series=large_series,
+        patient_tables=patient_tables,
+    )
+    return render_report(context, ledger)

@@ -9,6 +9,17 @@ rule audit:
         datapackage=DATAPACKAGE,
         claims=config["claims"],
     output:
-        f"{RESULTS}/audit.csv",
+        report(
+            f"{RESULTS}/audit.csv",
+            caption="../report/audit.rst",
+            category="Checks",
+            labels={"check": "reproduction audit"},
+        ),
+    log:
+        f"{LOGS}/audit.log",
+    benchmark:
+        f"{BENCHMARKS}/audit.tsv"
+    conda:
+        "../envs/tables.yaml"
     script:
         "../scripts/audit.py"

@@ -1,27 +1,29 @@
 # Stage 6: what changed in the report's numbers since they were last accepted
-# (report/numbers.lock.csv, committed; `casereport accept-numbers` updates it).
-
-from pathlib import Path
-
-
-def accepted_numbers(wildcards):
-    """The baseline when it exists, else nothing.
-
-    A missing baseline must not stop the build (every number is then reported as added); listing an
-    existing one as an input reruns the rule when it is accepted anew.
-    """
-    lock = Path(f"{REPORT}/numbers.lock.csv")
-    return [lock.as_posix()] if lock.is_file() else []
+# (config numbers_lock, committed; `casereport accept-numbers` updates it).
+# The baseline is an input only when it exists: a missing one must not stop the build (every number
+# is then reported as added), and listing an existing one reruns the rule when it is accepted anew.
 
 
 rule changes:
     input:
         numbers=f"{RESULTS}/numbers.csv",
-        lock=accepted_numbers,
+        lock=lambda wildcards: [NUMBERS_LOCK] if exists(NUMBERS_LOCK) else [],
     output:
         markdown=f"{RESULTS}/changes.md",
-        table=f"{RESULTS}/changes.csv",
+        table=report(
+            f"{RESULTS}/changes.csv",
+            caption="../report/changes.rst",
+            category="Checks",
+            labels={"check": "changes since the accepted numbers"},
+        ),
+    log:
+        f"{LOGS}/changes.log",
+    benchmark:
+        f"{BENCHMARKS}/changes.tsv"
+    conda:
+        "../envs/tables.yaml"
     params:
-        lock=f"{REPORT}/numbers.lock.csv",
+        # The lock path comes as a param, not an input: it may not exist yet (no baseline).
+        lock=NUMBERS_LOCK,
     script:
         "../scripts/changes.py"

@@ -1,4 +1,7 @@
-# Paths and input functions shared by the rule files.
+# Paths, input functions and helpers shared by the rule files. Rule files hold rules only; any
+# function they need lives here (snakemake --lint asks for that, and it keeps the rules readable).
+# Kept light: it runs on every `snakemake` call, the no-op one included; the jobs import the heavy
+# libraries they need, not this file.
 
 import os
 import sys
@@ -6,11 +9,14 @@ from pathlib import Path
 
 # The workflow's logic lives in the `casereport` package under src/. Make it importable here and in
 # every job (jobs inherit the environment), whether or not it was pip-installed and whichever
-# environment a job runs in (conda users: `--sdm conda`).
+# environment a job runs in (conda users: `--sdm conda`). The variable is set here, not required
+# from the user, hence no `envvars:` directive.
 SOURCE_DIR = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SOURCE_DIR)
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [SOURCE_DIR, os.environ.get("PYTHONPATH", "")])
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        filter(None, [SOURCE_DIR, os.environ.get("PYTHONPATH", "")])
+    )
 )
 
 from casereport import stages
@@ -20,10 +26,19 @@ DATA = config["data_dir"]
 DATAPACKAGE = f"{DATA}/{config['datapackage']}"
 RESULTS = config["results_dir"]
 REPORT = config["report_dir"]
+LOGS = config["logs_dir"]
+BENCHMARKS = config["benchmarks_dir"]
+NUMBERS_LOCK = config["numbers_lock"]
 
 RAW_TABLES = raw_tables(DATAPACKAGE)  # resource name -> raw CSV path
 TABLE_NAMES = list(stages.TABLES)
 FIGURE_NAMES = list(stages.FIGURES)
+
+# The files that define the rules: the rule graph is redrawn when one of them changes.
+WORKFLOW_FILES = [
+    "Snakefile",
+    *sorted(p.as_posix() for p in Path("workflow/rules").glob("*.smk")),
+]
 
 
 def validated(names):
@@ -39,3 +54,18 @@ def validation_inputs(wildcards):
         "table": RAW_TABLES[wildcards.table],
         "related": [RAW_TABLES[name] for name in needed],
     }
+
+
+def gather_validation(failed):
+    """Merge the validation jobs' findings into one report; print every error if the run failed.
+
+    Called by the onsuccess and onerror handlers in validate.smk. The jobs write their messages to
+    their logs, so this is where validation errors reach the terminal.
+    """
+    from casereport.validation.report import gather_findings
+
+    gather_findings(
+        [f"{RESULTS}/validation/{name}.json" for name in RAW_TABLES],
+        f"{RESULTS}/validation/report.json",
+        print_errors=failed,
+    )

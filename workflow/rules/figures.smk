@@ -6,10 +6,25 @@ rule figure:
         tables=lambda wildcards: validated(stages.FIGURES[wildcards.figure]),
         datapackage=DATAPACKAGE,
     output:
-        svg=f"{RESULTS}/figures/{{figure}}.svg",
+        svg=report(
+            f"{RESULTS}/figures/{{figure}}.svg",
+            caption="../report/figure.rst",
+            category="Figures",
+            labels={"figure": "{figure}"},
+        ),
         png=f"{RESULTS}/figures/{{figure}}.png",
         caption=f"{RESULTS}/figures/{{figure}}.json",
+    log:
+        f"{LOGS}/figure/{{figure}}.log",
+    benchmark:
+        f"{BENCHMARKS}/figure/{{figure}}.tsv"
     wildcard_constraints:
         figure="|".join(FIGURE_NAMES),
+    conda:
+        "../envs/figures.yaml"
+    # matplotlib rasterises the 300 dpi PNG in memory (about 130 MB at most, measured by benchmark).
+    resources:
+        mem_mb=500,
+        runtime=5,
     script:
         "../scripts/build_figure.py"

@@ -7,5 +7,11 @@ rule catalog:
         datapackage=DATAPACKAGE,
     output:
         f"{RESULTS}/ledger/catalog.csv",
+    log:
+        f"{LOGS}/catalog.log",
+    benchmark:
+        f"{BENCHMARKS}/catalog.tsv"
+    conda:
+        "../envs/tables.yaml"
     script:
         "../scripts/build_catalog.py"

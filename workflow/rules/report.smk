@@ -39,19 +39,32 @@ rule source_pages:
         code=SOURCE_PAGE_CODE,
     output:
         [f"{REPORT}/sources/{Path(path).name}.html" for path in RAW_TABLES.values()],
+    log:
+        f"{LOGS}/source_pages.log",
+    benchmark:
+        f"{BENCHMARKS}/source_pages.tsv"
+    conda:
+        "../envs/report.yaml"
     script:
         "../scripts/render_sources.py"
 
 
+# The two copy rules: plain `cp` (a `run:` block would start a new Snakemake process per file).
 rule report_asset:
     input:
         ASSETS_DIR / "{asset}",
     output:
         f"{REPORT}/assets/{{asset}}",
+    log:
+        f"{LOGS}/report_asset/{{asset}}.log",
+    benchmark:
+        f"{BENCHMARKS}/report_asset/{{asset}}.tsv"
     wildcard_constraints:
         asset="|".join(re.escape(name) for name in ASSET_FILES),
+    conda:
+        "../envs/coreutils.yaml"
     shell:
-        "cp {input:q} {output:q}"
+        "cp -v {input:q} {output:q} > {log:q} 2>&1"
 
 
 rule report_figure:
@@ -59,11 +72,17 @@ rule report_figure:
         f"{RESULTS}/figures/{{figure}}.{{ext}}",
     output:
         f"{REPORT}/figures/{{figure}}.{{ext}}",
+    log:
+        f"{LOGS}/report_figure/{{figure}}.{{ext}}.log",
+    benchmark:
+        f"{BENCHMARKS}/report_figure/{{figure}}.{{ext}}.tsv"
     wildcard_constraints:
         figure="|".join(FIGURE_NAMES),
         ext="|".join(stages.FIGURE_FORMATS),
+    conda:
+        "../envs/coreutils.yaml"
     shell:
-        "cp {input:q} {output:q}"
+        "cp -v {input:q} {output:q} > {log:q} 2>&1"
 
 
 rule report_html:
@@ -71,6 +90,8 @@ rule report_html:
         tables=validated(RAW_TABLES),
         datapackage=DATAPACKAGE,
         catalog=f"{RESULTS}/ledger/catalog.csv",
+        audit=f"{RESULTS}/audit.csv",
+        care_checklist=config["care_checklist"],
         captions=expand(f"{RESULTS}/figures/{{figure}}.json", figure=FIGURE_NAMES),
         figures=REPORT_FIGURES,
         assets=REPORT_ASSETS,
@@ -79,6 +100,12 @@ rule report_html:
     output:
         html=f"{REPORT}/report.html",
         numbers=f"{RESULTS}/numbers.csv",
+    log:
+        f"{LOGS}/report_html.log",
+    benchmark:
+        f"{BENCHMARKS}/report_html.tsv"
+    conda:
+        "../envs/report.yaml"
     script:
         "../scripts/render_html.py"
 
@@ -90,6 +117,22 @@ rule report_pdf:
         assets=REPORT_ASSETS,
         code=PDF_CODE,
     output:
-        f"{REPORT}/report.pdf",
+        report(
+            f"{REPORT}/report.pdf",
+            caption="../report/report.rst",
+            category="Report",
+            labels={"format": "PDF"},
+        ),
+    log:
+        f"{LOGS}/report_pdf.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pdf.tsv"
+    conda:
+        "../envs/report.yaml"
+    # WeasyPrint lays out every page and subsets the fonts in memory: the workflow's heaviest and
+    # slowest job (about 200 MB and half a minute, measured by benchmark).
+    resources:
+        mem_mb=1000,
+        runtime=10,
     script:
         "../scripts/render_pdf.py"

@@ -6,8 +6,19 @@ rule table:
         tables=lambda wildcards: validated(stages.TABLES[wildcards.table]),
         datapackage=DATAPACKAGE,
     output:
-        f"{RESULTS}/tables/{{table}}.csv",
+        report(
+            f"{RESULTS}/tables/{{table}}.csv",
+            caption="../report/table.rst",
+            category="Tables",
+            labels={"table": "{table}"},
+        ),
+    log:
+        f"{LOGS}/table/{{table}}.log",
+    benchmark:
+        f"{BENCHMARKS}/table/{{table}}.tsv"
     wildcard_constraints:
         table="|".join(TABLE_NAMES),
+    conda:
+        "../envs/tables.yaml"
     script:
         "../scripts/build_table.py"

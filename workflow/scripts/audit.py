@@ -7,6 +7,10 @@ from casereport.audit import read_claims, run_audit, summary, write_audit_csv
 from casereport.dataset import load_dataset
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
+# The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
+# (Run by a test with a stand-in `snakemake` that has no log, they stay on the terminal.)
+if getattr(snakemake, "log", None):
+    sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
 
 tables = [Path(path) for path in snakemake.input.tables]
 dataset = load_dataset(tables[0].parent, snakemake.input.datapackage, [t.stem for t in tables])

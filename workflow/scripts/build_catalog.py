@@ -1,11 +1,16 @@
 """Snakemake script of rule `catalog`: every number the report may show (casereport.catalog)."""
 
+import sys
 from pathlib import Path
 
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
+# The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
+# (Run by a test with a stand-in `snakemake` that has no log, they stay on the terminal.)
+if getattr(snakemake, "log", None):
+    sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
 
 validated_dir = Path(snakemake.input.tables[0]).parent
 names = [Path(path).stem for path in snakemake.input.tables]

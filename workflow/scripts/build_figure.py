@@ -1,15 +1,23 @@
 """Snakemake script of rule `figure`: SVG, 300 dpi PNG and caption model (casereport.figures)."""
 
+import sys
 from pathlib import Path
 
 from casereport import stages
 from casereport.dataset import load_dataset
-from casereport.figures import write_figure
+from casereport.figures import MAX_INDIVIDUAL_LINES, write_figure
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
+# The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
+# (Run by a test with a stand-in `snakemake` that has no log, they stay on the terminal.)
+if getattr(snakemake, "log", None):
+    sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
 
 name = snakemake.wildcards.figure
 validated_dir = Path(snakemake.input.tables[0]).parent
 dataset = load_dataset(validated_dir, snakemake.input.datapackage, list(stages.FIGURES[name]))
 out = snakemake.output
-write_figure(name, dataset, out.svg, out.png, out.caption)
+# Above config's large_series_threshold patients the figure draws its summary form, the same
+# threshold at which the report summarises its tables.
+threshold = getattr(snakemake, "config", {}).get("large_series_threshold", MAX_INDIVIDUAL_LINES)
+write_figure(name, dataset, out.svg, out.png, out.caption, threshold)

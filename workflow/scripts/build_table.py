@@ -1,5 +1,6 @@
 """Snakemake script of rule `table`: one of the report's tables as CSV (casereport.tables)."""
 
+import sys
 from pathlib import Path
 
 from casereport import stages
@@ -7,6 +8,10 @@ from casereport.dataset import load_dataset
 from casereport.tables import write_table
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
+# The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
+# (Run by a test with a stand-in `snakemake` that has no log, they stay on the terminal.)
+if getattr(snakemake, "log", None):
+    sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
 
 name = snakemake.wildcards.table
 validated_dir = Path(snakemake.input.tables[0]).parent

@@ -3,14 +3,24 @@
 Fails when a template names a number the catalog does not have.
 """
 
+import sys
+
 from casereport.render import build_report
+from casereport.tables import LARGE_SERIES_THRESHOLD
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
+# The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
+# (Run by a test with a stand-in `snakemake` that has no log, they stay on the terminal.)
+if getattr(snakemake, "log", None):
+    sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
 
 report = build_report(
     snakemake.input.tables,
     snakemake.input.datapackage,
     snakemake.input.catalog,
     snakemake.input.captions,
+    audit_csv=snakemake.input.audit,
+    care_checklist=snakemake.input.care_checklist,
+    large_series_threshold=snakemake.config.get("large_series_threshold", LARGE_SERIES_THRESHOLD),
 )
 report.write(snakemake.output.html, snakemake.output.numbers)

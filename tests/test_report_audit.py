@@ -1,0 +1,90 @@
+"""The report's "Reproduction audit" section, from results/audit.csv (casereport.render)."""
+
+from __future__ import annotations
+
+import pytest
+from report_fixtures import build_report_dir, parse_html, read_numbers_csv
+
+from casereport.audit import CONSISTENT, DISCREPANT, NOT_CHECKABLE, read_audit_csv
+from casereport.render import EXPLANATION_CHARACTERS, shorten
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_report_dir(tmp_path_factory.mktemp("audit"))
+
+
+@pytest.fixture(scope="module")
+def parsed(built):
+    return parse_html(built.html)
+
+
+@pytest.fixture(scope="module")
+def audit(built):
+    return read_audit_csv(built.report_dir.parent / "results" / "audit.csv")
+
+
+def claim_rows(parsed):
+    return [
+        e for e in parsed.elements if e.tag == "tr" and e.attrs.get("id", "").startswith("claim-")
+    ]
+
+
+def test_every_claim_is_listed_once_discrepancies_first(parsed, audit):
+    listed = [e.attrs["id"].removeprefix("claim-") for e in claim_rows(parsed)]
+    assert sorted(listed) == sorted(audit["claim_id"])
+    status = dict(zip(audit["claim_id"], audit["status"], strict=True))
+    order = [DISCREPANT, NOT_CHECKABLE, CONSISTENT]
+    ranks = [order.index(status[claim]) for claim in listed]
+    assert ranks == sorted(ranks)
+    within = {s: [c for c in listed if status[c] == s] for s in order}
+    for s in order:  # claims.csv order within a status
+        assert within[s] == [c for c in audit["claim_id"] if status[c] == s]
+
+
+def test_the_section_gives_the_count_of_each_status(parsed, audit):
+    headings = [e.text for e in parsed.elements if e.tag == "h3" and e.section == "audit"]
+    counts = audit["status"].value_counts()
+    assert headings == [
+        f"Discrepancies ({counts.get(DISCREPANT, 0)})",
+        f"Not checkable ({counts.get(NOT_CHECKABLE, 0)})",
+        f"Consistent ({counts.get(CONSISTENT, 0)})",
+    ]
+
+
+def test_a_discrepancy_shows_published_rebuilt_and_what_disagrees(parsed, audit):
+    rows = {e.attrs["id"].removeprefix("claim-"): e for e in claim_rows(parsed)}
+    for record in audit[audit["status"] == DISCREPANT].to_dict("records"):
+        text = " ".join(rows[record["claim_id"]].text.split())
+        assert " ".join(record["published"].split()) in text
+        assert " ".join(shorten(record["explanation"], EXPLANATION_CHARACTERS)[0].split()) in text
+
+
+def test_numeric_rebuilt_values_go_through_the_ledger(parsed, audit, built):
+    numbers = read_numbers_csv(built.numbers_csv)
+    numeric = audit[audit["rebuilt_value"] != ""]
+    assert len(numeric) > 0
+    shown = {
+        e.attrs["data-number"] for e in parsed.with_attribute("data-number") if e.section == "audit"
+    }
+    for record in numeric.to_dict("records"):
+        number_id = f"audit.{record['claim_id']}.rebuilt"
+        assert number_id in shown
+        assert numbers[number_id]["sections"] == "audit"
+        assert numbers[number_id]["value"] == record["rebuilt_value"]
+        assert numbers[number_id]["source_file"].startswith("data/raw/")
+
+
+def test_digits_of_the_audit_are_numbers_or_marked_meta(parsed):
+    stray = [
+        text
+        for text, marked, section in parsed.text_runs
+        if section == "audit" and not marked and any(c.isdigit() for c in text)
+    ]
+    assert stray == []
+
+
+def test_shorten_cuts_at_a_word_and_says_so():
+    assert shorten("short", 10) == ("short", False)
+    cut, shortened = shorten("one two three four", 10)
+    assert shortened and cut == "one two …"
