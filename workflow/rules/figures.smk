@@ -26,5 +26,8 @@ rule figure:
     resources:
         mem_mb=500,
         runtime=5,
+    params:
+        # Above this many patients the figures switch to their summary form.
+        large_series_threshold=config["large_series_threshold"],
     script:
         "../scripts/build_figure.py"

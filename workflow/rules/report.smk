@@ -21,7 +21,9 @@ SOURCE_PAGE_CODE = [
     str(PACKAGE_DIR / "templates/source.html.j2"),
 ]
 RENDER_CODE = [
-    str(PACKAGE_DIR / name) for name in ("render.py", "sources.py")
+    # The report renders the tables, the large-series summaries and the audit numbers itself.
+    str(PACKAGE_DIR / name)
+    for name in ("render.py", "sources.py", "tables.py", "summary.py", "audit.py")
 ] + TEMPLATES
 PDF_CODE = [str(PACKAGE_DIR / "pdf.py")]
 REPORT_FIGURES = expand(
@@ -106,6 +108,9 @@ rule report_html:
         f"{BENCHMARKS}/report_html.tsv"
     conda:
         "../envs/report.yaml"
+    params:
+        # A parameter, so that changing it in the config rebuilds the report.
+        large_series_threshold=config["large_series_threshold"],
     script:
         "../scripts/render_html.py"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from casereport import stages
 from casereport.dataset import load_dataset
-from casereport.figures import MAX_INDIVIDUAL_LINES, write_figure
+from casereport.figures import write_figure
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
 # The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
@@ -19,5 +19,5 @@ dataset = load_dataset(validated_dir, snakemake.input.datapackage, list(stages.F
 out = snakemake.output
 # Above config's large_series_threshold patients the figure draws its summary form, the same
 # threshold at which the report summarises its tables.
-threshold = getattr(snakemake, "config", {}).get("large_series_threshold", MAX_INDIVIDUAL_LINES)
+threshold = snakemake.params.large_series_threshold
 write_figure(name, dataset, out.svg, out.png, out.caption, threshold)

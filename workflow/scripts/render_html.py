@@ -6,7 +6,6 @@ Fails when a template names a number the catalog does not have.
 import sys
 
 from casereport.render import build_report
-from casereport.tables import LARGE_SERIES_THRESHOLD
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
 # The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
@@ -21,6 +20,6 @@ report = build_report(
     snakemake.input.captions,
     audit_csv=snakemake.input.audit,
     care_checklist=snakemake.input.care_checklist,
-    large_series_threshold=snakemake.config.get("large_series_threshold", LARGE_SERIES_THRESHOLD),
+    large_series_threshold=snakemake.params.large_series_threshold,
 )
 report.write(snakemake.output.html, snakemake.output.numbers)
