@@ -1122,7 +1122,7 @@ def _noop_seconds(summaries: list[Summary], first: Row | None) -> float | None:
     return noop.seconds if noop else None
 
 
-def environment_lines(settings: Settings, started: datetime, loads: list[float | None]) -> str:
+def environment_lines(settings: Settings, finished: datetime, loads: list[float | None]) -> str:
     import snakemake
 
     memory = ""
@@ -1137,7 +1137,7 @@ def environment_lines(settings: Settings, started: datetime, loads: list[float |
     return (
         f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs{memory}, {platform.system()}; "
         f"Python {platform.python_version()}, Snakemake {snakemake.__version__}.\n"
-        f"- Run: {started:%Y-%m-%d %H:%M}, `python benchmarks/run.py "
+        f"- Run finished {finished:%Y-%m-%d %H:%M}: `python benchmarks/run.py "
         f"--sizes {','.join(map(str, settings.sizes))} --repeats {settings.repeats} "
         f"--timeout {settings.timeout_s:g}` with `--cores {settings.cores}`.\n"
         f"- 1-minute load average when each build started: {load_text} (other builds shared "
@@ -1146,7 +1146,7 @@ def environment_lines(settings: Settings, started: datetime, loads: list[float |
     )
 
 
-def render_markdown(rows: list[Row], settings: Settings, started: datetime) -> str:
+def render_markdown(rows: list[Row], settings: Settings, finished: datetime) -> str:
     summaries = summarise(rows, settings.timeout_s)
     floor = find_summary(summaries, "-", None, "floor")
     version = find_summary(summaries, "-", None, "version")
@@ -1164,7 +1164,7 @@ def render_markdown(rows: list[Row], settings: Settings, started: datetime) -> s
         "# Benchmark results\n",
         "Written by `benchmarks/run.py` (see benchmarks/README.md for the method). Times are wall "
         "seconds.\n",
-        environment_lines(settings, started, loads),
+        environment_lines(settings, finished, loads),
         "## Builds\n",
         f"Floor (one interpreter importing pandas, PyYAML, Jinja2, matplotlib and WeasyPrint and "
         f"writing a one-page PDF): **{fmt(floor_s)} s** (CPU {fmt(floor.cpu_s if floor else None)}"
@@ -1251,11 +1251,12 @@ def _plot_targets(axes, summaries: list[Summary]) -> None:
         axes.plot([GROWTH_FROM, LARGE_COHORT], ends, color="black", linewidth=0.8, label="linear")
 
 
-def write_results(rows: list[Row], settings: Settings, started: datetime) -> None:
+def write_results(rows: list[Row], settings: Settings, finished: datetime) -> None:
     settings.out.mkdir(parents=True, exist_ok=True)
-    write_csv(rows, settings.out / "results.csv")
+    if not settings.render:  # when rendering, the CSV is the input: leave it as measured
+        write_csv(rows, settings.out / "results.csv")
     (settings.out / "results.md").write_text(
-        render_markdown(rows, settings, started), encoding="utf-8"
+        render_markdown(rows, settings, finished), encoding="utf-8"
     )
     plot(rows, settings, settings.out / "results.svg")
 
@@ -1319,15 +1320,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_args(argv)
     if settings.render:
         rows = read_csv(settings.render)
-        started = datetime.fromtimestamp(settings.render.stat().st_mtime)
-        write_results(rows, settings, started)
+        finished = datetime.fromtimestamp(settings.render.stat().st_mtime)
+        write_results(rows, settings, finished)
         log(f"wrote {settings.out / 'results.md'} from {settings.render}")
         return 0
-    started = datetime.now()
     log(f"scratch directory: {settings.workdir}")
     try:
         rows = run(settings)
-        write_results(rows, settings, started)
+        write_results(rows, settings, datetime.now())
     finally:
         if not settings.keep:
             shutil.rmtree(settings.workdir, ignore_errors=True)
