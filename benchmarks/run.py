@@ -850,7 +850,7 @@ class Settings:
     single_run_over_s: float
     probe_repeats: int
     out: Path
-    workdir: Path
+    workdir: Path | None
     keep: bool = False  # keep the scratch directory (projects, logs) for a look afterwards
     render: Path | None = None  # re-render from this results.csv instead of measuring
     seed: int = SEED
@@ -1300,7 +1300,10 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         parser.error(str(error))
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="casereport-bench-"))
+    # A scratch directory only when measuring (a render measures nothing).
+    workdir = args.workdir or (
+        None if args.render else Path(tempfile.mkdtemp(prefix="casereport-bench-"))
+    )
     settings = Settings(
         sizes=sizes,
         repeats=args.repeats,
@@ -1314,6 +1317,16 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         render=args.render,
     )
     return settings
+
+
+def remove_scratch(path: Path) -> None:
+    """Remove the scratch directory; a job's last write may race the first attempt."""
+    for _ in range(3):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        time.sleep(1)
+    log(f"could not remove the scratch directory {path}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1330,7 +1343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_results(rows, settings, datetime.now())
     finally:
         if not settings.keep:
-            shutil.rmtree(settings.workdir, ignore_errors=True)
+            remove_scratch(settings.workdir)
     log(f"wrote {settings.out / 'results.md'}")
     return 0
 
