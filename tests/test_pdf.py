@@ -1,4 +1,8 @@
-"""report.pdf (casereport.pdf): reproducible bytes, shipped fonts only, no network, the appendix."""
+"""report.pdf (casereport.pdf): reproducible bytes, shipped fonts only, no network, the appendix.
+
+The byte-identity and font checks render with the appendix's table printed (config pdf_appendix:
+true), the heavier form; the default form without it is checked on its own below.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +31,12 @@ def two_builds(tmp_path_factory):
     shutil.copytree(first.report_dir, second_dir)
     pdfs = []
     for report_dir in (first.report_dir, second_dir):
-        render_pdf(report_dir / "report.html", report_dir / "report.pdf", allowed_roots=[ROOT])
+        render_pdf(
+            report_dir / "report.html",
+            report_dir / "report.pdf",
+            allowed_roots=[ROOT],
+            number_appendix=True,
+        )
         pdfs.append(report_dir / "report.pdf")
     return pdfs
 
@@ -114,6 +123,37 @@ def test_pdf_links_numbers_to_their_appendix_row(reader):
     assert not [t for t in link_targets if t], "the PDF links out to files or the web"
     destinations = reader.trailer["/Root"]["/Names"]["/Dests"]["/Names"][::2]
     assert "number-labs.1.ESR.pre.value" in destinations
+
+
+@pytest.fixture(scope="module")
+def reader_without_appendix(two_builds, tmp_path_factory):
+    """The same report rendered the default way: the appendix's table left out."""
+    pdf_path = tmp_path_factory.mktemp("default") / "report.pdf"
+    render_pdf(two_builds[0].parent / "report.html", pdf_path, allowed_roots=[ROOT])
+    return PdfReader(pdf_path)
+
+
+def test_by_default_the_pdf_points_to_the_sources_instead_of_listing_them(
+    reader, reader_without_appendix
+):
+    text = "".join(page.extract_text() for page in reader_without_appendix.pages)
+    flat = " ".join(text.split())
+    assert "Appendix: the source of every number" in flat
+    assert "results/numbers.csv" in flat and "pdf_appendix: true" in flat
+    assert "labs.1.ESR.pre.value" not in text.replace("\n", "")  # no per-number rows
+    assert len(reader_without_appendix.pages) < len(reader.pages)
+
+
+def test_without_the_appendix_numbers_link_nowhere(reader_without_appendix):
+    root = reader_without_appendix.trailer["/Root"]
+    destinations = root.get("/Names", {}).get("/Dests", {}).get("/Names", [])[::2]
+    assert not [d for d in destinations if str(d).startswith("number-")]
+    uris = [
+        annotation.get_object().get("/A", {}).get("/URI")
+        for page in reader_without_appendix.pages
+        for annotation in page.get("/Annots") or []
+    ]
+    assert not [uri for uri in uris if uri], "the PDF links out to files or the web"
 
 
 # --- the fetcher ------------------------------------------------------------------------------

@@ -17,9 +17,14 @@ Three things make the PDF reproducible:
   the fetcher maps to the report directory.
 
 Links: in the HTML each number links to its line in report/sources/. A PDF cannot carry those pages
-along, and WeasyPrint would write them as absolute file:// URLs (the build machine's path), so in
-the PDF each number links to its row in the appendix instead, and other links to local files are
-dropped.
+along, and WeasyPrint would write them as absolute file:// URLs (the build machine's path), so
+other links to local files are dropped, and numbers link to their row in the appendix when the PDF
+prints it.
+
+The appendix (one table row per number shown) is printed only on request (config `pdf_appendix`):
+laying out its several hundred rows costs about two thirds of the PDF's build time (9 of 13.5 s for
+the paper, measured), on every rebuild, for a table that report.html and results/numbers.csv
+already hold. Without it the PDF keeps the appendix heading and says where the sources are.
 """
 
 from __future__ import annotations
@@ -125,21 +130,53 @@ def pdf_identifier(html: bytes) -> bytes:
     return hashlib.sha256(html).hexdigest()[:32].encode("ascii")
 
 
-def retarget_links_for_print(root) -> None:
-    """Numbers link to their appendix row; other links to local files are dropped (see above)."""
+# What the PDF prints in place of the appendix's tables when it leaves them out.
+APPENDIX_POINTER = (
+    "This printed copy leaves out the table of sources to keep the rebuild quick. Every number in "
+    "it is listed, with the raw data file, line and column it comes from (and how it was computed "
+    "when it was), in the appendix of report.html and in results/numbers.csv; "
+    "`casereport trace VALUE` looks one up. Set pdf_appendix: true in config/config.yaml to print "
+    "the table here."
+)
+
+
+def retarget_links_for_print(root, number_appendix: bool = True) -> None:
+    """Numbers link to their appendix row if it is printed; other local links are dropped."""
     for element in root.iter("a"):
         href = element.get("href")
         if href is None or href.startswith("#"):
             continue
         number_id = element.get("data-number")
-        if number_id:
+        if number_id and number_appendix:
             element.set("href", f"#{appendix_anchor(number_id)}")
         else:
             del element.attrib["href"]
 
 
-def render_pdf(html_path: Path | str, pdf_path: Path | str, allowed_roots: Iterable[Path | str]):
-    """Write `pdf_path` from `html_path`; resources may come only from `allowed_roots`."""
+def leave_out_appendix_tables(root) -> None:
+    """Keep the appendix's heading, replace its introduction and tables with APPENDIX_POINTER."""
+    for section in root.iter("section"):
+        if section.get("id") != "appendix":
+            continue
+        heading = next(child for child in section if child.tag == "h2")
+        for child in list(section):
+            if child is not heading:
+                section.remove(child)
+        pointer = heading.makeelement("p", {"class": "appendix-pointer"})
+        pointer.text = APPENDIX_POINTER
+        section.append(pointer)
+
+
+def render_pdf(
+    html_path: Path | str,
+    pdf_path: Path | str,
+    allowed_roots: Iterable[Path | str],
+    number_appendix: bool = False,
+):
+    """Write `pdf_path` from `html_path`; resources may come only from `allowed_roots`.
+
+    `number_appendix` prints the appendix's table of every number's source (see above).
+    """
     html_path = Path(html_path).resolve()
     fetcher = LocalOnlyFetcher([html_path.parent, *allowed_roots], report_dir=html_path.parent)
     document = HTML(
@@ -148,7 +185,9 @@ def render_pdf(html_path: Path | str, pdf_path: Path | str, allowed_roots: Itera
         url_fetcher=fetcher,
         media_type="print",
     )
-    retarget_links_for_print(document.etree_element)
+    if not number_appendix:
+        leave_out_appendix_tables(document.etree_element)
+    retarget_links_for_print(document.etree_element, number_appendix)
     try:
         with pinned_font_subsetting():
             pdf = document.write_pdf(

@@ -134,8 +134,11 @@ rule report_pdf:
         f"{BENCHMARKS}/report_pdf.tsv"
     conda:
         "../envs/report.yaml"
+    params:
+        # Print the table of every number's source? (A parameter: changing it rebuilds the PDF.)
+        pdf_appendix=config["pdf_appendix"],
     # WeasyPrint lays out every page and subsets the fonts in memory: the workflow's heaviest and
-    # slowest job (about 200 MB and half a minute, measured by benchmark).
+    # slowest job (about 300 MB; 4.6 s for the paper without the appendix, 13.5 s with it).
     resources:
         mem_mb=1000,
         runtime=10,

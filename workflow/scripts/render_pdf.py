@@ -14,4 +14,9 @@ snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directiv
 if getattr(snakemake, "log", None):
     sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
 
-render_pdf(snakemake.input.html, snakemake.output[0], allowed_roots=[Path.cwd()])
+render_pdf(
+    snakemake.input.html,
+    snakemake.output[0],
+    allowed_roots=[Path.cwd()],
+    number_appendix=snakemake.params.pdf_appendix,
+)
