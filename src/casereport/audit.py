@@ -10,6 +10,9 @@ or not checkable), an explanation in plain words with the values, and the raw ce
 The published values in claims.csv are the paper's words (that is what is audited); every rebuilt
 value is computed here from the validated tables, never typed. data/claims.md documents the
 columns, the checks, the events they date and the counting rules.
+
+The checks read each patient's rows from one grouping of the tables by patient (`IndexedDataset`,
+made once per audit), so the audit's time grows with the number of patients, not its square.
 """
 
 from __future__ import annotations
@@ -365,7 +368,7 @@ def rows_by_patient(frame: pd.DataFrame) -> dict[int, list[Row]]:
     return grouped
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: it holds DataFrames
 class IndexedDataset:
     """The validated tables, with the rows of the per-patient tables grouped by patient once.
 
