@@ -10,6 +10,9 @@ or not checkable), an explanation in plain words with the values, and the raw ce
 The published values in claims.csv are the paper's words (that is what is audited); every rebuilt
 value is computed here from the validated tables, never typed. data/claims.md documents the
 columns, the checks, the events they date and the counting rules.
+
+The checks read each patient's rows from one grouping of the tables by patient (`IndexedDataset`,
+made once per audit), so the audit's time grows with the number of patients, not its square.
 """
 
 from __future__ import annotations
@@ -120,7 +123,7 @@ class Finding:
 @dataclass(frozen=True)
 class Check:
     name: str
-    function: Callable[[Dataset, Claim], Finding]
+    function: Callable[[IndexedDataset, Claim], Finding]
     patient: str  # "required", "optional" or "forbidden": may the claim name a patient?
     needs_expected: bool
     arguments: tuple[str, ...]
@@ -311,16 +314,21 @@ def month_label(index: int) -> str:
     return f"{calendar.month_name[index % 12 + 1]} {index // 12}"
 
 
-def cell(dataset: Dataset, table: str, row: pd.Series, column: str) -> str:
+def cell(dataset: Dataset | IndexedDataset, table: str, row: pd.Series | Row, column: str) -> str:
     """The raw cell a value was read from, as file:line:column."""
     return f"{dataset.source_file(table)}:{int(row[SOURCE_LINE])}:{column}"
 
 
-def cells_of(dataset: Dataset, table: str, rows: pd.DataFrame, columns) -> list[str]:
-    return [cell(dataset, table, row, c) for _, row in rows.iterrows() for c in columns]
+def cells_of(
+    dataset: Dataset | IndexedDataset, table: str, rows: pd.DataFrame | list[Row], columns
+) -> list[str]:
+    """The cells of `columns` on each of these rows (a table, or rows of it), row by row."""
+    lines = rows[SOURCE_LINE] if isinstance(rows, pd.DataFrame) else (r[SOURCE_LINE] for r in rows)
+    source_file = dataset.source_file(table)
+    return [f"{source_file}:{int(line)}:{column}" for line in lines for column in columns]
 
 
-def file_name(dataset: Dataset, table: str) -> str:
+def file_name(dataset: Dataset | IndexedDataset, table: str) -> str:
     return Path(dataset.source_file(table)).name
 
 
@@ -328,20 +336,92 @@ def missing(value) -> bool:
     return value is None or pd.isna(value)
 
 
-def patient_ids(dataset: Dataset) -> list[int]:
+def is_true(value) -> bool:
+    """A boolean cell that says yes (an empty cell says neither yes nor no)."""
+    return not missing(value) and bool(value)
+
+
+def equals(value, text: str) -> bool:
+    """A cell holds this text (an empty cell holds none)."""
+    return not missing(value) and value == text
+
+
+# One row of a validated table: column -> value, as `DataFrame.iterrows` gives it (Python scalars,
+# pd.NA for an empty cell). Checks read a patient's few rows as plain dicts: a pandas operation per
+# patient costs tens of microseconds, which 10,000 patients and several claims multiply to minutes.
+Row = dict[str, object]
+
+
+def table_rows(frame: pd.DataFrame) -> list[Row]:
+    """The rows of a table, in file order."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values, strict=True)) for values in frame.to_numpy(dtype=object)]
+
+
+def rows_by_patient(frame: pd.DataFrame) -> dict[int, list[Row]]:
+    """patient_id -> that patient's rows, in file order (rows without a patient_id are left out,
+    as a comparison with a patient_id leaves them out)."""
+    grouped: dict[int, list[Row]] = {}
+    for row in table_rows(frame):
+        if not missing(row["patient_id"]):
+            grouped.setdefault(int(row["patient_id"]), []).append(row)
+    return grouped
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: it holds DataFrames
+class IndexedDataset:
+    """The validated tables, with the rows of the per-patient tables grouped by patient once.
+
+    Checks over every patient used to filter whole tables once per patient (and per claim), so the
+    audit grew with the square of the number of patients. Here each patient's rows are one
+    dictionary look-up away. It reads like a Dataset (`dataset[name]`, `source_file(name)`), so
+    the checks and helpers take it where they took a Dataset.
+    """
+
+    dataset: Dataset
+    patients: dict[int, Row]  # patient_id -> its patients.csv row
+    treatments: dict[int, list[Row]]  # patient_id -> its treatments.csv rows (Table I order)
+    bone_density: dict[int, list[Row]]  # patient_id -> its bone_density.csv rows
+
+    @property
+    def tables(self):
+        return self.dataset.tables
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.dataset[name]
+
+    def source_file(self, name: str) -> str:
+        return self.dataset.source_file(name)
+
+
+def index_dataset(dataset: Dataset | IndexedDataset) -> IndexedDataset:
+    """Group the per-patient tables by patient (a dataset already grouped is returned as is)."""
+    if isinstance(dataset, IndexedDataset):
+        return dataset
+    patients = {}
+    for patient_id, rows in rows_by_patient(dataset["patients"]).items():
+        patients[patient_id] = rows[0]  # patient_id is the key of patients.csv: one row each
+    return IndexedDataset(
+        dataset,
+        patients=patients,
+        treatments=rows_by_patient(dataset["treatments"]),
+        bone_density=rows_by_patient(dataset["bone_density"]),
+    )
+
+
+def patient_ids(dataset: IndexedDataset) -> list[int]:
     return [int(v) for v in dataset["patients"]["patient_id"]]
 
 
-def patient_record(dataset: Dataset, patient_id: int) -> pd.Series:
-    patients = dataset["patients"]
-    rows = patients[patients["patient_id"] == patient_id]
-    if rows.empty:
+def patient_record(dataset: IndexedDataset, patient_id: int) -> Row:
+    record = dataset.patients.get(patient_id)
+    if record is None:
         known = ", ".join(str(i) for i in patient_ids(dataset)) or "none"
         raise NotCheckable(
             f"patient {patient_id} is not in {file_name(dataset, 'patients')} "
             f"(patients in the data: {known})"
         )
-    return rows.iloc[0]
+    return record
 
 
 def drug_words(spec: str) -> str:
@@ -350,30 +430,29 @@ def drug_words(spec: str) -> str:
     return f"{route} {drug}" if route else drug
 
 
-def drug_rows(dataset: Dataset, patient_id: int, spec: str) -> pd.DataFrame:
+def drug_rows(dataset: IndexedDataset, patient_id: int, spec: str) -> list[Row]:
     """The patient's exposures to a drug (`drug` or `drug/route`), in Table I order."""
     drug, _, route = spec.partition("/")
-    treatments = dataset["treatments"]
-    selected = (treatments["patient_id"] == patient_id) & (treatments["drug"] == drug)
-    if route:
-        selected &= treatments["route"] == route
-    rows = treatments[selected.fillna(False).astype(bool)]
-    if rows.empty:
+    rows = [
+        row
+        for row in dataset.treatments.get(patient_id, [])
+        if equals(row["drug"], drug) and (not route or equals(row["route"], route))
+    ]
+    if not rows:
         raise NotCheckable(
             f"{file_name(dataset, 'treatments')} has no {drug_words(spec)} for patient {patient_id}"
         )
     return rows
 
 
-def patient_treatments(dataset: Dataset, patient_id: int, table_i_only: bool) -> pd.DataFrame:
-    treatments = dataset["treatments"]
-    selected = treatments["patient_id"] == patient_id
+def patient_treatments(dataset: IndexedDataset, patient_id: int, table_i_only: bool) -> list[Row]:
+    rows = dataset.treatments.get(patient_id, [])
     if table_i_only:
-        selected &= treatments["listed_in_table_i"]
-    return treatments[selected.fillna(False).astype(bool)]
+        return [row for row in rows if is_true(row["listed_in_table_i"])]
+    return list(rows)
 
 
-def writing_month(dataset: Dataset) -> tuple[int, str]:
+def writing_month(dataset: Dataset | IndexedDataset) -> tuple[int, str]:
     """The time of writing: the month the manuscript was received (publication.csv)."""
     publication = dataset["publication"].iloc[0]
     return month_index(publication["received"]), cell(
@@ -405,13 +484,13 @@ def event_words(spec: str) -> str:
     return f"{drug_words(drug)} {which}"
 
 
-def _earliest_start(dataset: Dataset, rows: pd.DataFrame, what: str, detail: str) -> Dated:
-    dated = rows[rows["start_month"].notna()]
-    if dated.empty:
+def _earliest_start(dataset: IndexedDataset, rows: list[Row], what: str, detail: str) -> Dated:
+    dated = [row for row in rows if not missing(row["start_month"])]
+    if not dated:
         raise NotCheckable(f"no treatment has a start month to date the {what} from")
-    # Stable sort: of two drugs started the same month, the first row of Table I is named.
-    months = dated["start_month"].map(month_index)
-    row = dated.loc[months.sort_values(kind="stable").index[0]]
+    # min keeps the first of equal months: of two drugs started the same month, the first row of
+    # Table I is named.
+    row = min(dated, key=lambda r: month_index(r["start_month"]))
     return Dated(
         month_index(row["start_month"]),
         what,
@@ -420,7 +499,7 @@ def _earliest_start(dataset: Dataset, rows: pd.DataFrame, what: str, detail: str
     )
 
 
-def event(dataset: Dataset, patient_id: int, spec: str) -> Dated:
+def event(dataset: IndexedDataset, patient_id: int, spec: str) -> Dated:
     """The month of an event (names in data/claims.md): diagnosis, therapy, writing,
     <drug>.start, <drug>.end (a drug may carry a route: methotrexate/oral.start)."""
     if spec == "diagnosis":
@@ -437,21 +516,22 @@ def event(dataset: Dataset, patient_id: int, spec: str) -> Dated:
         raise ValueError(f"unknown event {spec!r}")
     rows = drug_rows(dataset, patient_id, drug)
     column = f"{which}_month"
-    undated = rows[rows[column].isna()]
-    if which == "end" and not undated.empty:
+    undated = [row for row in rows if missing(row[column])]
+    if which == "end" and undated:
         raise NotCheckable(
             f"{drug_words(drug)} has no end month for patient {patient_id} (still given)",
             tuple(cells_of(dataset, "treatments", undated, [column])),
         )
-    dated = rows[rows[column].notna()]
-    if dated.empty:
+    dated = [row for row in rows if not missing(row[column])]
+    if not dated:
         raise NotCheckable(
             f"{file_name(dataset, 'treatments')} gives no {column} for {drug_words(drug)} "
             f"(patient {patient_id})",
             tuple(cells_of(dataset, "treatments", rows, [column])),
         )
-    months = dated[column].map(month_index)
-    row = dated.loc[months.idxmin() if which == "start" else months.idxmax()]
+    # The earliest start, or the latest end; min and max keep the first row of equal months.
+    earliest_or_latest = min if which == "start" else max
+    row = earliest_or_latest(dated, key=lambda r: month_index(r[column]))
     return Dated(
         month_index(row[column]),
         event_words(spec),
@@ -460,9 +540,9 @@ def event(dataset: Dataset, patient_id: int, spec: str) -> Dated:
     )
 
 
-def active_in(rows: pd.DataFrame, month: int) -> bool:
+def active_in(rows: list[Row], month: int) -> bool:
     """Whether any of these exposures covers the month (an open end means still given)."""
-    for _, row in rows.iterrows():
+    for row in rows:
         if missing(row["start_month"]) or month_index(row["start_month"]) > month:
             continue
         if missing(row["end_month"]) or month_index(row["end_month"]) >= month:
@@ -470,7 +550,7 @@ def active_in(rows: pd.DataFrame, month: int) -> bool:
     return False
 
 
-def still_given(row: pd.Series) -> bool:
+def still_given(row: Row) -> bool:
     """Table I's way of saying a drug is still given: no end month, or a later schedule."""
     return missing(row["end_month"]) or not missing(row["later_interval_months"])
 
@@ -567,7 +647,9 @@ def all_or_discrepant(finding: Finding, exceptions: list[str]) -> Finding:
 # --- checks: time between events ----------------------------------------------------------------
 
 
-def _months_between(dataset: Dataset, patient_id: int, claim: Claim) -> tuple[int, str, str, list]:
+def _months_between(
+    dataset: IndexedDataset, patient_id: int, claim: Claim
+) -> tuple[int, str, str, list]:
     """Months from the latest `from` event to the `to` event; how, a note, and the cells."""
     starts = [event(dataset, patient_id, spec) for spec in claim.argument_list("from")]
     anchor = max(starts, key=lambda d: d.month)  # max keeps the first of equal months
@@ -606,7 +688,7 @@ def _months_derivation(claim: Claim) -> str:
     arguments=("from", "to"),
     units=("months", "years"),
 )
-def months_between(dataset: Dataset, claim: Claim) -> Finding:
+def months_between(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Time between two events of one patient's history."""
     months, how, note, cells = _months_between(dataset, claim.patient_id, claim)
     value = in_unit(months, claim.unit)
@@ -619,7 +701,7 @@ def months_between(dataset: Dataset, claim: Claim) -> Finding:
     arguments=("from", "to"),
     units=("months", "years"),
 )
-def mean_months_between(dataset: Dataset, claim: Claim) -> Finding:
+def mean_months_between(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Mean over every patient of the time between two events."""
     per_patient, cells, lacking = [], [], []
     for patient_id in patient_ids(dataset):
@@ -641,7 +723,7 @@ def mean_months_between(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("mean_patient_column", expected=True, arguments=("column",))
-def mean_patient_column(dataset: Dataset, claim: Claim) -> Finding:
+def mean_patient_column(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Mean of one numeric column of patients.csv over every patient."""
     column = claim.arguments["column"]
     patients = dataset["patients"]
@@ -665,7 +747,7 @@ def mean_patient_column(dataset: Dataset, claim: Claim) -> Finding:
 # --- checks: courses ----------------------------------------------------------------------------
 
 
-def course_months(row: pd.Series, until: int) -> tuple[list[int], list[int]]:
+def course_months(row: pd.Series | Row, until: int) -> tuple[list[int], list[int]]:
     """Months of the courses of one exposure: its first schedule, then its later one.
 
     Counting rule (data/claims.md): a course in the start month and one every `interval_months`
@@ -687,7 +769,7 @@ def every(months: int) -> str:
     return "every month" if months == 1 else f"every {months} months"
 
 
-def _schedule_words(row: pd.Series, first: list[int], later: list[int], until: int) -> str:
+def _schedule_words(row: Row, first: list[int], later: list[int], until: int) -> str:
     """'every 3 months from June 2005 to August 2007 (9, the last in June 2007)', and so on."""
     start = month_label(month_index(row["start_month"]))
     if missing(row["end_month"]):
@@ -706,13 +788,13 @@ def _schedule_words(row: pd.Series, first: list[int], later: list[int], until: i
 
 
 @check("course_count", patient="required", expected=True, arguments=("drug",))
-def course_count(dataset: Dataset, claim: Claim) -> Finding:
+def course_count(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Courses of a drug given in courses, counted from Table I's schedule and dates."""
     drug = claim.arguments["drug"]
     rows = drug_rows(dataset, claim.patient_id, drug)
     until, writing_cell = writing_month(dataset)
     schedules, months, cells = [], [], []
-    for _, row in rows.iterrows():
+    for row in rows:
         blank = [c for c in ("start_month", "interval_months") if missing(row[c])]
         if blank:
             raise NotCheckable(
@@ -734,8 +816,8 @@ def course_count(dataset: Dataset, claim: Claim) -> Finding:
     elif wanted <= len(months):
         note = f"Course {wanted} fell in {month_label(months[wanted - 1])}."
     else:
-        step = int(rows.iloc[-1]["interval_months"])
-        last = months[-1] if months else month_index(rows.iloc[0]["start_month"]) - step
+        step = int(rows[-1]["interval_months"])
+        last = months[-1] if months else month_index(rows[0]["start_month"]) - step
         would_be = month_label(last + step * (wanted - len(months)))
         note = f"Course {wanted} would have fallen in {would_be}."
     derivation = (
@@ -746,7 +828,7 @@ def course_count(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("protocol_schedule", arguments=("drug",))
-def protocol_schedule(dataset: Dataset, claim: Claim) -> Finding:
+def protocol_schedule(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Every patient's Table I schedule of the drug is the Methods' protocol (protocol.csv)."""
     drug = claim.arguments["drug"]
     protocol = dataset["protocol"].set_index("parameter", drop=False)
@@ -759,20 +841,21 @@ def protocol_schedule(dataset: Dataset, claim: Claim) -> Finding:
     if absent:
         raise NotCheckable(f"{file_name(dataset, 'protocol')} has no {join_words(absent)}")
     cells = [cell(dataset, "protocol", protocol.loc[p], "value") for p in parameters.values()]
+    # Table I column -> the protocol's value, read once rather than once per patient.
+    protocol_values = {column: protocol.loc[p, "value"] for column, p in parameters.items()}
     agreeing, disagreeing = [], []
     for patient_id in patient_ids(dataset):
         try:
             rows = drug_rows(dataset, patient_id, drug)
         except NotCheckable:
             continue  # a patient never given the drug has no schedule to compare
-        for _, row in rows.iterrows():
+        for row in rows:
             cells += [cell(dataset, "treatments", row, c) for c in parameters]
             wrong = [
                 f"{column} {'empty' if missing(row[column]) else recorded(row[column])} "
-                f"(Methods: {recorded(protocol.loc[parameter, 'value'])})"
-                for column, parameter in parameters.items()
-                if missing(row[column])
-                or not math.isclose(float(row[column]), float(protocol.loc[parameter, "value"]))
+                f"(Methods: {recorded(value)})"
+                for column, value in protocol_values.items()
+                if missing(row[column]) or not math.isclose(float(row[column]), float(value))
             ]
             if wrong:
                 disagreeing.append(f"patient {patient_id}: {', '.join(wrong)}")
@@ -797,7 +880,7 @@ def protocol_schedule(dataset: Dataset, claim: Claim) -> Finding:
 # --- checks: calcinosis -------------------------------------------------------------------------
 
 
-def onset_window(dataset: Dataset, patient_id: int) -> tuple[int, int, Dated, list[str]]:
+def onset_window(dataset: IndexedDataset, patient_id: int) -> tuple[int, int, Dated, list[str]]:
     """First and last month the calcinosis may have appeared: diagnosis + the narrative's years."""
     record = patient_record(dataset, patient_id)
     diagnosis = event(dataset, patient_id, "diagnosis")
@@ -816,7 +899,7 @@ def window_words(low: int, high: int) -> str:
 
 
 @check("calcinosis_onset_before", patient="required", arguments=("drug",))
-def calcinosis_onset_before(dataset: Dataset, claim: Claim) -> Finding:
+def calcinosis_onset_before(dataset: IndexedDataset, claim: Claim) -> Finding:
     """The calcinosis, timed as the narrative times it, appeared before the drug given for it."""
     low, high, diagnosis, cells = onset_window(dataset, claim.patient_id)
     start = event(dataset, claim.patient_id, f"{claim.arguments['drug']}.start")
@@ -834,18 +917,18 @@ def calcinosis_onset_before(dataset: Dataset, claim: Claim) -> Finding:
     return Finding(rebuilt, DISCREPANT, explanation, unique(cells))
 
 
-def _periods(rows: pd.DataFrame) -> str:
+def _periods(rows: list[Row]) -> str:
     periods = [
         f"{month_label(month_index(r['start_month']))} to "
         + ("no end" if missing(r["end_month"]) else month_label(month_index(r["end_month"])))
-        for _, r in rows.iterrows()
+        for r in rows
         if not missing(r["start_month"])
     ]
     return join_words(periods) or "no dates"
 
 
 @check("drugs_given_at_calcinosis_onset", patient="required", arguments=("drugs",))
-def drugs_given_at_calcinosis_onset(dataset: Dataset, claim: Claim) -> Finding:
+def drugs_given_at_calcinosis_onset(dataset: IndexedDataset, claim: Claim) -> Finding:
     """The named drugs (`drug` or `drug/route`) were being given when the calcinosis appeared."""
     low, high, diagnosis, cells = onset_window(dataset, claim.patient_id)
     given, not_given = [], []
@@ -867,7 +950,7 @@ def drugs_given_at_calcinosis_onset(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("calcinosis_outcome", patient="required", arguments=("outcome",))
-def calcinosis_outcome(dataset: Dataset, claim: Claim) -> Finding:
+def calcinosis_outcome(dataset: IndexedDataset, claim: Claim) -> Finding:
     """The recorded outcome is the published one, and Table I agrees on pamidronate: the paper
     stopped it where the calcinosis cleared and kept it going elsewhere."""
     record = patient_record(dataset, claim.patient_id)
@@ -875,7 +958,7 @@ def calcinosis_outcome(dataset: Dataset, claim: Claim) -> Finding:
     rows = drug_rows(dataset, claim.patient_id, "pamidronate")
     cells = [cell(dataset, "patients", record, "calcinosis_outcome")]
     cells += cells_of(dataset, "treatments", rows, ("end_month", "later_interval_months"))
-    stopped = not any(still_given(r) for _, r in rows.iterrows())
+    stopped = not any(still_given(r) for r in rows)
     state = "stopped" if stopped else "still given"
     rebuilt = f"{outcome}; pamidronate {state}"
     if outcome != claim.arguments["outcome"]:
@@ -895,13 +978,13 @@ def calcinosis_outcome(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("calcinosis_improved_all", expected=True)
-def calcinosis_improved_all(dataset: Dataset, claim: Claim) -> Finding:
+def calcinosis_improved_all(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Every patient's calcinosis cleared or decreased, and they number as published."""
     patients = dataset["patients"]
     better = patients["calcinosis_outcome"].isin(["cleared", "decreased"]).fillna(False)
     exceptions = [
         f"patient {r['patient_id']}: {r['calcinosis_outcome']}"
-        for _, r in patients[~better.astype(bool)].iterrows()
+        for r in table_rows(patients[~better.astype(bool)])
     ]
     how = f"calcinosis cleared or decreased in {int(better.sum())} of {len(patients)} patients"
     if exceptions:
@@ -920,10 +1003,11 @@ def calcinosis_improved_all(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("drug_lists_agree", patient="required", arguments=("drugs",))
-def drug_lists_agree(dataset: Dataset, claim: Claim) -> Finding:
+def drug_lists_agree(dataset: IndexedDataset, claim: Claim) -> Finding:
     """The drugs the narrative names for a patient are those Table I lists, no more, no less."""
     rows = patient_treatments(dataset, claim.patient_id, table_i_only=False)
-    listed = sorted(set(patient_treatments(dataset, claim.patient_id, table_i_only=True)["drug"]))
+    in_table_i = patient_treatments(dataset, claim.patient_id, table_i_only=True)
+    listed = sorted({r["drug"] for r in in_table_i})
     named = sorted(set(claim.argument_list("drugs")))
     cells = cells_of(dataset, "treatments", rows, ("drug", "listed_in_table_i"))
     rebuilt = f"Table I lists {join_words(listed) or 'no drug'}"
@@ -942,12 +1026,12 @@ def drug_lists_agree(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("current_treatment", patient="required", arguments=("drugs",))
-def current_treatment(dataset: Dataset, claim: Claim) -> Finding:
+def current_treatment(dataset: IndexedDataset, claim: Claim) -> Finding:
     """The drugs the narrative says the patient still takes are those Table I leaves open (no end
     month, or a later schedule). Read from Table I's dates, not from the `ongoing` column, which
     was itself transcribed from the narratives."""
     rows = patient_treatments(dataset, claim.patient_id, table_i_only=True)
-    still = sorted({r["drug"] for _, r in rows.iterrows() if still_given(r)})
+    still = sorted({r["drug"] for r in rows if still_given(r)})
     named = sorted(set(claim.argument_list("drugs")))
     cells = cells_of(dataset, "treatments", rows, ("drug", "end_month", "later_interval_months"))
     rebuilt = f"Table I leaves open {join_words(still) or 'no drug'}"
@@ -974,7 +1058,7 @@ def current_treatment(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("starts_not_before", patient="required", arguments=("drugs", "after"))
-def starts_not_before(dataset: Dataset, claim: Claim) -> Finding:
+def starts_not_before(dataset: IndexedDataset, claim: Claim) -> Finding:
     """The named drugs were started no earlier than an event (e.g. another drug's end)."""
     reference = event(dataset, claim.patient_id, claim.arguments["after"])
     cells, starts, undated = list(reference.cells), [], []
@@ -1007,7 +1091,7 @@ def starts_not_before(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("patients_still_on_drug", expected=True, arguments=("drug",))
-def patients_still_on_drug(dataset: Dataset, claim: Claim) -> Finding:
+def patients_still_on_drug(dataset: IndexedDataset, claim: Claim) -> Finding:
     """How many patients Table I leaves on the drug at the time of writing."""
     drug = claim.arguments["drug"]
     on_drug, cells = [], []
@@ -1017,7 +1101,7 @@ def patients_still_on_drug(dataset: Dataset, claim: Claim) -> Finding:
         except NotCheckable:
             continue
         cells += cells_of(dataset, "treatments", rows, ("end_month", "later_interval_months"))
-        if any(still_given(r) for _, r in rows.iterrows()):
+        if any(still_given(r) for r in rows):
             on_drug.append(patient_id)
     who = join_words(f"patient {p}" for p in on_drug) or "no patient"
     how = f"Table I leaves {drug} open (no end, or a later schedule) for {who}"
@@ -1031,7 +1115,7 @@ def patients_still_on_drug(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("patient_count", expected=True)
-def patient_count(dataset: Dataset, claim: Claim) -> Finding:
+def patient_count(dataset: IndexedDataset, claim: Claim) -> Finding:
     patients = dataset["patients"]
     how = f"one row per patient in {file_name(dataset, 'patients')}"
     cells = cells_of(dataset, "patients", patients, ["patient_id"])
@@ -1039,7 +1123,7 @@ def patient_count(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("narrative_age_vs_table_i", patient="required")
-def narrative_age_vs_table_i(dataset: Dataset, claim: Claim) -> Finding:
+def narrative_age_vs_table_i(dataset: IndexedDataset, claim: Claim) -> Finding:
     """The narrative's age minus the age at diagnosis is Table I's disease duration."""
     record = patient_record(dataset, claim.patient_id)
     columns = ("age_in_narrative_years", "age_at_diagnosis_years", "disease_duration_years")
@@ -1064,16 +1148,16 @@ def narrative_age_vs_table_i(dataset: Dataset, claim: Claim) -> Finding:
     )
 
 
-def bone_density_pair(dataset: Dataset, patient_id: int) -> tuple[pd.Series, pd.Series]:
-    density = dataset["bone_density"]
-    rows = density[density["patient_id"] == patient_id].set_index("timepoint", drop=False)
-    if not {"pre", "post"} <= set(rows.index):
+def bone_density_pair(dataset: IndexedDataset, patient_id: int) -> tuple[Row, Row]:
+    # (patient_id, timepoint) is the key of bone_density.csv: one row per timepoint.
+    rows = {row["timepoint"]: row for row in dataset.bone_density.get(patient_id, [])}
+    if not {"pre", "post"} <= set(rows):
         raise NotCheckable(f"patient {patient_id} lacks a bone density before or after pamidronate")
-    return rows.loc["pre"], rows.loc["post"]
+    return rows["pre"], rows["post"]
 
 
 @check("bmd_improved_all", expected=True)
-def bmd_improved_all(dataset: Dataset, claim: Claim) -> Finding:
+def bmd_improved_all(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Bone density (g/cm² and z-score) rose in every patient, and they number as published."""
     improved, exceptions, cells, lacking = [], [], [], []
     for patient_id in patient_ids(dataset):
@@ -1131,7 +1215,7 @@ def bmd_category(categories: pd.DataFrame, z: float) -> pd.Series:
 
 
 @check("bmd_category", patient="required")
-def bmd_category_before_after(dataset: Dataset, claim: Claim) -> Finding:
+def bmd_category_before_after(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Rebuilt and shown, but not checkable: the paper defines the categories and never says
     which one a patient was in, so there is no statement to test."""
     pre, post = bone_density_pair(dataset, claim.patient_id)
@@ -1153,7 +1237,7 @@ def bmd_category_before_after(dataset: Dataset, claim: Claim) -> Finding:
 
 
 @check("lab_values_reported", arguments=("analytes",))
-def lab_values_reported(dataset: Dataset, claim: Claim) -> Finding:
+def lab_values_reported(dataset: IndexedDataset, claim: Claim) -> Finding:
     """A statement about analytes the data may not have. Even with their values, 'no significant
     change' is not checkable: the paper names no test to repeat."""
     wanted = claim.argument_list("analytes")
@@ -1175,21 +1259,34 @@ def lab_values_reported(dataset: Dataset, claim: Claim) -> Finding:
     )
 
 
+def reactions_by_patient_and_course(events: pd.DataFrame) -> dict[tuple[int, int], list[Row]]:
+    """(patient_id, pamidronate_course) -> the rows (symptoms) of that reaction, in ascending
+    order of patient and course. Rows lacking either are left out, as pandas' groupby leaves them
+    out; grouping plain rows avoids building a sub-frame per reaction."""
+    reactions: dict[tuple[int, int], list[Row]] = {}
+    for row in table_rows(events):
+        key = (row["patient_id"], row["pamidronate_course"])
+        if not any(missing(part) for part in key):
+            reactions.setdefault(key, []).append(row)
+    return dict(sorted(reactions.items(), key=lambda item: item[0]))
+
+
 @check("adverse_reactions", patient="optional", expected=True, arguments=("course",))
-def adverse_reactions(dataset: Dataset, claim: Claim) -> Finding:
+def adverse_reactions(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Adverse reactions: one per patient and course (each symptom of a reaction is a row of
     adverse_events.csv); they must be the published patient's, after the published course, and
     must not have recurred."""
     events = dataset["adverse_events"]
     columns = ("patient_id", "pamidronate_course", "event", "recurred")
     cells = cells_of(dataset, "adverse_events", events, columns)
-    reactions = list(events.groupby(["patient_id", "pamidronate_course"], sort=True))
+    reactions = reactions_by_patient_and_course(events)
     described, exceptions = [], []
     course = int(claim.arguments["course"])
-    for (patient_id, after_course), group in reactions:
-        recurred = bool(group["recurred"].fillna(False).any())
+    for (patient_id, after_course), symptoms in reactions.items():
+        recurred = any(is_true(r["recurred"]) for r in symptoms)
         described.append(
-            f"patient {patient_id} after course {after_course}: {join_words(group['event'])}, "
+            f"patient {patient_id} after course {after_course}: "
+            f"{join_words(r['event'] for r in symptoms)}, "
             + ("recurred" if recurred else "did not recur")
         )
         if claim.patient_id is not None and int(patient_id) != claim.patient_id:
@@ -1212,8 +1309,9 @@ def adverse_reactions(dataset: Dataset, claim: Claim) -> Finding:
 # --- running the audit --------------------------------------------------------------------------
 
 
-def audit_claim(dataset: Dataset, claim: Claim) -> Finding:
+def audit_claim(dataset: Dataset | IndexedDataset, claim: Claim) -> Finding:
     """Run one claim's check; a claim the data cannot settle comes out 'not checkable'."""
+    dataset = index_dataset(dataset)
     try:
         if claim.patient_id is not None:
             patient_record(dataset, claim.patient_id)  # a missing patient is not checkable
@@ -1222,11 +1320,12 @@ def audit_claim(dataset: Dataset, claim: Claim) -> Finding:
         return Finding("", NOT_CHECKABLE, capitalised(str(reason)) + ".", reason.cells)
 
 
-def run_audit(dataset: Dataset, claims_frame: pd.DataFrame) -> pd.DataFrame:
+def run_audit(dataset: Dataset | IndexedDataset, claims_frame: pd.DataFrame) -> pd.DataFrame:
     """One row per claim, in the order of claims.csv (columns: AUDIT_COLUMNS)."""
     absent = [name for name in AUDIT_TABLES if name not in dataset.tables]
     if absent:
         raise KeyError(f"the audit needs the validated tables {', '.join(absent)}")
+    dataset = index_dataset(dataset)  # once for all claims
     rows = []
     for claim in parse_claims(claims_frame):
         finding = audit_claim(dataset, claim)
