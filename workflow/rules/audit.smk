@@ -8,6 +8,7 @@ rule audit:
         tables=validated(stages.AUDIT),
         datapackage=DATAPACKAGE,
         claims=config["claims"],
+        code=AUDIT_CODE,
     output:
         report(
             f"{RESULTS}/audit.csv",

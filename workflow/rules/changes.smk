@@ -8,6 +8,7 @@ rule changes:
     input:
         numbers=f"{RESULTS}/numbers.csv",
         lock=lambda wildcards: [NUMBERS_LOCK] if exists(NUMBERS_LOCK) else [],
+        code=CHANGES_CODE,
     output:
         markdown=f"{RESULTS}/changes.md",
         table=report(

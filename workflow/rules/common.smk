@@ -20,6 +20,7 @@ os.environ.update(
 )
 
 from casereport import stages
+from casereport.codedeps import package_code
 from casereport.validation.deps import raw_tables, validation_dependencies
 
 DATA = config["data_dir"]
@@ -41,6 +42,16 @@ WORKFLOW_FILES = [
 ]
 
 
+# The package's source files each stage runs (the module its script calls and all it imports):
+# inputs of its jobs, so that editing the code reruns exactly the jobs that run it.
+VALIDATION_CODE = package_code("casereport.validation.job")
+TABLE_CODE = package_code("casereport.tables")
+CATALOG_CODE = package_code("casereport.catalog")
+FIGURE_CODE = package_code("casereport.figures")
+AUDIT_CODE = package_code("casereport.audit")
+CHANGES_CODE = package_code("casereport.changes")
+
+
 def validated(names):
     """Validated copies of the named raw tables."""
     return [f"{RESULTS}/validated/{name}.csv" for name in names]
@@ -53,6 +64,7 @@ def validation_inputs(wildcards):
         "datapackage": DATAPACKAGE,
         "table": RAW_TABLES[wildcards.table],
         "related": [RAW_TABLES[name] for name in needed],
+        "code": VALIDATION_CODE,
     }
 
 

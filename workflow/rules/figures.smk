@@ -5,6 +5,7 @@ rule figure:
     input:
         tables=lambda wildcards: validated(stages.FIGURES[wildcards.figure]),
         datapackage=DATAPACKAGE,
+        code=FIGURE_CODE,
     output:
         svg=report(
             f"{RESULTS}/figures/{{figure}}.svg",

@@ -5,6 +5,7 @@ rule catalog:
     input:
         tables=validated(RAW_TABLES),
         datapackage=DATAPACKAGE,
+        code=CATALOG_CODE,
     output:
         f"{RESULTS}/ledger/catalog.csv",
     log:

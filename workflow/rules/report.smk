@@ -16,16 +16,12 @@ ASSET_FILES = sorted(
 REPORT_ASSETS = [f"{REPORT}/assets/{name}" for name in ASSET_FILES]
 # The code and templates that write the report: inputs, so that editing them rebuilds the report.
 TEMPLATES = sorted(str(p) for p in (PACKAGE_DIR / "templates").glob("*.j2"))
-SOURCE_PAGE_CODE = [
-    str(PACKAGE_DIR / "sources.py"),
+SOURCE_PAGE_CODE = package_code("casereport.sources") + [
     str(PACKAGE_DIR / "templates/source.html.j2"),
 ]
-RENDER_CODE = [
-    # The report renders the tables, the large-series summaries and the audit numbers itself.
-    str(PACKAGE_DIR / name)
-    for name in ("render.py", "sources.py", "tables.py", "summary.py", "audit.py")
-] + TEMPLATES
-PDF_CODE = [str(PACKAGE_DIR / "pdf.py")]
+# The report renders the tables, the large-series summaries and the audit numbers itself.
+RENDER_CODE = package_code("casereport.render") + TEMPLATES
+PDF_CODE = package_code("casereport.pdf")
 REPORT_FIGURES = expand(
     f"{REPORT}/figures/{{figure}}.{{ext}}",
     figure=FIGURE_NAMES,
@@ -134,13 +130,13 @@ rule report_pdf:
         f"{BENCHMARKS}/report_pdf.tsv"
     conda:
         "../envs/report.yaml"
-    params:
-        # Print the table of every number's source? (A parameter: changing it rebuilds the PDF.)
-        pdf_appendix=config["pdf_appendix"],
     # WeasyPrint lays out every page and subsets the fonts in memory: the workflow's heaviest and
     # slowest job (about 300 MB; 4.6 s for the paper without the appendix, 13.5 s with it).
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        # Print the table of every number's source? (A parameter: changing it rebuilds the PDF.)
+        pdf_appendix=config["pdf_appendix"],
     script:
         "../scripts/render_pdf.py"

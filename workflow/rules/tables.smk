@@ -5,6 +5,7 @@ rule table:
     input:
         tables=lambda wildcards: validated(stages.TABLES[wildcards.table]),
         datapackage=DATAPACKAGE,
+        code=TABLE_CODE,
     output:
         report(
             f"{RESULTS}/tables/{{table}}.csv",
