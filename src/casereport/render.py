@@ -38,6 +38,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from casereport import stages
+from casereport.anchors import appendix_anchor  # also imported from here by pdf.py
 from casereport.audit import (
     CONSISTENT,
     DISCREPANT,
@@ -132,11 +133,6 @@ def number_element(number: Number) -> Markup:
     return Markup('<a class="number" data-number="{}" href="{}" title="{}">{}</a>').format(
         number.id, number_href(number), provenance(number), number.display
     )
-
-
-def appendix_anchor(number_id: str) -> str:
-    """HTML id of a number's row in the appendix (the PDF links numbers there)."""
-    return f"number-{number_id}"
 
 
 def meta(words: Any) -> Markup:
