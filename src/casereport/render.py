@@ -47,6 +47,7 @@ from casereport.audit import (
     read_audit_csv,
 )
 from casereport.catalog import bmd_category
+from casereport.catalog import rows as frame_rows
 from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
 from casereport.formatting import capitalise_first, display_number
 from casereport.ledger import Ledger, Number, cell_id
@@ -389,8 +390,13 @@ class Section:
     number: int = 0  # figure number, for "Figure 1"
 
 
-def _by_patient(rows: list[Row], patient_id: int) -> list[Row]:
-    return [r for r in rows if r["patient_id"] == patient_id]
+def rows_by_patient(rows: list[Row]) -> dict[int, list[Row]]:
+    """A per-patient table's rows grouped by patient, each group in file order. One pass over the
+    rows: filtering them once per patient would take time quadratic in the size of the series."""
+    groups: dict[int, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row["patient_id"], []).append(row)
+    return groups
 
 
 def _treatment_order(row: Row) -> tuple:
@@ -413,25 +419,30 @@ def enum_of(dataset: Dataset, table: str, column: str) -> list[str]:
 
 def build_patients(dataset: Dataset, rows: dict[str, list[Row]], bmd_category) -> list[Patient]:
     before, after = (lambda e: (e[0], e[-1]))(enum_of(dataset, "bone_density", "timepoint"))
-    categories = dataset["bmd_categories"]
+    # The category rows as dicts once, rather than the frame converted again for every z-score.
+    categories = frame_rows(dataset["bmd_categories"])
 
     def category(row: Row | None) -> str:
         return bmd_category(row["z_score"], categories) if row else ""
 
+    density, treatments, sites, events = (
+        rows_by_patient(rows[table])
+        for table in ("bone_density", "treatments", "calcinosis_sites", "adverse_events")
+    )
     patients = []
     for row in sorted(rows["patients"], key=lambda r: r["patient_id"]):
         pid = row["patient_id"]
-        density = {r["timepoint"]: r for r in _by_patient(rows["bone_density"], pid)}
+        measured = {r["timepoint"]: r for r in density.get(pid, [])}
         patients.append(
             Patient(
                 row=row,
-                treatments=sorted(_by_patient(rows["treatments"], pid), key=_treatment_order),
-                sites=_by_patient(rows["calcinosis_sites"], pid),
-                bmd_before=density.get(before),
-                bmd_after=density.get(after),
-                category_before=category(density.get(before)),
-                category_after=category(density.get(after)),
-                adverse_event_groups=group_adverse_events(_by_patient(rows["adverse_events"], pid)),
+                treatments=sorted(treatments.get(pid, []), key=_treatment_order),
+                sites=sites.get(pid, []),
+                bmd_before=measured.get(before),
+                bmd_after=measured.get(after),
+                category_before=category(measured.get(before)),
+                category_after=category(measured.get(after)),
+                adverse_event_groups=group_adverse_events(events.get(pid, [])),
             )
         )
     return patients
@@ -710,7 +721,7 @@ def build_context(
     """Everything the templates read: rows of the data (with cell ids), tables and figures, the
     audit's findings and the CARE checklist.
 
-    `bmd_category(z_score, categories_frame) -> str` names the bone density category of a
+    `bmd_category(z_score, category_rows) -> str` names the bone density category of a
     z-score (casereport.catalog owns that rule; the report only quotes it). In a large series,
     `tables` are the summaries and `patient_tables` the first patients' rows of the per-patient
     tables.
