@@ -87,21 +87,33 @@ _ANY_DIGIT = re.compile(r"\d|[\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]")
 # --- numbers -------------------------------------------------------------------------------
 
 
-def line_runs(lines: Sequence[int]) -> list[str]:
-    """'2', '5', '7–9': the lines in their order, three or more consecutive lines as one run."""
-    runs: list[list[int]] = []
+def line_runs(lines: Sequence[int], limit: int | None = None) -> list[str]:
+    """'2', '5', '7–9': the lines in their order, three or more consecutive lines as one run.
+
+    With a `limit`, only the first `limit` pieces: a statistic over every patient reads thousands
+    of lines, and its title names only the first few runs.
+    """
+    pieces: list[str] = []
+
+    def close_run(first: int, last: int) -> None:
+        if last - first >= 2:
+            pieces.append(f"{first}\u2013{last}")
+        else:
+            pieces.extend(str(line) for line in range(first, last + 1))
+
+    first = last = None
     for line in lines:
-        if runs and line == runs[-1][-1] + 1:
-            runs[-1].append(line)
-        else:
-            runs.append([line])
-    pieces = []
-    for run in runs:
-        if len(run) >= 3:
-            pieces.append(f"{run[0]}\u2013{run[-1]}")
-        else:
-            pieces.extend(str(line) for line in run)
-    return pieces
+        if last is not None and line == last + 1:
+            last = line
+            continue
+        if first is not None:
+            close_run(first, last)
+            if limit is not None and len(pieces) >= limit:
+                return pieces[:limit]
+        first = last = line
+    if first is not None:
+        close_run(first, last)
+    return pieces if limit is None else pieces[:limit]
 
 
 def line_words(lines: Sequence[int]) -> str:
@@ -109,30 +121,34 @@ def line_words(lines: Sequence[int]) -> str:
     runs and how many lines there are in all (results/numbers.csv lists every one)."""
     if len(lines) == 1:
         return f"line {lines[0]}"
-    runs = line_runs(lines)
+    runs = line_runs(lines, limit=SHOWN_LINE_RUNS + 1)  # one more, to know whether there are more
     if len(runs) > SHOWN_LINE_RUNS:
         shown = ", ".join(runs[:SHOWN_LINE_RUNS])
         return f"lines {shown} and more ({display_number(len(lines))} lines in all)"
     return "lines " + ", ".join(runs)
 
 
-def provenance(number: Number) -> str:
-    """Where a number comes from, as the `title` of its element says it."""
-    where = f"{number.source_file}, {line_words(number.lines)}, column {number.source_column}"
+def provenance(number: Number, lines: Sequence[int] | None = None) -> str:
+    """Where a number comes from, as the `title` of its element says it. `lines` are the
+    number's lines when the caller has them already (a statistic's run to thousands)."""
+    lines = number.lines if lines is None else lines
+    where = f"{number.source_file}, {line_words(lines)}, column {number.source_column}"
     if number.is_computed:
         return f"{number.derivation} (from {where})"
     return where
 
 
-def number_href(number: Number) -> str:
+def number_href(number: Number, lines: Sequence[int] | None = None) -> str:
     """Link to the number's (first) source line; a computed number links to its first input."""
+    lines = number.lines if lines is None else lines
     first_file = number.source_file.split(";")[0]
-    return source_href(first_file, number.lines[0])
+    return source_href(first_file, lines[0])
 
 
 def number_element(number: Number) -> Markup:
+    lines = number.lines  # parsed from source_line on each access: once here
     return Markup('<a class="number" data-number="{}" href="{}" title="{}">{}</a>').format(
-        number.id, number_href(number), provenance(number), number.display
+        number.id, number_href(number, lines), provenance(number, lines), number.display
     )
 
 
@@ -166,6 +182,9 @@ class NumberRecorder:
     section: str = ""
     sections_by_id: dict[str, list[str]] = field(default_factory=dict)  # in reading order
     in_text: set[str] = field(default_factory=set)  # shown as text (not only plotted)
+    # Each number's element, made once: the body and the appendix both show it, and the title of
+    # a statistic over every patient takes time to word.
+    elements: dict[str, Markup] = field(default_factory=dict)
 
     def enter(self, section: str) -> str:
         self.section = section
@@ -184,7 +203,9 @@ class NumberRecorder:
             raise TypeError(f"n() takes a number id, got {number_id!r}")
         number = self.record(number_id)
         self.in_text.add(number_id)
-        return number_element(number)
+        if number_id not in self.elements:
+            self.elements[number_id] = number_element(number)
+        return self.elements[number_id]
 
     def record_all(self, number_ids: Iterable[str]) -> str:
         """Record numbers shown in a picture rather than in text (a figure's plotted values)."""
