@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -476,13 +477,14 @@ def build_patients(dataset: Dataset, rows: dict[str, list[Row]], bmd_category) -
 
 def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
     """Outcomes that occurred, in the order of the data dictionary's enum."""
-    outcomes = []
-    for name in enum_of(dataset, "patients", "calcinosis_outcome"):
-        having = [p for p in patients if p.row["calcinosis_outcome"] == name]
-        if having:
-            verb = OUTCOME_WORDS[name][1]
-            outcomes.append(Outcome(name, verb, f"derived.outcome.{name}.count", having))
-    return outcomes
+    having: dict[str, list[Patient]] = {}
+    for patient in patients:  # one pass over the series, not one per outcome
+        having.setdefault(patient.row["calcinosis_outcome"], []).append(patient)
+    return [
+        Outcome(name, OUTCOME_WORDS[name][1], f"derived.outcome.{name}.count", having[name])
+        for name in enum_of(dataset, "patients", "calcinosis_outcome")
+        if name in having
+    ]
 
 
 @dataclass(frozen=True)
@@ -500,27 +502,31 @@ def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Pat
     points = enum_of(dataset, "labs", "timepoint")
     before, after = points[0], points[-1]
     values = {(r["patient_id"], r["analyte"], r["timepoint"]): r["value"] for r in rows["labs"]}
-    changes = []
-    for analyte in rows["analytes"]:
-        moved: dict[str, list] = {"fell": [], "rose": [], "unchanged": []}
-        for patient in patients:
+    analytes = rows["analytes"]
+    # Per analyte (by position): the patients in each direction. One pass over the series.
+    moved: list[dict[str, list]] = [{"fell": [], "rose": [], "unchanged": []} for _ in analytes]
+    for patient in patients:
+        for analyte, directions in zip(analytes, moved, strict=True):
             key = (patient.id, analyte["analyte"])
             if (*key, before) not in values or (*key, after) not in values:
                 continue
             difference = values[(*key, after)] - values[(*key, before)]
             direction = "fell" if difference < 0 else "rose" if difference > 0 else "unchanged"
             change_id = f"derived.labs.{patient.id}.{analyte['analyte']}.change"
-            moved[direction].append((patient, change_id))
-        if any(moved.values()):
-            changes.append(LabChange(analyte, **moved))
-    return changes
+            directions[direction].append((patient, change_id))
+    return [
+        LabChange(analyte, **directions)
+        for analyte, directions in zip(analytes, moved, strict=True)
+        if any(directions.values())
+    ]
 
 
 def sex_counts(dataset: Dataset, patients: list[Patient]) -> list[dict[str, str]]:
     """'2 boys, 1 girl': one entry per sex present, words by count."""
+    patients_of_sex = Counter(p.row["sex"] for p in patients)  # one pass, not one per sex
     counts = []
     for sex in enum_of(dataset, "patients", "sex"):
-        count = sum(p.row["sex"] == sex for p in patients)
+        count = patients_of_sex[sex]
         if count:
             words = SEX_WORDS[sex]["one" if count == 1 else "many"]
             counts.append({"id": f"derived.sex.{sex}.count", "words": words})
