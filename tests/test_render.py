@@ -1,0 +1,82 @@
+"""Pieces of casereport.render that a large series makes costly: rows of the data as Python
+values, rows grouped by patient, the wording of a number's lines, one element per number."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import DATAPACKAGE
+
+from casereport.dataset import SOURCE_LINE, load_dataset, read_datapackage
+from casereport.ledger import Ledger, Number
+from casereport.render import (
+    NumberRecorder,
+    line_runs,
+    primary_keys,
+    rows_by_patient,
+    table_rows,
+)
+
+
+@pytest.fixture
+def dataset(validated_dir):
+    return load_dataset(validated_dir, DATAPACKAGE)
+
+
+def cell_by_cell(dataset, table: str) -> list[dict]:
+    """The rows as pandas gives them record by record, missing cells as None: the reference for
+    the column-by-column conversion."""
+    frame = dataset[table].sort_values(SOURCE_LINE)
+    return [
+        {k: None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        for r in frame.to_dict("records")
+    ]
+
+
+def test_table_rows_hold_python_values_and_none_for_missing_cells(dataset):
+    keys = primary_keys(read_datapackage(DATAPACKAGE))
+    for table in dataset.tables:
+        rows = table_rows(dataset, table, keys.get(table, []))
+        expected = cell_by_cell(dataset, table)
+        assert [r.values for r in rows] == expected, table
+        for row, values in zip(rows, expected, strict=True):
+            assert [type(v) for v in row.values.values()] == [type(v) for v in values.values()]
+    treatments = table_rows(dataset, "treatments", keys["treatments"])
+    assert any(r["end_month"] is None for r in treatments)
+    assert all(type(r["treatment_id"]) is int for r in treatments)
+
+
+def test_rows_by_patient_keeps_each_patients_rows_in_file_order(dataset):
+    keys = primary_keys(read_datapackage(DATAPACKAGE))
+    rows = table_rows(dataset, "treatments", keys["treatments"])
+    groups = rows_by_patient(rows)
+    assert sorted(groups) == sorted({r["patient_id"] for r in rows})
+    for patient_id, group in groups.items():
+        assert group == [r for r in rows if r["patient_id"] == patient_id]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [[7], [2, 3], [2, 3, 4, 9], [9, 8, 7], list(range(2, 5000)), list(range(2, 400, 2))],
+)
+def test_line_runs_with_a_limit_are_the_first_runs(lines):
+    every = line_runs(lines)
+    for limit in range(0, 12):
+        assert line_runs(lines, limit=limit) == every[:limit]
+
+
+def test_line_runs_join_three_or_more_consecutive_lines():
+    assert line_runs([2, 3, 4, 6, 7, 9]) == ["2\u20134", "6", "7", "9"]
+    assert line_runs([]) == []
+
+
+def test_a_number_shown_twice_is_the_same_element_and_both_sections_are_recorded():
+    lines = ";".join(str(line) for line in range(2, 3002))
+    median = Number("summary.x", "5", "5", "", "data/raw/labs.csv", lines, "value", "median")
+    recorder = NumberRecorder(Ledger([median]))
+    recorder.enter("table2")
+    first = recorder.show("summary.x")
+    recorder.enter("outcomes")
+    assert recorder.show("summary.x") is first
+    assert recorder.sections_by_id == {"summary.x": ["table2", "outcomes"]}
+    assert 'title="median (from data/raw/labs.csv, lines 2\u20133001' in first
