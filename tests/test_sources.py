@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from jinja2 import Environment, StrictUndefined, select_autoescape
+from markupsafe import escape
 
-from casereport.sources import build_page, render_page, tbody_html
+from casereport.sources import build_page, escape_html, render_page, tbody_html
 
 # The <tbody> as source.html.j2 wrote it before the rows moved to `tbody_html`: one template
 # iteration per cell. Kept here as the reference the faster code must match byte for byte.
@@ -41,6 +42,7 @@ CSV_TEXTS = {
     "characters to escape": 'a,"b&c"\n"<x>","it\'s ""quoted"""\n&amp;,>\n',
     "quoted line break": 'id,note\n1,"two\nlines"\n2,one line\n',
     "more and fewer cells than the header": "a,b\n1,2,3,4\n5\n,\n",
+    "blank line": "a,b\n1,2\n\n3,4\n",
     "column name to escape": 'x<y,"q""r"\n1,2\n',
 }
 
@@ -63,3 +65,8 @@ def test_a_page_has_its_header_row_then_one_anchored_row_per_line(tmp_path):
     assert '<th scope="col" title="It&#39;s">value</th>' in html
     assert html.index('<tr id="L1">') < html.index("<tbody>") < html.index('<tr id="L2">')
     assert html.endswith("  </tbody>\n</table>\n</body>\n</html>")
+
+
+@pytest.mark.parametrize("words", ["", "plain", "a & b", "<td>", 'it\'s "quoted"', "&amp; &#39;"])
+def test_cells_are_escaped_as_jinja_escapes_them(words):
+    assert escape_html(words) == str(escape(words))

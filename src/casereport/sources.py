@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,23 @@ def make_environment() -> Environment:
     )
 
 
+# The characters escape_html replaces.
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def escape_html(text: str) -> str:
+    """`text` escaped exactly as jinja's autoescape (markupsafe.escape) escapes it: the same five
+    characters, the same entities. Plain replacements run several times faster than markupsafe,
+    which makes a Markup object per call, over the million cells of a large series' raw files."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+
 def tbody_html(page: SourcePage) -> Markup:
     """The page's `<tbody>`: one `<tr id="L<line>">` per line after the header.
 
@@ -98,15 +116,22 @@ def tbody_html(page: SourcePage) -> Markup:
     """
     # The `<td>` opening tag of each column, escaped once per file rather than once per cell; a
     # cell beyond the header (a malformed line) gets an empty data-column.
-    td_openings = [f'      <td data-column="{escape(name)}">' for name in page.header.cells]
+    td_openings = [f'      <td data-column="{escape_html(name)}">' for name in page.header.cells]
     extra_td_opening = '      <td data-column="">'
     rows = []
     for line in page.rows:
-        openings = td_openings + [extra_td_opening] * (len(line.cells) - len(td_openings))
+        openings = td_openings
+        if len(line.cells) > len(td_openings):
+            openings = td_openings + [extra_td_opening] * (len(line.cells) - len(td_openings))
+        values = line.cells
+        if _HTML_SPECIAL.search("".join(values)):  # most lines have nothing to escape
+            values = [escape_html(value) for value in values]
         cells = "".join(
-            f"{opening}{escape(cell)}</td>\n"
-            # not strict: a short line has fewer cells than the header has columns
-            for opening, cell in zip(openings, line.cells, strict=False)
+            [
+                f"{opening}{value}</td>\n"
+                # not strict: a short line has fewer cells than the header has columns
+                for opening, value in zip(openings, values, strict=False)
+            ]
         )
         rows.append(
             f'    <tr id="L{line.number}">\n'
