@@ -25,6 +25,7 @@ results/numbers.csv lists them all.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -129,27 +130,44 @@ def line_words(lines: Sequence[int]) -> str:
     return "lines " + ", ".join(runs)
 
 
-def provenance(number: Number, lines: Sequence[int] | None = None) -> str:
-    """Where a number comes from, as the `title` of its element says it. `lines` are the
-    number's lines when the caller has them already (a statistic's run to thousands)."""
-    lines = number.lines if lines is None else lines
-    where = f"{number.source_file}, {line_words(lines)}, column {number.source_column}"
+@dataclass(frozen=True)
+class LinesRead:
+    """The lines of the raw file a number reads, as the report gives them."""
+
+    first: int  # the line the number links to
+    words: str  # 'line 7', 'lines 2–201', ... (line_words)
+
+
+@functools.lru_cache(maxsize=4096)
+def lines_read(source_line: str) -> LinesRead:
+    """The lines of a ledger `source_line` ('2;3;4;9'), parsed as Number.lines parses them.
+
+    Cached by the text: a statistic of a large series reads thousands of lines, and several
+    statistics read the same ones (the median, quartiles and count of one column). So each set
+    of lines is parsed and worded once, not again for every number and every place it is shown.
+    """
+    lines = [int(part) for part in source_line.split(";") if part]
+    return LinesRead(lines[0], line_words(lines))
+
+
+def provenance(number: Number) -> str:
+    """Where a number comes from, as the `title` of its element says it."""
+    words = lines_read(number.source_line).words
+    where = f"{number.source_file}, {words}, column {number.source_column}"
     if number.is_computed:
         return f"{number.derivation} (from {where})"
     return where
 
 
-def number_href(number: Number, lines: Sequence[int] | None = None) -> str:
+def number_href(number: Number) -> str:
     """Link to the number's (first) source line; a computed number links to its first input."""
-    lines = number.lines if lines is None else lines
     first_file = number.source_file.split(";")[0]
-    return source_href(first_file, lines[0])
+    return source_href(first_file, lines_read(number.source_line).first)
 
 
 def number_element(number: Number) -> Markup:
-    lines = number.lines  # parsed from source_line on each access: once here
     return Markup('<a class="number" data-number="{}" href="{}" title="{}">{}</a>').format(
-        number.id, number_href(number, lines), provenance(number, lines), number.display
+        number.id, number_href(number), provenance(number), number.display
     )
 
 
@@ -727,15 +745,15 @@ def appendix_groups(
     return groups
 
 
-def source_groups(number: Number) -> list[tuple[str, list[int]]]:
+def source_groups(number: Number) -> list[tuple[str, LinesRead]]:
     """(raw file, its lines) a number reads: one file, or (audit numbers) one file per line."""
     files = number.source_file.split(";")
     if len(files) == 1:
-        return [(files[0], number.lines)]
+        return [(files[0], lines_read(number.source_line))]
     grouped_lines: dict[str, list[int]] = {}
     for file, line in zip(files, number.lines, strict=True):
         grouped_lines.setdefault(file, []).append(line)
-    return list(grouped_lines.items())
+    return [(file, LinesRead(lines[0], line_words(lines))) for file, lines in grouped_lines.items()]
 
 
 def build_context(
@@ -872,7 +890,6 @@ def make_environment() -> Environment:
         ordinal_suffix=ordinal_suffix,
         section_names=lambda names: names.replace(";", ", "),
         source_groups=source_groups,
-        line_words=line_words,
         file_name=lambda source_file: Path(source_file).name,
         source_href=source_href,
         display_number=display_number,
