@@ -324,6 +324,20 @@ def table_rows(dataset: Dataset, table: str, primary_key: Sequence[str]) -> list
     return rows
 
 
+class TableRows(dict):
+    """Rows of a dataset's tables (`table_rows`) by table name, each table converted the first
+    time it is looked up: a large series never needs some tables row by row (its lab values)."""
+
+    def __init__(self, dataset: Dataset, keys: dict[str, list[str]]):
+        super().__init__()
+        self.dataset = dataset
+        self.keys = keys
+
+    def __missing__(self, table: str) -> list[Row]:
+        rows = self[table] = table_rows(self.dataset, table, self.keys.get(table, []))
+        return rows
+
+
 def primary_keys(datapackage: dict) -> dict[str, list[str]]:
     keys = {}
     for resource in datapackage["resources"]:
@@ -776,8 +790,7 @@ def build_context(
     `tables` are the summaries and `patient_tables` the first patients' rows of the per-patient
     tables.
     """
-    keys = primary_keys(datapackage)
-    rows = {name: table_rows(dataset, name, keys.get(name, [])) for name in dataset.tables}
+    rows = TableRows(dataset, primary_keys(datapackage))
     patients = build_patients(dataset, rows, bmd_category)
     outcomes = build_outcomes(dataset, patients)
     figure_numbers = {f.key: number for number, f in enumerate(figures, start=1)}
@@ -801,7 +814,8 @@ def build_context(
         "patients_with_events": [p for p in patients if p.adverse_event_groups],
         "protocol": {r["parameter"]: r for r in rows["protocol"]},
         "analytes_by_measure": grouped(rows["analytes"], "measures"),
-        "lab_changes": lab_changes(dataset, rows, patients),
+        # A large series gives the medians of the changes in Table II instead.
+        "lab_changes": [] if large_series else lab_changes(dataset, rows, patients),
         "bmd_categories": rows["bmd_categories"],
         "bmd_category_references": merged_reference_numbers(rows["bmd_categories"]),
         "bmd_unit": dataset.tables["bone_density"].fields["bmd_g_cm2"].get("unit", ""),
