@@ -10,8 +10,12 @@ from conftest import DATAPACKAGE
 from casereport.dataset import SOURCE_LINE, load_dataset, read_datapackage
 from casereport.ledger import Ledger, Number
 from casereport.render import (
+    LinesRead,
     NumberRecorder,
+    TableRows,
     line_runs,
+    line_words,
+    lines_read,
     primary_keys,
     rows_by_patient,
     table_rows,
@@ -80,3 +84,20 @@ def test_a_number_shown_twice_is_the_same_element_and_both_sections_are_recorded
     assert recorder.show("summary.x") is first
     assert recorder.sections_by_id == {"summary.x": ["table2", "outcomes"]}
     assert 'title="median (from data/raw/labs.csv, lines 2\u20133001' in first
+
+
+def test_table_rows_are_converted_when_first_read(dataset):
+    keys = primary_keys(read_datapackage(DATAPACKAGE))
+    rows = TableRows(dataset, keys)
+    assert "labs" not in rows
+    assert rows["patients"] == table_rows(dataset, "patients", keys["patients"])
+    assert rows["patients"] is rows["patients"]
+    assert list(rows) == ["patients"]
+    with pytest.raises(KeyError):
+        rows["no_such_table"]
+
+
+@pytest.mark.parametrize("source_line", ["7", "2;3;4;9", ";".join(map(str, range(2, 60, 3)))])
+def test_lines_read_gives_the_first_line_and_the_words_of_number_lines(source_line):
+    number = Number("x", "1", "1", "", "data/raw/labs.csv", source_line, "value")
+    assert lines_read(source_line) == LinesRead(number.lines[0], line_words(number.lines))
