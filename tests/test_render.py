@@ -8,7 +8,7 @@ import pytest
 from conftest import DATAPACKAGE
 
 from casereport.dataset import SOURCE_LINE, load_dataset, read_datapackage
-from casereport.ledger import Ledger, Number
+from casereport.ledger import Ledger, Number, UnknownNumberError
 from casereport.render import (
     LinesRead,
     NumberRecorder,
@@ -101,3 +101,22 @@ def test_table_rows_are_converted_when_first_read(dataset):
 def test_lines_read_gives_the_first_line_and_the_words_of_number_lines(source_line):
     number = Number("x", "1", "1", "", "data/raw/labs.csv", source_line, "value")
     assert lines_read(source_line) == LinesRead(number.lines[0], line_words(number.lines))
+
+
+def test_recording_plotted_values_at_once_is_recording_each():
+    ledger = Ledger(
+        Number(f"labs.{i}.value", "1", "1", "", "data/raw/labs.csv", str(i + 1), "value")
+        for i in range(1, 6)
+    )
+    ids = [f"labs.{i}.value" for i in (1, 2, 2, 3)]
+    one_by_one, at_once = NumberRecorder(ledger), NumberRecorder(ledger)
+    for section, shown in (("", ids[:1]), ("figure-labs", ids), ("outcomes", ids[2:])):
+        one_by_one.enter(section)
+        at_once.enter(section)
+        for number_id in shown:
+            one_by_one.record(number_id)
+        at_once.record_all(shown)
+    assert at_once.sections_by_id == one_by_one.sections_by_id
+    assert at_once.sections_by_id["labs.2.value"] == ["figure-labs", "outcomes"]
+    with pytest.raises(UnknownNumberError):
+        at_once.record_all(["labs.9.value"])
