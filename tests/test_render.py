@@ -7,17 +7,19 @@ import pandas as pd
 import pytest
 from conftest import DATAPACKAGE
 
+from casereport.catalog import bmd_category
 from casereport.dataset import SOURCE_LINE, load_dataset, read_datapackage
 from casereport.ledger import Ledger, Number, UnknownNumberError
 from casereport.render import (
+    PATIENT_DETAIL_TABLES,
     LinesRead,
     NumberRecorder,
+    PatientRecords,
     TableRows,
     line_runs,
     line_words,
     lines_read,
     primary_keys,
-    rows_by_patient,
     table_rows,
 )
 
@@ -50,13 +52,17 @@ def test_table_rows_hold_python_values_and_none_for_missing_cells(dataset):
     assert all(type(r["treatment_id"]) is int for r in treatments)
 
 
-def test_rows_by_patient_keeps_each_patients_rows_in_file_order(dataset):
+def test_patient_records_hold_each_patients_rows_in_file_order(dataset):
     keys = primary_keys(read_datapackage(DATAPACKAGE))
-    rows = table_rows(dataset, "treatments", keys["treatments"])
-    groups = rows_by_patient(rows)
-    assert sorted(groups) == sorted({r["patient_id"] for r in rows})
-    for patient_id, group in groups.items():
-        assert group == [r for r in rows if r["patient_id"] == patient_id]
+    records = PatientRecords(dataset, keys, bmd_category)
+    patient_ids = [r["patient_id"] for r in table_rows(dataset, "patients", keys["patients"])]
+    for table in PATIENT_DETAIL_TABLES:
+        rows = table_rows(dataset, table, keys[table])
+        for patient_id in patient_ids:
+            expected = [r for r in rows if r["patient_id"] == patient_id]
+            assert records.rows_of(table, patient_id) == expected, (table, patient_id)
+            assert records.has_rows(table, patient_id) == bool(expected)
+    assert records.rows_of("adverse_events", max(patient_ids) + 1) == []
 
 
 @pytest.mark.parametrize(

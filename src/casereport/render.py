@@ -322,30 +322,48 @@ def python_values(column: pd.Series) -> list[Any]:
     return [None if isinstance(v, float) and v != v else v for v in values]  # NaN != NaN
 
 
+@dataclass(frozen=True)
+class TableValues:
+    """A table's cells as Python values, column by column, rows in file order: converted once
+    per column, and made into `Row`s only where they are needed."""
+
+    table: str
+    columns: dict[str, list[Any]]
+    primary_key: Sequence[str]  # none: rows are keyed by their position
+
+    def __len__(self) -> int:
+        return len(self.columns[SOURCE_LINE])
+
+    def row(self, position: int) -> Row:
+        """The row at `position` (from 0) in file order."""
+        values = {name: column[position] for name, column in self.columns.items()}
+        key = tuple(values[c] for c in self.primary_key) if self.primary_key else (position + 1,)
+        return Row(self.table, key, values)
+
+
+def table_values(dataset: Dataset, table: str, primary_key: Sequence[str]) -> TableValues:
+    frame = dataset[table].sort_values(SOURCE_LINE)
+    columns = {name: python_values(frame[name]) for name in frame.columns}
+    return TableValues(table, columns, list(primary_key))
+
+
 def table_rows(dataset: Dataset, table: str, primary_key: Sequence[str]) -> list[Row]:
     """Rows of a table in file order; a table without a primary key is keyed by position."""
-    frame = dataset[table].sort_values(SOURCE_LINE)
-    names = list(frame.columns)
-    columns = [python_values(frame[name]) for name in names]
-    rows = []
-    for position, cells in enumerate(zip(*columns, strict=True), start=1):
-        values = dict(zip(names, cells, strict=True))
-        key = tuple(values[c] for c in primary_key) if primary_key else (position,)
-        rows.append(Row(table, key, values))
-    return rows
+    values = table_values(dataset, table, primary_key)
+    return [values.row(position) for position in range(len(values))]
 
 
 class TableRows(dict):
     """Rows of a dataset's tables (`table_rows`) by table name, each table converted the first
     time it is looked up: a large series never needs some tables row by row (its lab values)."""
 
-    def __init__(self, dataset: Dataset, keys: dict[str, list[str]]):
+    def __init__(self, dataset: Dataset, primary_keys: dict[str, list[str]]):
         super().__init__()
         self.dataset = dataset
-        self.keys = keys
+        self.primary_keys = primary_keys
 
     def __missing__(self, table: str) -> list[Row]:
-        rows = self[table] = table_rows(self.dataset, table, self.keys.get(table, []))
+        rows = self[table] = table_rows(self.dataset, table, self.primary_keys.get(table, []))
         return rows
 
 
@@ -398,16 +416,100 @@ SECTION_HEADINGS = {
 }
 
 
+# The tables a case summary reads rows of, besides patients.csv.
+PATIENT_DETAIL_TABLES = ("treatments", "calcinosis_sites", "bone_density", "adverse_events")
+
+
+def positions_by_patient(patient_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Positions of each patient's rows in a per-patient table, in file order. One pass over the
+    rows: filtering them once per patient would take time quadratic in the size of the series."""
+    positions: dict[int, list[int]] = {}
+    for position, patient_id in enumerate(patient_ids):
+        positions.setdefault(patient_id, []).append(position)
+    return positions
+
+
+class PatientRecords:
+    """Every patient's rows of the PATIENT_DETAIL_TABLES, for `Patient` to read.
+
+    Each table is converted column by column and indexed by patient once; a patient's rows become
+    `Row`s when first read. A large series details only its first patients, so it does not make
+    Rows for all of them.
+    """
+
+    def __init__(self, dataset: Dataset, primary_keys: dict[str, list[str]], bmd_category):
+        self.tables = {
+            table: table_values(dataset, table, primary_keys.get(table, []))
+            for table in PATIENT_DETAIL_TABLES
+        }
+        self.positions = {
+            table: positions_by_patient(values.columns["patient_id"])
+            for table, values in self.tables.items()
+        }
+        timepoints = enum_of(dataset, "bone_density", "timepoint")
+        self.before, self.after = timepoints[0], timepoints[-1]
+        self.bmd_category = bmd_category
+        # The category rows as dicts once, rather than the frame converted again for every z-score.
+        self.categories = frame_rows(dataset["bmd_categories"])
+
+    def rows_of(self, table: str, patient_id: int) -> list[Row]:
+        values = self.tables[table]
+        return [values.row(position) for position in self.positions[table].get(patient_id, [])]
+
+    def has_rows(self, table: str, patient_id: int) -> bool:
+        return patient_id in self.positions[table]
+
+    def category(self, measurement: Row | None) -> str:
+        """The bone density category of a measurement's z-score."""
+        return self.bmd_category(measurement["z_score"], self.categories) if measurement else ""
+
+
 @dataclass(frozen=True)
 class Patient:
+    """A patient's row of patients.csv, and the patient's rows of the other tables, read (once)
+    when a template first asks for them."""
+
     row: Row
-    treatments: list[Row]  # chronological
-    sites: list[Row]
-    bmd_before: Row | None
-    bmd_after: Row | None
-    category_before: str
-    category_after: str
-    adverse_event_groups: list[list[Row]]  # events after the same course, managed alike
+    records: PatientRecords = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def treatments(self) -> list[Row]:
+        """Chronological."""
+        return sorted(self.records.rows_of("treatments", self.id), key=_treatment_order)
+
+    @functools.cached_property
+    def sites(self) -> list[Row]:
+        return self.records.rows_of("calcinosis_sites", self.id)
+
+    @functools.cached_property
+    def bone_density(self) -> dict[str, Row]:
+        """The patient's measurements by timepoint."""
+        return {r["timepoint"]: r for r in self.records.rows_of("bone_density", self.id)}
+
+    @property
+    def bmd_before(self) -> Row | None:
+        return self.bone_density.get(self.records.before)
+
+    @property
+    def bmd_after(self) -> Row | None:
+        return self.bone_density.get(self.records.after)
+
+    @property
+    def category_before(self) -> str:
+        return self.records.category(self.bmd_before)
+
+    @property
+    def category_after(self) -> str:
+        return self.records.category(self.bmd_after)
+
+    @functools.cached_property
+    def adverse_event_groups(self) -> list[list[Row]]:
+        """Events after the same course, managed alike."""
+        return group_adverse_events(self.records.rows_of("adverse_events", self.id))
+
+    @property
+    def has_adverse_events(self) -> bool:
+        return self.records.has_rows("adverse_events", self.id)
 
     @property
     def id(self) -> int:
@@ -460,15 +562,6 @@ class Section:
     number: int = 0  # figure number, for "Figure 1"
 
 
-def rows_by_patient(rows: list[Row]) -> dict[int, list[Row]]:
-    """A per-patient table's rows grouped by patient, each group in file order. One pass over the
-    rows: filtering them once per patient would take time quadratic in the size of the series."""
-    groups: dict[int, list[Row]] = {}
-    for row in rows:
-        groups.setdefault(row["patient_id"], []).append(row)
-    return groups
-
-
 def _treatment_order(row: Row) -> tuple:
     """Chronological; drugs without a start month (named only in a narrative) come last."""
     return (row["start_month"] is None, row["start_month"] or "", row["treatment_id"])
@@ -487,35 +580,11 @@ def enum_of(dataset: Dataset, table: str, column: str) -> list[str]:
     return list(dataset.tables[table].fields[column].get("constraints", {}).get("enum", []))
 
 
-def build_patients(dataset: Dataset, rows: dict[str, list[Row]], bmd_category) -> list[Patient]:
-    before, after = (lambda e: (e[0], e[-1]))(enum_of(dataset, "bone_density", "timepoint"))
-    # The category rows as dicts once, rather than the frame converted again for every z-score.
-    categories = frame_rows(dataset["bmd_categories"])
-
-    def category(row: Row | None) -> str:
-        return bmd_category(row["z_score"], categories) if row else ""
-
-    density, treatments, sites, events = (
-        rows_by_patient(rows[table])
-        for table in ("bone_density", "treatments", "calcinosis_sites", "adverse_events")
-    )
-    patients = []
-    for row in sorted(rows["patients"], key=lambda r: r["patient_id"]):
-        pid = row["patient_id"]
-        measured = {r["timepoint"]: r for r in density.get(pid, [])}
-        patients.append(
-            Patient(
-                row=row,
-                treatments=sorted(treatments.get(pid, []), key=_treatment_order),
-                sites=sites.get(pid, []),
-                bmd_before=measured.get(before),
-                bmd_after=measured.get(after),
-                category_before=category(measured.get(before)),
-                category_after=category(measured.get(after)),
-                adverse_event_groups=group_adverse_events(events.get(pid, [])),
-            )
-        )
-    return patients
+def build_patients(dataset: Dataset, rows: TableRows, bmd_category) -> list[Patient]:
+    """The patients in the order of their ids."""
+    records = PatientRecords(dataset, rows.primary_keys, bmd_category)
+    by_id = sorted(rows["patients"], key=lambda r: r["patient_id"])
+    return [Patient(row, records) for row in by_id]
 
 
 def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
@@ -822,7 +891,7 @@ def build_context(
         "sex_counts": sex_counts(dataset, patients),
         "outcomes": outcomes,
         "cleared_patients": [p for o in outcomes if o.name == "cleared" for p in o.patients],
-        "patients_with_events": [p for p in patients if p.adverse_event_groups],
+        "patients_with_events": [p for p in patients if p.has_adverse_events],
         "protocol": {r["parameter"]: r for r in rows["protocol"]},
         "analytes_by_measure": grouped(rows["analytes"], "measures"),
         # A large series gives the medians of the changes in Table II instead.
