@@ -201,8 +201,7 @@ class NumberRecorder:
     section: str = ""
     sections_by_id: dict[str, list[str]] = field(default_factory=dict)  # in reading order
     in_text: set[str] = field(default_factory=set)  # shown as text (not only plotted)
-    # Each number's element, made once: the body and the appendix both show it, and the title of
-    # a statistic over every patient takes time to word.
+    # Each number's element, made once: the body and the appendix both show it.
     elements: dict[str, Markup] = field(default_factory=dict)
 
     def enter(self, section: str) -> str:
