@@ -25,8 +25,10 @@ results/numbers.csv lists them all.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,6 +40,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from casereport import stages
+from casereport.anchors import appendix_anchor  # also imported from here by pdf.py
 from casereport.audit import (
     CONSISTENT,
     DISCREPANT,
@@ -46,6 +49,7 @@ from casereport.audit import (
     read_audit_csv,
 )
 from casereport.catalog import bmd_category
+from casereport.catalog import rows as frame_rows
 from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
 from casereport.formatting import capitalise_first, display_number
 from casereport.ledger import Ledger, Number, cell_id
@@ -85,21 +89,33 @@ _ANY_DIGIT = re.compile(r"\d|[\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]")
 # --- numbers -------------------------------------------------------------------------------
 
 
-def line_runs(lines: Sequence[int]) -> list[str]:
-    """'2', '5', '7–9': the lines in their order, three or more consecutive lines as one run."""
-    runs: list[list[int]] = []
+def line_runs(lines: Sequence[int], limit: int | None = None) -> list[str]:
+    """'2', '5', '7–9': the lines in their order, three or more consecutive lines as one run.
+
+    With a `limit`, only the first `limit` pieces: a statistic over every patient reads thousands
+    of lines, and its title names only the first few runs.
+    """
+    pieces: list[str] = []
+
+    def close_run(first: int, last: int) -> None:
+        if last - first >= 2:
+            pieces.append(f"{first}\u2013{last}")
+        else:
+            pieces.extend(str(line) for line in range(first, last + 1))
+
+    first = last = None
     for line in lines:
-        if runs and line == runs[-1][-1] + 1:
-            runs[-1].append(line)
-        else:
-            runs.append([line])
-    pieces = []
-    for run in runs:
-        if len(run) >= 3:
-            pieces.append(f"{run[0]}\u2013{run[-1]}")
-        else:
-            pieces.extend(str(line) for line in run)
-    return pieces
+        if last is not None and line == last + 1:
+            last = line
+            continue
+        if first is not None:
+            close_run(first, last)
+            if limit is not None and len(pieces) >= limit:
+                return pieces[:limit]
+        first = last = line
+    if first is not None:
+        close_run(first, last)
+    return pieces if limit is None else pieces[:limit]
 
 
 def line_words(lines: Sequence[int]) -> str:
@@ -107,16 +123,37 @@ def line_words(lines: Sequence[int]) -> str:
     runs and how many lines there are in all (results/numbers.csv lists every one)."""
     if len(lines) == 1:
         return f"line {lines[0]}"
-    runs = line_runs(lines)
+    runs = line_runs(lines, limit=SHOWN_LINE_RUNS + 1)  # one more, to know whether there are more
     if len(runs) > SHOWN_LINE_RUNS:
         shown = ", ".join(runs[:SHOWN_LINE_RUNS])
         return f"lines {shown} and more ({display_number(len(lines))} lines in all)"
     return "lines " + ", ".join(runs)
 
 
+@dataclass(frozen=True)
+class LinesRead:
+    """The lines of the raw file a number reads, as the report gives them."""
+
+    first: int  # the line the number links to
+    words: str  # 'line 7', 'lines 2–201', ... (line_words)
+
+
+@functools.lru_cache(maxsize=4096)
+def lines_read(source_line: str) -> LinesRead:
+    """The lines of a ledger `source_line` ('2;3;4;9'), parsed as Number.lines parses them.
+
+    Cached by the text: a statistic of a large series reads thousands of lines, and several
+    statistics read the same ones (the median, quartiles and count of one column). So each set
+    of lines is parsed and worded once, not again for every number and every place it is shown.
+    """
+    lines = [int(part) for part in source_line.split(";") if part]
+    return LinesRead(lines[0], line_words(lines))
+
+
 def provenance(number: Number) -> str:
     """Where a number comes from, as the `title` of its element says it."""
-    where = f"{number.source_file}, {line_words(number.lines)}, column {number.source_column}"
+    words = lines_read(number.source_line).words
+    where = f"{number.source_file}, {words}, column {number.source_column}"
     if number.is_computed:
         return f"{number.derivation} (from {where})"
     return where
@@ -125,18 +162,13 @@ def provenance(number: Number) -> str:
 def number_href(number: Number) -> str:
     """Link to the number's (first) source line; a computed number links to its first input."""
     first_file = number.source_file.split(";")[0]
-    return source_href(first_file, number.lines[0])
+    return source_href(first_file, lines_read(number.source_line).first)
 
 
 def number_element(number: Number) -> Markup:
     return Markup('<a class="number" data-number="{}" href="{}" title="{}">{}</a>').format(
         number.id, number_href(number), provenance(number), number.display
     )
-
-
-def appendix_anchor(number_id: str) -> str:
-    """HTML id of a number's row in the appendix (the PDF links numbers there)."""
-    return f"number-{number_id}"
 
 
 def meta(words: Any) -> Markup:
@@ -169,6 +201,8 @@ class NumberRecorder:
     section: str = ""
     sections_by_id: dict[str, list[str]] = field(default_factory=dict)  # in reading order
     in_text: set[str] = field(default_factory=set)  # shown as text (not only plotted)
+    # Each number's element, made once: the body and the appendix both show it.
+    elements: dict[str, Markup] = field(default_factory=dict)
 
     def enter(self, section: str) -> str:
         self.section = section
@@ -187,12 +221,25 @@ class NumberRecorder:
             raise TypeError(f"n() takes a number id, got {number_id!r}")
         number = self.record(number_id)
         self.in_text.add(number_id)
-        return number_element(number)
+        if number_id not in self.elements:
+            self.elements[number_id] = number_element(number)
+        return self.elements[number_id]
 
     def record_all(self, number_ids: Iterable[str]) -> str:
-        """Record numbers shown in a picture rather than in text (a figure's plotted values)."""
+        """Record numbers shown in a picture rather than in text (a figure's plotted values).
+
+        What `record` does for each id, in one loop without a call per id: a figure of a large
+        series plots a hundred thousand values, and the calls cost more than the recording.
+        """
+        catalog, sections_by_id, section = self.catalog, self.sections_by_id, self.section
         for number_id in number_ids:
-            self.record(number_id)
+            if number_id not in catalog:
+                catalog[number_id]  # raises UnknownNumberError
+            sections = sections_by_id.get(number_id)
+            if sections is None:
+                sections_by_id[number_id] = [section] if section else []
+            elif section and section not in sections:
+                sections.append(section)
         return ""
 
     def shown(self) -> Ledger:
@@ -265,21 +312,58 @@ class Row:
         return cell_id(self.table, self.key, column)
 
 
-def _python_value(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
+def python_values(column: pd.Series) -> list[Any]:
+    """A column's values as Python objects (int, float, bool, str), missing ones as None.
+
+    One conversion per column: converting cell by cell costs most of the time of a large series.
+    """
+    values = column.to_numpy(dtype=object, na_value=None)
+    return [None if isinstance(v, float) and v != v else v for v in values]  # NaN != NaN
+
+
+@dataclass(frozen=True)
+class TableValues:
+    """A table's cells as Python values, column by column, rows in file order: converted once
+    per column, and made into `Row`s only where they are needed."""
+
+    table: str
+    columns: dict[str, list[Any]]
+    primary_key: Sequence[str]  # none: rows are keyed by their position
+
+    def __len__(self) -> int:
+        return len(self.columns[SOURCE_LINE])
+
+    def row(self, position: int) -> Row:
+        """The row at `position` (from 0) in file order."""
+        values = {name: column[position] for name, column in self.columns.items()}
+        key = tuple(values[c] for c in self.primary_key) if self.primary_key else (position + 1,)
+        return Row(self.table, key, values)
+
+
+def table_values(dataset: Dataset, table: str, primary_key: Sequence[str]) -> TableValues:
+    frame = dataset[table].sort_values(SOURCE_LINE)
+    columns = {name: python_values(frame[name]) for name in frame.columns}
+    return TableValues(table, columns, list(primary_key))
 
 
 def table_rows(dataset: Dataset, table: str, primary_key: Sequence[str]) -> list[Row]:
     """Rows of a table in file order; a table without a primary key is keyed by position."""
-    frame = dataset[table].sort_values(SOURCE_LINE)
-    rows = []
-    for position, record in enumerate(frame.to_dict("records"), start=1):
-        values = {k: _python_value(v) for k, v in record.items()}
-        key = tuple(values[c] for c in primary_key) if primary_key else (position,)
-        rows.append(Row(table, key, values))
-    return rows
+    values = table_values(dataset, table, primary_key)
+    return [values.row(position) for position in range(len(values))]
+
+
+class TableRows(dict):
+    """Rows of a dataset's tables (`table_rows`) by table name, each table converted the first
+    time it is looked up: a large series never needs some tables row by row (its lab values)."""
+
+    def __init__(self, dataset: Dataset, primary_keys: dict[str, list[str]]):
+        super().__init__()
+        self.dataset = dataset
+        self.primary_keys = primary_keys
+
+    def __missing__(self, table: str) -> list[Row]:
+        rows = self[table] = table_rows(self.dataset, table, self.primary_keys.get(table, []))
+        return rows
 
 
 def primary_keys(datapackage: dict) -> dict[str, list[str]]:
@@ -331,16 +415,100 @@ SECTION_HEADINGS = {
 }
 
 
+# The tables a case summary reads rows of, besides patients.csv.
+PATIENT_DETAIL_TABLES = ("treatments", "calcinosis_sites", "bone_density", "adverse_events")
+
+
+def positions_by_patient(patient_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Positions of each patient's rows in a per-patient table, in file order. One pass over the
+    rows: filtering them once per patient would take time quadratic in the size of the series."""
+    positions: dict[int, list[int]] = {}
+    for position, patient_id in enumerate(patient_ids):
+        positions.setdefault(patient_id, []).append(position)
+    return positions
+
+
+class PatientRecords:
+    """Every patient's rows of the PATIENT_DETAIL_TABLES, for `Patient` to read.
+
+    Each table is converted column by column and indexed by patient once; a patient's rows become
+    `Row`s when first read. A large series details only its first patients, so it does not make
+    Rows for all of them.
+    """
+
+    def __init__(self, dataset: Dataset, primary_keys: dict[str, list[str]], bmd_category):
+        self.tables = {
+            table: table_values(dataset, table, primary_keys.get(table, []))
+            for table in PATIENT_DETAIL_TABLES
+        }
+        self.positions = {
+            table: positions_by_patient(values.columns["patient_id"])
+            for table, values in self.tables.items()
+        }
+        timepoints = enum_of(dataset, "bone_density", "timepoint")
+        self.before, self.after = timepoints[0], timepoints[-1]
+        self.bmd_category = bmd_category
+        # The category rows as dicts once, rather than the frame converted again for every z-score.
+        self.categories = frame_rows(dataset["bmd_categories"])
+
+    def rows_of(self, table: str, patient_id: int) -> list[Row]:
+        values = self.tables[table]
+        return [values.row(position) for position in self.positions[table].get(patient_id, [])]
+
+    def has_rows(self, table: str, patient_id: int) -> bool:
+        return patient_id in self.positions[table]
+
+    def category(self, measurement: Row | None) -> str:
+        """The bone density category of a measurement's z-score."""
+        return self.bmd_category(measurement["z_score"], self.categories) if measurement else ""
+
+
 @dataclass(frozen=True)
 class Patient:
+    """A patient's row of patients.csv, and the patient's rows of the other tables, read (once)
+    when a template first asks for them."""
+
     row: Row
-    treatments: list[Row]  # chronological
-    sites: list[Row]
-    bmd_before: Row | None
-    bmd_after: Row | None
-    category_before: str
-    category_after: str
-    adverse_event_groups: list[list[Row]]  # events after the same course, managed alike
+    records: PatientRecords = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def treatments(self) -> list[Row]:
+        """Chronological."""
+        return sorted(self.records.rows_of("treatments", self.id), key=_treatment_order)
+
+    @functools.cached_property
+    def sites(self) -> list[Row]:
+        return self.records.rows_of("calcinosis_sites", self.id)
+
+    @functools.cached_property
+    def bone_density(self) -> dict[str, Row]:
+        """The patient's measurements by timepoint."""
+        return {r["timepoint"]: r for r in self.records.rows_of("bone_density", self.id)}
+
+    @property
+    def bmd_before(self) -> Row | None:
+        return self.bone_density.get(self.records.before)
+
+    @property
+    def bmd_after(self) -> Row | None:
+        return self.bone_density.get(self.records.after)
+
+    @property
+    def category_before(self) -> str:
+        return self.records.category(self.bmd_before)
+
+    @property
+    def category_after(self) -> str:
+        return self.records.category(self.bmd_after)
+
+    @functools.cached_property
+    def adverse_event_groups(self) -> list[list[Row]]:
+        """Events after the same course, managed alike."""
+        return group_adverse_events(self.records.rows_of("adverse_events", self.id))
+
+    @property
+    def has_adverse_events(self) -> bool:
+        return self.records.has_rows("adverse_events", self.id)
 
     @property
     def id(self) -> int:
@@ -393,10 +561,6 @@ class Section:
     number: int = 0  # figure number, for "Figure 1"
 
 
-def _by_patient(rows: list[Row], patient_id: int) -> list[Row]:
-    return [r for r in rows if r["patient_id"] == patient_id]
-
-
 def _treatment_order(row: Row) -> tuple:
     """Chronological; drugs without a start month (named only in a narrative) come last."""
     return (row["start_month"] is None, row["start_month"] or "", row["treatment_id"])
@@ -415,41 +579,23 @@ def enum_of(dataset: Dataset, table: str, column: str) -> list[str]:
     return list(dataset.tables[table].fields[column].get("constraints", {}).get("enum", []))
 
 
-def build_patients(dataset: Dataset, rows: dict[str, list[Row]], bmd_category) -> list[Patient]:
-    before, after = (lambda e: (e[0], e[-1]))(enum_of(dataset, "bone_density", "timepoint"))
-    categories = dataset["bmd_categories"]
-
-    def category(row: Row | None) -> str:
-        return bmd_category(row["z_score"], categories) if row else ""
-
-    patients = []
-    for row in sorted(rows["patients"], key=lambda r: r["patient_id"]):
-        pid = row["patient_id"]
-        density = {r["timepoint"]: r for r in _by_patient(rows["bone_density"], pid)}
-        patients.append(
-            Patient(
-                row=row,
-                treatments=sorted(_by_patient(rows["treatments"], pid), key=_treatment_order),
-                sites=_by_patient(rows["calcinosis_sites"], pid),
-                bmd_before=density.get(before),
-                bmd_after=density.get(after),
-                category_before=category(density.get(before)),
-                category_after=category(density.get(after)),
-                adverse_event_groups=group_adverse_events(_by_patient(rows["adverse_events"], pid)),
-            )
-        )
-    return patients
+def build_patients(dataset: Dataset, rows: TableRows, bmd_category) -> list[Patient]:
+    """The patients in the order of their ids."""
+    records = PatientRecords(dataset, rows.primary_keys, bmd_category)
+    by_id = sorted(rows["patients"], key=lambda r: r["patient_id"])
+    return [Patient(row, records) for row in by_id]
 
 
 def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
     """Outcomes that occurred, in the order of the data dictionary's enum."""
-    outcomes = []
-    for name in enum_of(dataset, "patients", "calcinosis_outcome"):
-        having = [p for p in patients if p.row["calcinosis_outcome"] == name]
-        if having:
-            verb = OUTCOME_WORDS[name][1]
-            outcomes.append(Outcome(name, verb, f"derived.outcome.{name}.count", having))
-    return outcomes
+    having: dict[str, list[Patient]] = {}
+    for patient in patients:  # one pass over the series, not one per outcome
+        having.setdefault(patient.row["calcinosis_outcome"], []).append(patient)
+    return [
+        Outcome(name, OUTCOME_WORDS[name][1], f"derived.outcome.{name}.count", having[name])
+        for name in enum_of(dataset, "patients", "calcinosis_outcome")
+        if name in having
+    ]
 
 
 @dataclass(frozen=True)
@@ -467,27 +613,31 @@ def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Pat
     points = enum_of(dataset, "labs", "timepoint")
     before, after = points[0], points[-1]
     values = {(r["patient_id"], r["analyte"], r["timepoint"]): r["value"] for r in rows["labs"]}
-    changes = []
-    for analyte in rows["analytes"]:
-        moved: dict[str, list] = {"fell": [], "rose": [], "unchanged": []}
-        for patient in patients:
+    analytes = rows["analytes"]
+    # Per analyte (by position): the patients in each direction. One pass over the series.
+    moved: list[dict[str, list]] = [{"fell": [], "rose": [], "unchanged": []} for _ in analytes]
+    for patient in patients:
+        for analyte, directions in zip(analytes, moved, strict=True):
             key = (patient.id, analyte["analyte"])
             if (*key, before) not in values or (*key, after) not in values:
                 continue
             difference = values[(*key, after)] - values[(*key, before)]
             direction = "fell" if difference < 0 else "rose" if difference > 0 else "unchanged"
             change_id = f"derived.labs.{patient.id}.{analyte['analyte']}.change"
-            moved[direction].append((patient, change_id))
-        if any(moved.values()):
-            changes.append(LabChange(analyte, **moved))
-    return changes
+            directions[direction].append((patient, change_id))
+    return [
+        LabChange(analyte, **directions)
+        for analyte, directions in zip(analytes, moved, strict=True)
+        if any(directions.values())
+    ]
 
 
 def sex_counts(dataset: Dataset, patients: list[Patient]) -> list[dict[str, str]]:
     """'2 boys, 1 girl': one entry per sex present, words by count."""
+    patients_of_sex = Counter(p.row["sex"] for p in patients)  # one pass, not one per sex
     counts = []
     for sex in enum_of(dataset, "patients", "sex"):
-        count = sum(p.row["sex"] == sex for p in patients)
+        count = patients_of_sex[sex]
         if count:
             words = SEX_WORDS[sex]["one" if count == 1 else "many"]
             counts.append({"id": f"derived.sex.{sex}.count", "words": words})
@@ -688,15 +838,15 @@ def appendix_groups(
     return groups
 
 
-def source_groups(number: Number) -> list[tuple[str, list[int]]]:
+def source_groups(number: Number) -> list[tuple[str, LinesRead]]:
     """(raw file, its lines) a number reads: one file, or (audit numbers) one file per line."""
     files = number.source_file.split(";")
     if len(files) == 1:
-        return [(files[0], number.lines)]
+        return [(files[0], lines_read(number.source_line))]
     grouped_lines: dict[str, list[int]] = {}
     for file, line in zip(files, number.lines, strict=True):
         grouped_lines.setdefault(file, []).append(line)
-    return list(grouped_lines.items())
+    return [(file, LinesRead(lines[0], line_words(lines))) for file, lines in grouped_lines.items()]
 
 
 def build_context(
@@ -714,13 +864,12 @@ def build_context(
     """Everything the templates read: rows of the data (with cell ids), tables and figures, the
     audit's findings and the CARE checklist.
 
-    `bmd_category(z_score, categories_frame) -> str` names the bone density category of a
+    `bmd_category(z_score, category_rows) -> str` names the bone density category of a
     z-score (casereport.catalog owns that rule; the report only quotes it). In a large series,
     `tables` are the summaries and `patient_tables` the first patients' rows of the per-patient
     tables.
     """
-    keys = primary_keys(datapackage)
-    rows = {name: table_rows(dataset, name, keys.get(name, [])) for name in dataset.tables}
+    rows = TableRows(dataset, primary_keys(datapackage))
     patients = build_patients(dataset, rows, bmd_category)
     outcomes = build_outcomes(dataset, patients)
     figure_numbers = {f.key: number for number, f in enumerate(figures, start=1)}
@@ -741,10 +890,11 @@ def build_context(
         "sex_counts": sex_counts(dataset, patients),
         "outcomes": outcomes,
         "cleared_patients": [p for o in outcomes if o.name == "cleared" for p in o.patients],
-        "patients_with_events": [p for p in patients if p.adverse_event_groups],
+        "patients_with_events": [p for p in patients if p.has_adverse_events],
         "protocol": {r["parameter"]: r for r in rows["protocol"]},
         "analytes_by_measure": grouped(rows["analytes"], "measures"),
-        "lab_changes": lab_changes(dataset, rows, patients),
+        # A large series gives the medians of the changes in Table II instead.
+        "lab_changes": [] if large_series else lab_changes(dataset, rows, patients),
         "bmd_categories": rows["bmd_categories"],
         "bmd_category_references": merged_reference_numbers(rows["bmd_categories"]),
         "bmd_unit": dataset.tables["bone_density"].fields["bmd_g_cm2"].get("unit", ""),
@@ -833,7 +983,6 @@ def make_environment() -> Environment:
         ordinal_suffix=ordinal_suffix,
         section_names=lambda names: names.replace(";", ", "),
         source_groups=source_groups,
-        line_words=line_words,
         file_name=lambda source_file: Path(source_file).name,
         source_href=source_href,
         display_number=display_number,

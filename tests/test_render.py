@@ -1,0 +1,128 @@
+"""Pieces of casereport.render that a large series makes costly: rows of the data as Python
+values, rows grouped by patient, the wording of a number's lines, one element per number."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import DATAPACKAGE
+
+from casereport.catalog import bmd_category
+from casereport.dataset import SOURCE_LINE, load_dataset, read_datapackage
+from casereport.ledger import Ledger, Number, UnknownNumberError
+from casereport.render import (
+    PATIENT_DETAIL_TABLES,
+    LinesRead,
+    NumberRecorder,
+    PatientRecords,
+    TableRows,
+    line_runs,
+    line_words,
+    lines_read,
+    primary_keys,
+    table_rows,
+)
+
+
+@pytest.fixture
+def dataset(validated_dir):
+    return load_dataset(validated_dir, DATAPACKAGE)
+
+
+def cell_by_cell(dataset, table: str) -> list[dict]:
+    """The rows as pandas gives them record by record, missing cells as None: the reference for
+    the column-by-column conversion."""
+    frame = dataset[table].sort_values(SOURCE_LINE)
+    return [
+        {k: None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        for r in frame.to_dict("records")
+    ]
+
+
+def test_table_rows_hold_python_values_and_none_for_missing_cells(dataset):
+    keys = primary_keys(read_datapackage(DATAPACKAGE))
+    for table in dataset.tables:
+        rows = table_rows(dataset, table, keys.get(table, []))
+        expected = cell_by_cell(dataset, table)
+        assert [r.values for r in rows] == expected, table
+        for row, values in zip(rows, expected, strict=True):
+            assert [type(v) for v in row.values.values()] == [type(v) for v in values.values()]
+    treatments = table_rows(dataset, "treatments", keys["treatments"])
+    assert any(r["end_month"] is None for r in treatments)
+    assert all(type(r["treatment_id"]) is int for r in treatments)
+
+
+def test_patient_records_hold_each_patients_rows_in_file_order(dataset):
+    keys = primary_keys(read_datapackage(DATAPACKAGE))
+    records = PatientRecords(dataset, keys, bmd_category)
+    patient_ids = [r["patient_id"] for r in table_rows(dataset, "patients", keys["patients"])]
+    for table in PATIENT_DETAIL_TABLES:
+        rows = table_rows(dataset, table, keys[table])
+        for patient_id in patient_ids:
+            expected = [r for r in rows if r["patient_id"] == patient_id]
+            assert records.rows_of(table, patient_id) == expected, (table, patient_id)
+            assert records.has_rows(table, patient_id) == bool(expected)
+    assert records.rows_of("adverse_events", max(patient_ids) + 1) == []
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [[7], [2, 3], [2, 3, 4, 9], [9, 8, 7], list(range(2, 5000)), list(range(2, 400, 2))],
+)
+def test_line_runs_with_a_limit_are_the_first_runs(lines):
+    every = line_runs(lines)
+    for limit in range(0, 12):
+        assert line_runs(lines, limit=limit) == every[:limit]
+
+
+def test_line_runs_join_three_or_more_consecutive_lines():
+    assert line_runs([2, 3, 4, 6, 7, 9]) == ["2\u20134", "6", "7", "9"]
+    assert line_runs([]) == []
+
+
+def test_a_number_shown_twice_is_the_same_element_and_both_sections_are_recorded():
+    lines = ";".join(str(line) for line in range(2, 3002))
+    median = Number("summary.x", "5", "5", "", "data/raw/labs.csv", lines, "value", "median")
+    recorder = NumberRecorder(Ledger([median]))
+    recorder.enter("table2")
+    first = recorder.show("summary.x")
+    recorder.enter("outcomes")
+    assert recorder.show("summary.x") is first
+    assert recorder.sections_by_id == {"summary.x": ["table2", "outcomes"]}
+    assert 'title="median (from data/raw/labs.csv, lines 2\u20133001' in first
+
+
+def test_table_rows_are_converted_when_first_read(dataset):
+    keys = primary_keys(read_datapackage(DATAPACKAGE))
+    rows = TableRows(dataset, keys)
+    assert "labs" not in rows
+    assert rows["patients"] == table_rows(dataset, "patients", keys["patients"])
+    assert rows["patients"] is rows["patients"]
+    assert list(rows) == ["patients"]
+    with pytest.raises(KeyError):
+        rows["no_such_table"]
+
+
+@pytest.mark.parametrize("source_line", ["7", "2;3;4;9", ";".join(map(str, range(2, 60, 3)))])
+def test_lines_read_gives_the_first_line_and_the_words_of_number_lines(source_line):
+    number = Number("x", "1", "1", "", "data/raw/labs.csv", source_line, "value")
+    assert lines_read(source_line) == LinesRead(number.lines[0], line_words(number.lines))
+
+
+def test_recording_plotted_values_at_once_is_recording_each():
+    ledger = Ledger(
+        Number(f"labs.{i}.value", "1", "1", "", "data/raw/labs.csv", str(i + 1), "value")
+        for i in range(1, 6)
+    )
+    ids = [f"labs.{i}.value" for i in (1, 2, 2, 3)]
+    one_by_one, at_once = NumberRecorder(ledger), NumberRecorder(ledger)
+    for section, shown in (("", ids[:1]), ("figure-labs", ids), ("outcomes", ids[2:])):
+        one_by_one.enter(section)
+        at_once.enter(section)
+        for number_id in shown:
+            one_by_one.record(number_id)
+        at_once.record_all(shown)
+    assert at_once.sections_by_id == one_by_one.sections_by_id
+    assert at_once.sections_by_id["labs.2.value"] == ["figure-labs", "outcomes"]
+    with pytest.raises(UnknownNumberError):
+        at_once.record_all(["labs.9.value"])
