@@ -1381,10 +1381,11 @@ def number_sources(sources: list[str]) -> tuple[str, str, str, list[str]]:
             columns.append(column)
     shared = next(iter(columns_by_line.values()))
     kept = [key for key, columns in columns_by_line.items() if set(columns) == set(shared)]
+    kept_keys = set(kept)  # a set: a claim over a whole series reads tens of thousands of lines
     left_out = [
         f"{file}:{line}:{column}"
         for (file, line), columns in columns_by_line.items()
-        if (file, line) not in kept
+        if (file, line) not in kept_keys
         for column in columns
     ]
     files = list(dict.fromkeys(file for file, _ in kept))

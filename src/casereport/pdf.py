@@ -40,7 +40,7 @@ from urllib.request import url2pathname
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from casereport.render import appendix_anchor
+from casereport.anchors import appendix_anchor
 
 ALLOWED_SCHEMES = frozenset({"file", "data"})
 
