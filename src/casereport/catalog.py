@@ -48,7 +48,7 @@ from 10,000), yearmonth as "June 2002", dates as "6 March 2009"; a mean is shown
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -88,18 +88,28 @@ def is_missing(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
+def column_values(frame: pd.DataFrame, column: str) -> list:
+    """A column as Python values (int, float, bool, str), missing cells as None.
+
+    One conversion of the whole column: reading cell by cell (`DataFrame.to_dict`, `pd.isna` on
+    each value) costs seconds on the 100,000 rows of a large series.
+    """
+    values = frame[column].to_numpy(dtype=object, copy=True)  # a copy: never write into the frame
+    values[pd.isna(values)] = None  # pd.NA and NaN alike, as is_missing() sees them
+    return values.tolist()
+
+
 def rows(frame: pd.DataFrame) -> list[dict]:
     """The rows as dicts, missing cells as None (pandas' NA is awkward to test for)."""
-    return [
-        {k: (None if is_missing(v) else v) for k, v in record.items()}
-        for record in frame.to_dict("records")
-    ]
+    names = list(frame.columns)
+    columns = [column_values(frame, name) for name in names]
+    return [dict(zip(names, record, strict=True)) for record in zip(*columns, strict=True)]
 
 
 def table_schema(table: Table) -> dict:
     """The table's Table Schema (primaryKey, foreignKeys, fields).
 
-    dataset.Table does not carry it yet; until it does (`table.schema`), read it from the data
+    load_dataset gives it as `table.schema`; a Table built without one reads it from the data
     dictionary beside the raw file, the one resource whose path is that file.
     """
     schema = getattr(table, "schema", None)
@@ -131,11 +141,6 @@ def foreign_key_columns(table: Table) -> set[str]:
             fields = foreign_key["fields"]
             columns.update([fields] if isinstance(fields, str) else fields)
     return columns
-
-
-def row_key(key_columns: tuple[str, ...], row: dict, position: int) -> tuple:
-    """The values that name a row in ids: its primary key, or its position from 1."""
-    return tuple(row[column] for column in key_columns) if key_columns else (position,)
 
 
 def shown_columns(table: Table) -> list[str]:
@@ -172,33 +177,79 @@ def unit_column(column: str, columns: Iterable[str]) -> str | None:
     return next((c for c in candidates if c in columns), None)
 
 
-def cell_unit(table: Table, row: dict, column: str) -> str:
+def column_units(table: Table, column: str) -> list[str]:
+    """The unit of each cell of `column`, in row order: the one the data dictionary declares for
+    the column, else the row's own (unit_column), else none."""
     declared = table.fields[column].get("unit")
-    if declared:
-        return declared
     unit_col = unit_column(column, table.fields)
-    return (row.get(unit_col) or "") if unit_col else ""
+    if declared or unit_col is None or unit_col not in table.frame:
+        return [declared or ""] * len(table.frame)
+    return [unit or "" for unit in column_values(table.frame, unit_col)]
 
 
-def read_as_is(table: Table, source_file: str) -> Iterator[Number]:
-    columns = shown_columns(table)
+def row_id_prefixes(table: Table) -> list[str]:
+    """'labs.3.LDH.pre.' for each row, in row order: cell_id() without its column, joined a key
+    column at a time rather than a cell at a time."""
     key_columns = primary_key(table)
-    for position, row in enumerate(rows(table.frame), start=1):
-        key = row_key(key_columns, row, position)
-        for column in columns:
-            value = row.get(column)
-            if value is None:
-                continue
-            kind = table.fields[column]["type"]
-            yield Number(
-                id=cell_id(table.name, key, column),
-                display=display_cell(value, kind),
-                value=machine_value(value, kind),
-                unit=cell_unit(table, row, column),
+    if key_columns:
+        key_texts = [map(str, column_values(table.frame, c)) for c in key_columns]
+    else:
+        key_texts = [map(str, range(1, len(table.frame) + 1))]
+    return [".".join((table.name, *key, "")) for key in zip(*key_texts, strict=True)]
+
+
+def column_numbers(
+    table: Table, column: str, id_prefixes: list[str], source_lines: list[str], source_file: str
+) -> list[Number | None]:
+    """The Number of each cell of `column` read as is, in row order; None for an empty cell.
+
+    Each distinct value is formatted once: a column of a large series repeats few values, and
+    formatting through Decimal is the costly part of a Number.
+    """
+    kind = table.fields[column]["type"]
+    values = column_values(table.frame, column)
+    shown = {
+        value: (display_cell(value, kind), machine_value(value, kind))
+        for value in set(values)
+        if value is not None
+    }
+    numbers: list[Number | None] = []
+    cells = zip(values, id_prefixes, column_units(table, column), source_lines, strict=True)
+    for value, id_prefix, unit, line in cells:
+        if value is None:
+            numbers.append(None)
+            continue
+        display, machine = shown[value]
+        numbers.append(
+            Number(
+                id=id_prefix + column,
+                display=display,
+                value=machine,
+                unit=unit,
                 source_file=source_file,
-                source_line=str(row[SOURCE_LINE]),
+                source_line=line,
                 source_column=column,
             )
+        )
+    return numbers
+
+
+def read_as_is(
+    table: Table, source_file: str, only: Collection[str] | None = None
+) -> Iterator[Number]:
+    """The Numbers of the table's cells read as is (of the columns `only` names, if given), row by
+    row, each row in the data dictionary's column order. Built a column at a time (see
+    column_numbers), yielded in that order."""
+    columns = [c for c in shown_columns(table) if c in table.frame and (only is None or c in only)]
+    if not columns:
+        return
+    id_prefixes = row_id_prefixes(table)
+    source_lines = [str(line) for line in column_values(table.frame, SOURCE_LINE)]
+    by_column = [
+        column_numbers(table, column, id_prefixes, source_lines, source_file) for column in columns
+    ]
+    for row_numbers in zip(*by_column, strict=True):
+        yield from (number for number in row_numbers if number is not None)
 
 
 # --- computed numbers ------------------------------------------------------------------------
@@ -218,6 +269,14 @@ def timepoints(table: Table) -> tuple[str, str]:
     return values[0], values[-1]
 
 
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def number_texts(value: Decimal | int) -> tuple[str, str]:
+    """(display, plain notation) of a computed value. Cached: the changes and counts of a large
+    series repeat a few thousand values tens of thousands of times. `typed` keeps 1 and 1.0 apart;
+    equal Decimals (1.5, 1.50) share an entry, and both texts normalise them alike."""
+    return display_number(value), plain_number(value)
+
+
 def computed(
     number_id: str,
     value: Decimal | int,
@@ -229,10 +288,11 @@ def computed(
     derivation: str,
     display: str | None = None,
 ) -> Number:
+    shown, machine = number_texts(value)
     return Number(
         id=number_id,
-        display=display if display is not None else display_number(value),
-        value=plain_number(value),
+        display=display if display is not None else shown,
+        value=machine,
         unit=unit,
         source_file=source_file,
         source_line=lines(rows_used),
@@ -313,25 +373,34 @@ def patient_numbers(dataset: Dataset) -> Iterator[Number]:
         )
 
 
-def table_i_treatments(dataset: Dataset) -> list[dict]:
-    """Treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
+def listed_in_table_i(treatment_rows: Iterable[dict]) -> list[dict]:
+    """The treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
     return sorted(
-        (r for r in rows(dataset["treatments"]) if r["listed_in_table_i"]),
-        key=lambda r: r["treatment_id"],
+        (r for r in treatment_rows if r["listed_in_table_i"]), key=lambda r: r["treatment_id"]
     )
 
 
-def first_treatment_rows(dataset: Dataset) -> dict[int, dict]:
-    """Patient -> the Table I treatment row with the earliest start month (first in Table I order
-    among equals)."""
+def table_i_treatments(dataset: Dataset) -> list[dict]:
+    """Treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
+    return listed_in_table_i(rows(dataset["treatments"]))
+
+
+def earliest_start_rows(listed: Iterable[dict]) -> dict[int, dict]:
+    """Patient -> the row with the earliest start month (first in the given order among equals)."""
     first: dict[int, dict] = {}
-    for row in table_i_treatments(dataset):
+    for row in listed:
         if row["start_month"] is None:
             continue
         pid = int(row["patient_id"])
         if pid not in first or row["start_month"] < first[pid]["start_month"]:
             first[pid] = row
     return first
+
+
+def first_treatment_rows(dataset: Dataset) -> dict[int, dict]:
+    """Patient -> the Table I treatment row with the earliest start month (first in Table I order
+    among equals)."""
+    return earliest_start_rows(table_i_treatments(dataset))
 
 
 def scheduled_course_count(start_month: str, end_month: str, interval_months: int) -> int:
@@ -350,8 +419,10 @@ def by_patient(table_rows: Iterable[dict]) -> dict[int, list[dict]]:
 
 def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
     source = dataset.source_file("treatments")
-    listed = by_patient(table_i_treatments(dataset))
-    for pid, row in sorted(first_treatment_rows(dataset).items()):
+    treatment_rows = rows(dataset["treatments"])  # read once for the three uses below
+    listed_rows = listed_in_table_i(treatment_rows)
+    listed = by_patient(listed_rows)
+    for pid, row in sorted(earliest_start_rows(listed_rows).items()):
         yield Number(
             id=f"{DERIVED}.patients.{pid}.first_treatment_month",
             display=month_year(row["start_month"]),
@@ -362,7 +433,7 @@ def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
             source_column="start_month;listed_in_table_i",
             derivation="earliest start_month of the patient's treatments listed in Table I",
         )
-    for row in rows(dataset["treatments"]):
+    for row in treatment_rows:
         if None in (row["start_month"], row["end_month"], row["interval_months"]):
             continue
         yield computed(
@@ -401,8 +472,9 @@ def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
     table = dataset.tables["bone_density"]
     source = dataset.source_file("bone_density")
     before_name, after_name = timepoints(table)
+    pairs = list(paired(table))
     improved = []
-    for (pid,), before, after in paired(table):
+    for (pid,), before, after in pairs:
         for column, name in (("bmd_g_cm2", "bmd_change"), ("z_score", "z_change")):
             yield computed(
                 f"{DERIVED}.bone_density.{pid}.{name}",
@@ -415,7 +487,7 @@ def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
             )
         if change(before, after, "bmd_g_cm2") > 0:
             improved.extend([before, after])
-    all_pairs = [row for _, before, after in paired(table) for row in (before, after)]
+    all_pairs = [row for _, before, after in pairs for row in (before, after)]
     yield computed(
         f"{DERIVED}.bmd_improved_count",
         len({r["patient_id"] for r in improved}),
@@ -452,6 +524,13 @@ COMPUTED_GROUPS: tuple[tuple[tuple[str, ...], Callable[[Dataset], Iterator[Numbe
 )
 
 
+def computed_numbers(dataset: Dataset) -> Iterator[Number]:
+    """The computed numbers of every group whose tables are loaded."""
+    for needed, group in COMPUTED_GROUPS:
+        if all(name in dataset.tables for name in needed):
+            yield from group(dataset)
+
+
 def build_catalog(dataset: Dataset) -> Ledger:
     """Every number the report may show from the loaded tables: cells read as is, then the
     computed numbers whose tables are loaded."""
@@ -459,9 +538,29 @@ def build_catalog(dataset: Dataset) -> Ledger:
     for name, table in dataset.tables.items():
         for number in read_as_is(table, dataset.source_file(name)):
             ledger.add(number)
-    for needed, group in COMPUTED_GROUPS:
-        if all(name in dataset.tables for name in needed):
-            for number in group(dataset):
+    for number in computed_numbers(dataset):
+        ledger.add(number)
+    return ledger
+
+
+def catalog_subset(dataset: Dataset, number_ids: Iterable[str]) -> Ledger:
+    """build_catalog(dataset).subset(number_ids), building only what those ids need: the columns
+    they name, and the computed numbers only if one is asked for. A table job shows a few columns
+    of the tables it loads; building every number of a large series took it seconds."""
+    wanted = set(number_ids)
+    columns: dict[str, set[str]] = {}  # table (or DERIVED) -> columns named by the wanted ids
+    for number_id in wanted:
+        table, *_, column = number_id.split(".")
+        columns.setdefault(table, set()).add(column)
+    ledger = Ledger()
+    for name, table in dataset.tables.items():
+        if name in columns:
+            for number in read_as_is(table, dataset.source_file(name), only=columns[name]):
+                if number.id in wanted:
+                    ledger.add(number)
+    if DERIVED in columns:
+        for number in computed_numbers(dataset):
+            if number.id in wanted:
                 ledger.add(number)
     return ledger
 

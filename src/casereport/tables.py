@@ -28,8 +28,8 @@ from pathlib import Path
 
 from casereport.catalog import (
     bmd_category,
-    build_catalog,
     by_patient,
+    catalog_subset,
     computed,
     enum_values,
     rows,
@@ -730,9 +730,10 @@ def write_table_csv(model: TableModel, ledger: Ledger, path: Path | str) -> None
 
 def write_table(name: str, dataset: Dataset, path: Path | str) -> TableModel:
     """Build a table and write its CSV, with the numbers' displays from an in-process catalog of
-    the same tables (so a table job never waits for the catalog job)."""
+    the same tables (so a table job never waits for the catalog job), limited to the numbers the
+    table shows."""
     model = build_table(name, dataset)
-    write_table_csv(model, build_catalog(dataset), path)
+    write_table_csv(model, catalog_subset(dataset, table_refs(model)), path)
     return model
 
 
