@@ -288,6 +288,31 @@ def computed(
     derivation: str,
     display: str | None = None,
 ) -> Number:
+    return computed_at_lines(
+        number_id,
+        value,
+        unit=unit,
+        source_file=source_file,
+        source_line=lines(rows_used),
+        columns=columns,
+        derivation=derivation,
+        display=display,
+    )
+
+
+def computed_at_lines(
+    number_id: str,
+    value: Decimal | int,
+    *,
+    unit: str,
+    source_file: str,
+    source_line: str,
+    columns: str,
+    derivation: str,
+    display: str | None = None,
+) -> Number:
+    """computed() with the lines already joined (lines()): the statistics of one set of rows share
+    them, and joining 10,000 lines once per statistic was most of a large summary's time."""
     shown, machine = number_texts(value)
     return Number(
         id=number_id,
@@ -295,7 +320,7 @@ def computed(
         value=machine,
         unit=unit,
         source_file=source_file,
-        source_line=lines(rows_used),
+        source_line=source_line,
         source_column=columns,
         derivation=derivation,
     )
@@ -585,23 +610,34 @@ def treatment_cell_id(dataset: Dataset, patient_id: int, drug: str, column: str)
 def bmd_category(z_score: float | Decimal, categories: pd.DataFrame | list[dict]) -> str:
     """The category (a row of bmd_categories.csv, as a frame or as `rows()`) a z-score falls in,
     honouring each bound's inclusive flag; an empty bound is no bound."""
-    z = to_decimal(z_score)
+    return bmd_classifier(categories)(z_score)
+
+
+def bmd_classifier(categories: pd.DataFrame | list[dict]) -> Callable[[float | Decimal], str]:
+    """bmd_category() for many z-scores: the categories' bounds are read once, not per z-score."""
     category_rows = rows(categories) if isinstance(categories, pd.DataFrame) else categories
-    for row in category_rows:
-        if _above_lower(z, row) and _below_upper(z, row):
-            return row["category"]
-    raise ValueError(f"z-score {z} falls in no category of bmd_categories")
+    bounds = [
+        (
+            row["category"],
+            _bound(row["z_lower"]),
+            bool(row["z_lower_inclusive"]),
+            _bound(row["z_upper"]),
+            bool(row["z_upper_inclusive"]),
+        )
+        for row in category_rows
+    ]
+
+    def category_of(z_score: float | Decimal) -> str:
+        z = to_decimal(z_score)
+        for name, lower, lower_inclusive, upper, upper_inclusive in bounds:
+            above_lower = lower is None or (z >= lower if lower_inclusive else z > lower)
+            below_upper = upper is None or (z <= upper if upper_inclusive else z < upper)
+            if above_lower and below_upper:
+                return name
+        raise ValueError(f"z-score {z} falls in no category of bmd_categories")
+
+    return category_of
 
 
-def _above_lower(z: Decimal, category: dict) -> bool:
-    if category["z_lower"] is None:
-        return True
-    lower = to_decimal(category["z_lower"])
-    return z >= lower if category["z_lower_inclusive"] else z > lower
-
-
-def _below_upper(z: Decimal, category: dict) -> bool:
-    if category["z_upper"] is None:
-        return True
-    upper = to_decimal(category["z_upper"])
-    return z <= upper if category["z_upper_inclusive"] else z < upper
+def _bound(value) -> Decimal | None:
+    return None if value is None else to_decimal(value)
