@@ -61,7 +61,7 @@ def cell_id(table: str, key: tuple | list | str | int, column: str) -> str:
     primary key (publication.csv has one row) uses the row's position from 1: `publication.1.year`.
     """
     values = key if isinstance(key, tuple | list) else (key,)
-    return ".".join([table, *(str(v) for v in values), column])
+    return ".".join([table, *map(str, values), column])
 
 
 # Slots: a large series' catalog holds 400,000 Numbers, a per-instance __dict__ would double their
