@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import gc
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from casereport.catalog import (
     SURROGATE_IDS,
     build_catalog,
     catalog_subset,
+    cyclic_gc_paused,
     read_as_is,
     rows,
     scheduled_course_count,
@@ -267,3 +269,18 @@ def test_catalog_script_writes_the_catalog(validated_dir, tmp_path):
     assert len(Ledger.read_csv(output)) == len(
         build_catalog(load_dataset(validated_dir, DATAPACKAGE))
     )
+
+
+def test_the_garbage_collector_is_paused_only_while_building(dataset):
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an inner pause does not resume it early
+    assert gc.isenabled()
+    with pytest.raises(KeyError), cyclic_gc_paused():
+        raise KeyError("stops the build")
+    assert gc.isenabled()
+    build_catalog(dataset)
+    assert gc.isenabled()

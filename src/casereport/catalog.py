@@ -47,7 +47,9 @@ from 10,000), yearmonth as "June 2002", dates as "6 March 2009"; a mean is shown
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -256,7 +258,7 @@ def read_as_is(
 
 
 def lines(rows_used: Iterable[dict]) -> str:
-    return ";".join(str(line) for line in sorted({int(r[SOURCE_LINE]) for r in rows_used}))
+    return ";".join(map(str, sorted({int(r[SOURCE_LINE]) for r in rows_used})))
 
 
 def enum_values(table: Table, column: str) -> list[str]:
@@ -556,6 +558,25 @@ def computed_numbers(dataset: Dataset) -> Iterator[Number]:
             yield from group(dataset)
 
 
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a block (or, as a decorator, a function).
+
+    Building a large series' numbers and tables creates hundreds of thousands of objects and no
+    reference cycles: the collector walks them again and again as they pile up (a fifth of the
+    catalog's time at 10,000 patients) and finds nothing to free. Reference counting frees
+    everything as usual meanwhile, and the collector resumes after the block.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@cyclic_gc_paused()
 def build_catalog(dataset: Dataset) -> Ledger:
     """Every number the report may show from the loaded tables: cells read as is, then the
     computed numbers whose tables are loaded."""

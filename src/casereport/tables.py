@@ -31,6 +31,7 @@ from casereport.catalog import (
     by_patient,
     catalog_subset,
     computed,
+    cyclic_gc_paused,
     enum_values,
     rows,
     table_i_treatments,
@@ -737,6 +738,7 @@ def write_table_csv(model: TableModel, ledger: Ledger, path: Path | str) -> None
         csv.writer(handle, lineterminator="\n").writerows(table_cells(model, ledger))
 
 
+@cyclic_gc_paused()
 def write_table(name: str, dataset: Dataset, path: Path | str) -> TableModel:
     """Build a table and write its CSV, with the numbers' displays from an in-process catalog of
     the same tables (so a table job never waits for the catalog job), limited to the numbers the
