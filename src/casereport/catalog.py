@@ -258,7 +258,12 @@ def read_as_is(
 
 
 def lines(rows_used: Iterable[dict]) -> str:
-    return ";".join(map(str, sorted({int(r[SOURCE_LINE]) for r in rows_used})))
+    return joined_lines(r[SOURCE_LINE] for r in rows_used)
+
+
+def joined_lines(line_numbers: Iterable[int]) -> str:
+    """source_line of a computed number: the distinct line numbers in order, joined by ';'."""
+    return ";".join(map(str, sorted({int(line) for line in line_numbers})))
 
 
 def enum_values(table: Table, column: str) -> list[str]:
@@ -477,50 +482,59 @@ def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
         )
 
 
-def paired(table: Table) -> Iterator[tuple[tuple, dict, dict]]:
-    """(key without timepoint, before row, after row) for each measurement taken at both
-    timepoints, in the table's row order."""
+def paired_positions(table: Table) -> list[tuple[tuple, int, int]]:
+    """(key without timepoint, position of the before row, position of the after row) for each
+    measurement taken at both timepoints, in the table's row order. Positions index the lists of
+    column_values(): a large series pairs 100,000 lab rows, too many to make a dict of each."""
     before, after = timepoints(table)
     key_columns = [c for c in primary_key(table) if c != "timepoint"]
-    by_key: dict[tuple, dict[str, dict]] = {}
-    for row in rows(table.frame):
-        key = tuple(row[c] for c in key_columns)
-        by_key.setdefault(key, {})[row["timepoint"]] = row
-    for key, at in by_key.items():
-        if before in at and after in at:
-            yield key, at[before], at[after]
+    keys = zip(*(column_values(table.frame, c) for c in key_columns), strict=True)
+    points = column_values(table.frame, "timepoint")
+    found: dict[tuple, dict[str, int]] = {}  # key -> timepoint -> position
+    for position, (key, point) in enumerate(zip(keys, points, strict=True)):
+        found.setdefault(key, {})[point] = position
+    return [
+        (key, at[before], at[after]) for key, at in found.items() if before in at and after in at
+    ]
 
 
-def change(before: dict, after: dict, column: str) -> Decimal:
-    return to_decimal(after[column]) - to_decimal(before[column])
+def change_between(values: list, before: int, after: int) -> Decimal:
+    """values[after] - values[before], exactly."""
+    return to_decimal(values[after]) - to_decimal(values[before])
 
 
 def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
     table = dataset.tables["bone_density"]
     source = dataset.source_file("bone_density")
     before_name, after_name = timepoints(table)
-    pairs = list(paired(table))
+    line_of = column_values(table.frame, SOURCE_LINE)
+    measured = {column: column_values(table.frame, column) for column in ("bmd_g_cm2", "z_score")}
+    pairs = paired_positions(table)
     improved = []
     for (pid,), before, after in pairs:
+        both_lines = joined_lines((line_of[before], line_of[after]))
         for column, name in (("bmd_g_cm2", "bmd_change"), ("z_score", "z_change")):
-            yield computed(
+            yield computed_at_lines(
                 f"{DERIVED}.bone_density.{pid}.{name}",
-                change(before, after, column),
+                change_between(measured[column], before, after),
                 unit=table.fields[column].get("unit", ""),
                 source_file=source,
-                rows_used=[before, after],
+                source_line=both_lines,
                 columns=column,
                 derivation=f"{column} {after_name} - {column} {before_name}",
             )
-        if change(before, after, "bmd_g_cm2") > 0:
-            improved.extend([before, after])
-    all_pairs = [row for _, before, after in pairs for row in (before, after)]
-    yield computed(
+        if change_between(measured["bmd_g_cm2"], before, after) > 0:
+            improved.append((pid, before, after))
+    yield computed_at_lines(
         f"{DERIVED}.bmd_improved_count",
-        len({r["patient_id"] for r in improved}),
+        len({pid for pid, _, _ in improved}),
         unit="patients",
         source_file=source,
-        rows_used=improved or all_pairs,
+        source_line=joined_lines(
+            line_of[position]
+            for _, before, after in improved or pairs
+            for position in (before, after)
+        ),
         columns="bmd_g_cm2",
         derivation=f"number of patients whose bmd_g_cm2 {after_name} exceeds {before_name}",
     )
@@ -530,15 +544,19 @@ def lab_numbers(dataset: Dataset) -> Iterator[Number]:
     table = dataset.tables["labs"]
     source = dataset.source_file("labs")
     before_name, after_name = timepoints(table)
-    for (pid, analyte), before, after in paired(table):
-        yield computed(
+    values = column_values(table.frame, "value")
+    units = column_values(table.frame, "unit")
+    line_of = column_values(table.frame, SOURCE_LINE)
+    derivation = f"value {after_name} - value {before_name}"
+    for (pid, analyte), before, after in paired_positions(table):
+        yield computed_at_lines(
             f"{DERIVED}.labs.{pid}.{analyte}.change",
-            change(before, after, "value"),
-            unit=after["unit"] or "",
+            change_between(values, before, after),
+            unit=units[after] or "",
             source_file=source,
-            rows_used=[before, after],
+            source_line=joined_lines((line_of[before], line_of[after])),
             columns="value",
-            derivation=f"value {after_name} - value {before_name}",
+            derivation=derivation,
         )
 
 
