@@ -5,18 +5,29 @@ from __future__ import annotations
 
 import calendar
 import csv
+import gc
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import DATAPACKAGE, RAW
 
 from casereport import stages
-from casereport.catalog import SURROGATE_IDS, build_catalog, scheduled_course_count
-from casereport.dataset import load_dataset
+from casereport.catalog import (
+    SURROGATE_IDS,
+    build_catalog,
+    catalog_subset,
+    cyclic_gc_paused,
+    read_as_is,
+    rows,
+    scheduled_course_count,
+)
+from casereport.dataset import Table, load_dataset
 from casereport.formatting import day_month_year, display_number, month_year, plain_number
 from casereport.ledger import Ledger, cell_id
+from casereport.tables import build_table, table_refs
 
 READ_AS_IS = {"integer", "number", "date", "yearmonth"}
 
@@ -182,6 +193,39 @@ def test_a_subset_gives_the_same_numbers_as_the_whole(validated_dir, catalog, na
         assert catalog[number.id] == number
 
 
+@pytest.mark.parametrize("name", list(stages.TABLES))
+def test_catalog_subset_is_the_catalog_restricted_to_the_ids(validated_dir, name):
+    dataset = load_dataset(validated_dir, DATAPACKAGE, list(stages.TABLES[name]))
+    whole = build_catalog(dataset)
+    every_third = [n.id for n in whole][::3]
+    for ids in (table_refs(build_table(name, dataset)), every_third, []):
+        asked = [*ids, "derived.no_such_number", "patients.999.no_such_column"]
+        assert list(catalog_subset(dataset, asked)) == list(whole.subset(asked))
+
+
+def test_rows_are_python_values_with_none_for_missing(dataset):
+    for table in dataset.tables.values():
+        # What the rows were when built record by record through DataFrame.to_dict.
+        expected = [
+            {
+                k: None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+                for k, v in record.items()
+            }
+            for record in table.frame.to_dict("records")
+        ]
+        got = rows(table.frame)
+        assert got == expected, table.name
+        assert [list(map(type, r.values())) for r in got] == [
+            list(map(type, r.values())) for r in expected
+        ], table.name
+
+
+def test_a_table_without_its_schema_reads_it_beside_the_raw_file(dataset):
+    for table in dataset.tables.values():
+        bare = Table(table.name, table.source_file, table.frame, table.fields)
+        assert list(read_as_is(bare, "raw.csv")) == list(read_as_is(table, "raw.csv"))
+
+
 def test_catalog_round_trips_through_csv(catalog, tmp_path):
     path = tmp_path / "catalog.csv"
     catalog.write_csv(path)
@@ -225,3 +269,18 @@ def test_catalog_script_writes_the_catalog(validated_dir, tmp_path):
     assert len(Ledger.read_csv(output)) == len(
         build_catalog(load_dataset(validated_dir, DATAPACKAGE))
     )
+
+
+def test_the_garbage_collector_is_paused_only_while_building(dataset):
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an inner pause does not resume it early
+    assert gc.isenabled()
+    with pytest.raises(KeyError), cyclic_gc_paused():
+        raise KeyError("stops the build")
+    assert gc.isenabled()
+    build_catalog(dataset)
+    assert gc.isenabled()

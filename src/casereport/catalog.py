@@ -47,8 +47,10 @@ from 10,000), yearmonth as "June 2002", dates as "6 March 2009"; a mean is shown
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Iterable, Iterator
+import gc
+from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -88,18 +90,28 @@ def is_missing(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
+def column_values(frame: pd.DataFrame, column: str) -> list:
+    """A column as Python values (int, float, bool, str), missing cells as None.
+
+    One conversion of the whole column: reading cell by cell (`DataFrame.to_dict`, `pd.isna` on
+    each value) costs seconds on the 100,000 rows of a large series.
+    """
+    values = frame[column].to_numpy(dtype=object, copy=True)  # a copy: never write into the frame
+    values[pd.isna(values)] = None  # pd.NA and NaN alike, as is_missing() sees them
+    return values.tolist()
+
+
 def rows(frame: pd.DataFrame) -> list[dict]:
     """The rows as dicts, missing cells as None (pandas' NA is awkward to test for)."""
-    return [
-        {k: (None if is_missing(v) else v) for k, v in record.items()}
-        for record in frame.to_dict("records")
-    ]
+    names = list(frame.columns)
+    columns = [column_values(frame, name) for name in names]
+    return [dict(zip(names, record, strict=True)) for record in zip(*columns, strict=True)]
 
 
 def table_schema(table: Table) -> dict:
     """The table's Table Schema (primaryKey, foreignKeys, fields).
 
-    dataset.Table does not carry it yet; until it does (`table.schema`), read it from the data
+    load_dataset gives it as `table.schema`; a Table built without one reads it from the data
     dictionary beside the raw file, the one resource whose path is that file.
     """
     schema = getattr(table, "schema", None)
@@ -131,11 +143,6 @@ def foreign_key_columns(table: Table) -> set[str]:
             fields = foreign_key["fields"]
             columns.update([fields] if isinstance(fields, str) else fields)
     return columns
-
-
-def row_key(key_columns: tuple[str, ...], row: dict, position: int) -> tuple:
-    """The values that name a row in ids: its primary key, or its position from 1."""
-    return tuple(row[column] for column in key_columns) if key_columns else (position,)
 
 
 def shown_columns(table: Table) -> list[str]:
@@ -172,40 +179,91 @@ def unit_column(column: str, columns: Iterable[str]) -> str | None:
     return next((c for c in candidates if c in columns), None)
 
 
-def cell_unit(table: Table, row: dict, column: str) -> str:
+def column_units(table: Table, column: str) -> list[str]:
+    """The unit of each cell of `column`, in row order: the one the data dictionary declares for
+    the column, else the row's own (unit_column), else none."""
     declared = table.fields[column].get("unit")
-    if declared:
-        return declared
     unit_col = unit_column(column, table.fields)
-    return (row.get(unit_col) or "") if unit_col else ""
+    if declared or unit_col is None or unit_col not in table.frame:
+        return [declared or ""] * len(table.frame)
+    return [unit or "" for unit in column_values(table.frame, unit_col)]
 
 
-def read_as_is(table: Table, source_file: str) -> Iterator[Number]:
-    columns = shown_columns(table)
+def row_id_prefixes(table: Table) -> list[str]:
+    """'labs.3.LDH.pre.' for each row, in row order: cell_id() without its column, joined a key
+    column at a time rather than a cell at a time."""
     key_columns = primary_key(table)
-    for position, row in enumerate(rows(table.frame), start=1):
-        key = row_key(key_columns, row, position)
-        for column in columns:
-            value = row.get(column)
-            if value is None:
-                continue
-            kind = table.fields[column]["type"]
-            yield Number(
-                id=cell_id(table.name, key, column),
-                display=display_cell(value, kind),
-                value=machine_value(value, kind),
-                unit=cell_unit(table, row, column),
+    if key_columns:
+        key_texts = [map(str, column_values(table.frame, c)) for c in key_columns]
+    else:
+        key_texts = [map(str, range(1, len(table.frame) + 1))]
+    return [".".join((table.name, *key, "")) for key in zip(*key_texts, strict=True)]
+
+
+def column_numbers(
+    table: Table, column: str, id_prefixes: list[str], source_lines: list[str], source_file: str
+) -> list[Number | None]:
+    """The Number of each cell of `column` read as is, in row order; None for an empty cell.
+
+    Each distinct value is formatted once: a column of a large series repeats few values, and
+    formatting through Decimal is the costly part of a Number.
+    """
+    kind = table.fields[column]["type"]
+    values = column_values(table.frame, column)
+    shown = {
+        value: (display_cell(value, kind), machine_value(value, kind))
+        for value in set(values)
+        if value is not None
+    }
+    numbers: list[Number | None] = []
+    cells = zip(values, id_prefixes, column_units(table, column), source_lines, strict=True)
+    for value, id_prefix, unit, line in cells:
+        if value is None:
+            numbers.append(None)
+            continue
+        display, machine = shown[value]
+        numbers.append(
+            Number(
+                id=id_prefix + column,
+                display=display,
+                value=machine,
+                unit=unit,
                 source_file=source_file,
-                source_line=str(row[SOURCE_LINE]),
+                source_line=line,
                 source_column=column,
             )
+        )
+    return numbers
+
+
+def read_as_is(
+    table: Table, source_file: str, only: Collection[str] | None = None
+) -> Iterator[Number]:
+    """The Numbers of the table's cells read as is (of the columns `only` names, if given), row by
+    row, each row in the data dictionary's column order. Built a column at a time (see
+    column_numbers), yielded in that order."""
+    columns = [c for c in shown_columns(table) if c in table.frame and (only is None or c in only)]
+    if not columns:
+        return
+    id_prefixes = row_id_prefixes(table)
+    source_lines = [str(line) for line in column_values(table.frame, SOURCE_LINE)]
+    by_column = [
+        column_numbers(table, column, id_prefixes, source_lines, source_file) for column in columns
+    ]
+    for row_numbers in zip(*by_column, strict=True):
+        yield from (number for number in row_numbers if number is not None)
 
 
 # --- computed numbers ------------------------------------------------------------------------
 
 
 def lines(rows_used: Iterable[dict]) -> str:
-    return ";".join(str(line) for line in sorted({int(r[SOURCE_LINE]) for r in rows_used}))
+    return joined_lines(r[SOURCE_LINE] for r in rows_used)
+
+
+def joined_lines(line_numbers: Iterable[int]) -> str:
+    """source_line of a computed number: the distinct line numbers in order, joined by ';'."""
+    return ";".join(map(str, sorted({int(line) for line in line_numbers})))
 
 
 def enum_values(table: Table, column: str) -> list[str]:
@@ -216,6 +274,14 @@ def timepoints(table: Table) -> tuple[str, str]:
     """(before, after): the first and last values of the table's `timepoint` enum."""
     values = enum_values(table, "timepoint")
     return values[0], values[-1]
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def number_texts(value: Decimal | int) -> tuple[str, str]:
+    """(display, plain notation) of a computed value. Cached: the changes and counts of a large
+    series repeat a few thousand values tens of thousands of times. `typed` keeps 1 and 1.0 apart;
+    equal Decimals (1.5, 1.50) share an entry, and both texts normalise them alike."""
+    return display_number(value), plain_number(value)
 
 
 def computed(
@@ -229,13 +295,39 @@ def computed(
     derivation: str,
     display: str | None = None,
 ) -> Number:
-    return Number(
-        id=number_id,
-        display=display if display is not None else display_number(value),
-        value=plain_number(value),
+    return computed_at_lines(
+        number_id,
+        value,
         unit=unit,
         source_file=source_file,
         source_line=lines(rows_used),
+        columns=columns,
+        derivation=derivation,
+        display=display,
+    )
+
+
+def computed_at_lines(
+    number_id: str,
+    value: Decimal | int,
+    *,
+    unit: str,
+    source_file: str,
+    source_line: str,
+    columns: str,
+    derivation: str,
+    display: str | None = None,
+) -> Number:
+    """computed() with the lines already joined (lines()): the statistics of one set of rows share
+    them, and joining 10,000 lines once per statistic was most of a large summary's time."""
+    shown, machine = number_texts(value)
+    return Number(
+        id=number_id,
+        display=display if display is not None else shown,
+        value=machine,
+        unit=unit,
+        source_file=source_file,
+        source_line=source_line,
         source_column=columns,
         derivation=derivation,
     )
@@ -313,25 +405,34 @@ def patient_numbers(dataset: Dataset) -> Iterator[Number]:
         )
 
 
-def table_i_treatments(dataset: Dataset) -> list[dict]:
-    """Treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
+def listed_in_table_i(treatment_rows: Iterable[dict]) -> list[dict]:
+    """The treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
     return sorted(
-        (r for r in rows(dataset["treatments"]) if r["listed_in_table_i"]),
-        key=lambda r: r["treatment_id"],
+        (r for r in treatment_rows if r["listed_in_table_i"]), key=lambda r: r["treatment_id"]
     )
 
 
-def first_treatment_rows(dataset: Dataset) -> dict[int, dict]:
-    """Patient -> the Table I treatment row with the earliest start month (first in Table I order
-    among equals)."""
+def table_i_treatments(dataset: Dataset) -> list[dict]:
+    """Treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
+    return listed_in_table_i(rows(dataset["treatments"]))
+
+
+def earliest_start_rows(listed: Iterable[dict]) -> dict[int, dict]:
+    """Patient -> the row with the earliest start month (first in the given order among equals)."""
     first: dict[int, dict] = {}
-    for row in table_i_treatments(dataset):
+    for row in listed:
         if row["start_month"] is None:
             continue
         pid = int(row["patient_id"])
         if pid not in first or row["start_month"] < first[pid]["start_month"]:
             first[pid] = row
     return first
+
+
+def first_treatment_rows(dataset: Dataset) -> dict[int, dict]:
+    """Patient -> the Table I treatment row with the earliest start month (first in Table I order
+    among equals)."""
+    return earliest_start_rows(table_i_treatments(dataset))
 
 
 def scheduled_course_count(start_month: str, end_month: str, interval_months: int) -> int:
@@ -350,8 +451,10 @@ def by_patient(table_rows: Iterable[dict]) -> dict[int, list[dict]]:
 
 def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
     source = dataset.source_file("treatments")
-    listed = by_patient(table_i_treatments(dataset))
-    for pid, row in sorted(first_treatment_rows(dataset).items()):
+    treatment_rows = rows(dataset["treatments"])  # read once for the three uses below
+    listed_rows = listed_in_table_i(treatment_rows)
+    listed = by_patient(listed_rows)
+    for pid, row in sorted(earliest_start_rows(listed_rows).items()):
         yield Number(
             id=f"{DERIVED}.patients.{pid}.first_treatment_month",
             display=month_year(row["start_month"]),
@@ -362,7 +465,7 @@ def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
             source_column="start_month;listed_in_table_i",
             derivation="earliest start_month of the patient's treatments listed in Table I",
         )
-    for row in rows(dataset["treatments"]):
+    for row in treatment_rows:
         if None in (row["start_month"], row["end_month"], row["interval_months"]):
             continue
         yield computed(
@@ -379,49 +482,59 @@ def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
         )
 
 
-def paired(table: Table) -> Iterator[tuple[tuple, dict, dict]]:
-    """(key without timepoint, before row, after row) for each measurement taken at both
-    timepoints, in the table's row order."""
+def paired_positions(table: Table) -> list[tuple[tuple, int, int]]:
+    """(key without timepoint, position of the before row, position of the after row) for each
+    measurement taken at both timepoints, in the table's row order. Positions index the lists of
+    column_values(): a large series pairs 100,000 lab rows, too many to make a dict of each."""
     before, after = timepoints(table)
     key_columns = [c for c in primary_key(table) if c != "timepoint"]
-    by_key: dict[tuple, dict[str, dict]] = {}
-    for row in rows(table.frame):
-        key = tuple(row[c] for c in key_columns)
-        by_key.setdefault(key, {})[row["timepoint"]] = row
-    for key, at in by_key.items():
-        if before in at and after in at:
-            yield key, at[before], at[after]
+    keys = zip(*(column_values(table.frame, c) for c in key_columns), strict=True)
+    points = column_values(table.frame, "timepoint")
+    found: dict[tuple, dict[str, int]] = {}  # key -> timepoint -> position
+    for position, (key, point) in enumerate(zip(keys, points, strict=True)):
+        found.setdefault(key, {})[point] = position
+    return [
+        (key, at[before], at[after]) for key, at in found.items() if before in at and after in at
+    ]
 
 
-def change(before: dict, after: dict, column: str) -> Decimal:
-    return to_decimal(after[column]) - to_decimal(before[column])
+def change_between(values: list, before: int, after: int) -> Decimal:
+    """values[after] - values[before], exactly."""
+    return to_decimal(values[after]) - to_decimal(values[before])
 
 
 def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
     table = dataset.tables["bone_density"]
     source = dataset.source_file("bone_density")
     before_name, after_name = timepoints(table)
+    line_of = column_values(table.frame, SOURCE_LINE)
+    measured = {column: column_values(table.frame, column) for column in ("bmd_g_cm2", "z_score")}
+    pairs = paired_positions(table)
     improved = []
-    for (pid,), before, after in paired(table):
+    for (pid,), before, after in pairs:
+        both_lines = joined_lines((line_of[before], line_of[after]))
         for column, name in (("bmd_g_cm2", "bmd_change"), ("z_score", "z_change")):
-            yield computed(
+            yield computed_at_lines(
                 f"{DERIVED}.bone_density.{pid}.{name}",
-                change(before, after, column),
+                change_between(measured[column], before, after),
                 unit=table.fields[column].get("unit", ""),
                 source_file=source,
-                rows_used=[before, after],
+                source_line=both_lines,
                 columns=column,
                 derivation=f"{column} {after_name} - {column} {before_name}",
             )
-        if change(before, after, "bmd_g_cm2") > 0:
-            improved.extend([before, after])
-    all_pairs = [row for _, before, after in paired(table) for row in (before, after)]
-    yield computed(
+        if change_between(measured["bmd_g_cm2"], before, after) > 0:
+            improved.append((pid, before, after))
+    yield computed_at_lines(
         f"{DERIVED}.bmd_improved_count",
-        len({r["patient_id"] for r in improved}),
+        len({pid for pid, _, _ in improved}),
         unit="patients",
         source_file=source,
-        rows_used=improved or all_pairs,
+        source_line=joined_lines(
+            line_of[position]
+            for _, before, after in improved or pairs
+            for position in (before, after)
+        ),
         columns="bmd_g_cm2",
         derivation=f"number of patients whose bmd_g_cm2 {after_name} exceeds {before_name}",
     )
@@ -431,15 +544,19 @@ def lab_numbers(dataset: Dataset) -> Iterator[Number]:
     table = dataset.tables["labs"]
     source = dataset.source_file("labs")
     before_name, after_name = timepoints(table)
-    for (pid, analyte), before, after in paired(table):
-        yield computed(
+    values = column_values(table.frame, "value")
+    units = column_values(table.frame, "unit")
+    line_of = column_values(table.frame, SOURCE_LINE)
+    derivation = f"value {after_name} - value {before_name}"
+    for (pid, analyte), before, after in paired_positions(table):
+        yield computed_at_lines(
             f"{DERIVED}.labs.{pid}.{analyte}.change",
-            change(before, after, "value"),
-            unit=after["unit"] or "",
+            change_between(values, before, after),
+            unit=units[after] or "",
             source_file=source,
-            rows_used=[before, after],
+            source_line=joined_lines((line_of[before], line_of[after])),
             columns="value",
-            derivation=f"value {after_name} - value {before_name}",
+            derivation=derivation,
         )
 
 
@@ -452,6 +569,32 @@ COMPUTED_GROUPS: tuple[tuple[tuple[str, ...], Callable[[Dataset], Iterator[Numbe
 )
 
 
+def computed_numbers(dataset: Dataset) -> Iterator[Number]:
+    """The computed numbers of every group whose tables are loaded."""
+    for needed, group in COMPUTED_GROUPS:
+        if all(name in dataset.tables for name in needed):
+            yield from group(dataset)
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a block (or, as a decorator, a function).
+
+    Building a large series' numbers and tables creates hundreds of thousands of objects and no
+    reference cycles: the collector walks them again and again as they pile up (a fifth of the
+    catalog's time at 10,000 patients) and finds nothing to free. Reference counting frees
+    everything as usual meanwhile, and the collector resumes after the block.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@cyclic_gc_paused()
 def build_catalog(dataset: Dataset) -> Ledger:
     """Every number the report may show from the loaded tables: cells read as is, then the
     computed numbers whose tables are loaded."""
@@ -459,9 +602,29 @@ def build_catalog(dataset: Dataset) -> Ledger:
     for name, table in dataset.tables.items():
         for number in read_as_is(table, dataset.source_file(name)):
             ledger.add(number)
-    for needed, group in COMPUTED_GROUPS:
-        if all(name in dataset.tables for name in needed):
-            for number in group(dataset):
+    for number in computed_numbers(dataset):
+        ledger.add(number)
+    return ledger
+
+
+def catalog_subset(dataset: Dataset, number_ids: Iterable[str]) -> Ledger:
+    """build_catalog(dataset).subset(number_ids), building only what those ids need: the columns
+    they name, and the computed numbers only if one is asked for. A table job shows a few columns
+    of the tables it loads; building every number of a large series took it seconds."""
+    wanted = set(number_ids)
+    columns: dict[str, set[str]] = {}  # table (or DERIVED) -> columns named by the wanted ids
+    for number_id in wanted:
+        table, *_, column = number_id.split(".")
+        columns.setdefault(table, set()).add(column)
+    ledger = Ledger()
+    for name, table in dataset.tables.items():
+        if name in columns:
+            for number in read_as_is(table, dataset.source_file(name), only=columns[name]):
+                if number.id in wanted:
+                    ledger.add(number)
+    if DERIVED in columns:
+        for number in computed_numbers(dataset):
+            if number.id in wanted:
                 ledger.add(number)
     return ledger
 
@@ -486,23 +649,34 @@ def treatment_cell_id(dataset: Dataset, patient_id: int, drug: str, column: str)
 def bmd_category(z_score: float | Decimal, categories: pd.DataFrame | list[dict]) -> str:
     """The category (a row of bmd_categories.csv, as a frame or as `rows()`) a z-score falls in,
     honouring each bound's inclusive flag; an empty bound is no bound."""
-    z = to_decimal(z_score)
+    return bmd_classifier(categories)(z_score)
+
+
+def bmd_classifier(categories: pd.DataFrame | list[dict]) -> Callable[[float | Decimal], str]:
+    """bmd_category() for many z-scores: the categories' bounds are read once, not per z-score."""
     category_rows = rows(categories) if isinstance(categories, pd.DataFrame) else categories
-    for row in category_rows:
-        if _above_lower(z, row) and _below_upper(z, row):
-            return row["category"]
-    raise ValueError(f"z-score {z} falls in no category of bmd_categories")
+    bounds = [
+        (
+            row["category"],
+            _bound(row["z_lower"]),
+            bool(row["z_lower_inclusive"]),
+            _bound(row["z_upper"]),
+            bool(row["z_upper_inclusive"]),
+        )
+        for row in category_rows
+    ]
+
+    def category_of(z_score: float | Decimal) -> str:
+        z = to_decimal(z_score)
+        for name, lower, lower_inclusive, upper, upper_inclusive in bounds:
+            above_lower = lower is None or (z >= lower if lower_inclusive else z > lower)
+            below_upper = upper is None or (z <= upper if upper_inclusive else z < upper)
+            if above_lower and below_upper:
+                return name
+        raise ValueError(f"z-score {z} falls in no category of bmd_categories")
+
+    return category_of
 
 
-def _above_lower(z: Decimal, category: dict) -> bool:
-    if category["z_lower"] is None:
-        return True
-    lower = to_decimal(category["z_lower"])
-    return z >= lower if category["z_lower_inclusive"] else z > lower
-
-
-def _below_upper(z: Decimal, category: dict) -> bool:
-    if category["z_upper"] is None:
-        return True
-    upper = to_decimal(category["z_upper"])
-    return z <= upper if category["z_upper_inclusive"] else z < upper
+def _bound(value) -> Decimal | None:
+    return None if value is None else to_decimal(value)

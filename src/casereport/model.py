@@ -24,7 +24,9 @@ Text = tuple[Part, ...]
 
 def text(*parts: Part) -> Text:
     """Build a Text, dropping empty strings."""
-    return tuple(p for p in parts if p != "")
+    # A list, and no `p != ""` on Refs (a dataclass __eq__ call each): a large series' tables
+    # build hundreds of thousands of Texts.
+    return tuple([p for p in parts if not isinstance(p, str) or p])
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,13 @@ keeps the exact result.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from casereport.catalog import computed, rows
+from casereport.catalog import computed_at_lines, lines, rows
 from casereport.dataset import Dataset
 from casereport.formatting import display_number, round_half_up, to_decimal
 from casereport.ledger import Number
@@ -77,6 +78,11 @@ class Source:
     rows: list[dict]  # validated rows (with source_line) the statistic reads
     columns: str  # e.g. "value" or "patient_id;drug"
 
+    @functools.cached_property
+    def source_line(self) -> str:
+        """The rows' lines joined by ';', once for the several statistics read from them."""
+        return lines(self.rows)
+
 
 def quartile_numbers(
     stem: str, values: Sequence[Decimal], source: Source, *, unit: str, what: str
@@ -84,19 +90,19 @@ def quartile_numbers(
     """`<stem>.q1`, `.median` and `.q3` of `values`; `what` names them in the derivation
     ("age_at_diagnosis_years over the patients")."""
     ordered = sorted(to_decimal(v) for v in values)
-    shown = decimals(ordered) + 1
+    shown = decimals(set(ordered)) + 1  # equal values share their precision once normalised
     numbers = []
     for name, fraction in QUARTILES.items():
         value = quantile(ordered, fraction)
         label = "median" if name == "median" else f"{'first' if name == 'q1' else 'third'} quartile"
         numbers.append(
-            computed(
+            computed_at_lines(
                 f"{stem}.{name}",
                 value,
                 display=display_number(round_half_up(value, shown)),
                 unit=unit,
                 source_file=source.file,
-                rows_used=source.rows,
+                source_line=source.source_line,
                 columns=source.columns,
                 derivation=f"{label} of {what} (linear interpolation between ranked values)",
             )
@@ -110,10 +116,16 @@ def share_numbers(
     """`<stem>.count` and `<stem>.percent`: how many patients `what`, and their share of `of`
     (`total` patients). A count of zero points at the rows examined, as the catalog's counts do."""
     share = percent(count, total)
-    common = {"source_file": source.file, "rows_used": source.rows, "columns": source.columns}
+    common = {
+        "source_file": source.file,
+        "source_line": source.source_line,
+        "columns": source.columns,
+    }
     return [
-        computed(f"{stem}.count", count, unit="patients", derivation=f"number of {what}", **common),
-        computed(
+        computed_at_lines(
+            f"{stem}.count", count, unit="patients", derivation=f"number of {what}", **common
+        ),
+        computed_at_lines(
             f"{stem}.percent",
             round_half_up(share, PERCENT_VALUE_DECIMALS),
             display=display_number(round_half_up(share, 0)),

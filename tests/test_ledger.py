@@ -1,0 +1,64 @@
+"""The ledger's CSV: written line by line without the csv module where no quoting is needed, and
+still exactly what csv.writer writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from casereport.ledger import COLUMNS, Ledger, Number, csv_line
+
+
+def written_by_csv_module(rows: list) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ["labs.1.ESR.pre.value", "12", "12", "mm/h", "data/raw/labs.csv", "7", "value", ""],
+        ["derived.x", "10,000", "10000", "", "f.csv", "2;3", "a", "from start to end, both"],
+        ["a", 'the "pre" value', "b"],
+        ["a", "two\nlines", "b"],
+        ["a", "carriage\rreturn", "b"],
+        ["", "", ""],
+        [""],
+        ["only"],
+        ["a", 1, 2.5, None],
+        [" padded ", "tab\there", "semi;colon", "ünïcode –"],
+    ],
+)
+def test_csv_line_is_what_csv_writer_writes(fields):
+    assert csv_line(fields) == written_by_csv_module([fields])
+
+
+def number(number_id: str, **changes: str) -> Number:
+    fields = {c: f"{c} of {number_id}" for c in COLUMNS if c != "id"}
+    return Number(id=number_id, **{**fields, **changes})
+
+
+def test_write_csv_is_what_csv_writer_writes(tmp_path):
+    ledger = Ledger(
+        [
+            number("a.1.x", display="10,000", derivation='the "after" value, minus before'),
+            number("a.2.x", source_line="2;3;4"),
+            number("b.1.y", unit=""),
+        ]
+    )
+    extra = {"a.2.x": {"sections": "table2;figure-labs"}, "b.1.y": {"more": "x,y"}}
+    path = tmp_path / "ledger.csv"
+    ledger.write_csv(path, extra=extra)
+    expected = [[*COLUMNS, "more", "sections"]]
+    for n in ledger:
+        more = extra.get(n.id, {})
+        expected.append(
+            [getattr(n, c) for c in COLUMNS] + [more.get("more", ""), more.get("sections", "")]
+        )
+    assert path.read_text(encoding="utf-8") == written_by_csv_module(expected)
+
+    ledger.write_csv(path)
+    assert list(Ledger.read_csv(path)) == list(ledger)
