@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+from matplotlib import path as mpath
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
 
 from casereport.catalog import (
     STUDY_DRUG,
@@ -64,6 +66,10 @@ matplotlib.use("Agg")
 MAX_INDIVIDUAL_LINES = LARGE_SERIES_THRESHOLD
 
 PNG_DPI = 300
+# The summary forms' marks (one per patient and event, thousands of them) go into the SVG as one
+# image at the PNG's resolution instead of one SVG element each: matplotlib writes SVG elements one
+# by one in Python, slowly, and a browser gains nothing from 100,000 sub-point vector marks.
+RASTERIZED = {"rasterized": True}
 SVG_METADATA = {"Date": None, "Creator": None}
 PNG_METADATA = {"Software": None}
 STYLE = {
@@ -527,18 +533,35 @@ def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> Non
             edgecolors="white",
             linewidths=0.4,
             alpha=0.9,
+            **RASTERIZED,
         )
     )
+    later_bars = [bar_corners(bar, height) for bar in marks.later_bars]
     ax.add_collection(
         PolyCollection(
-            [bar_corners(bar, height) for bar in marks.later_bars],
+            later_bars,
             facecolors=STUDY_DRUG_COLOUR,
             edgecolors=STUDY_DRUG_COLOUR,
             linewidths=0.4,
             alpha=0.45,
-            hatch="////",
+            **RASTERIZED,
         )
     )
+    if later_bars:
+        # Agg renders the hatch afresh for every hatched path it fills (about a millisecond a bar
+        # at 300 dpi), so the hatch of all the bars is one path. Face, edge and hatch are the same
+        # colour and alpha, so the hatch drawn over all edges looks as if drawn bar by bar.
+        ax.add_patch(
+            PathPatch(
+                mpath.Path.make_compound_path_from_polys(np.array(later_bars)),
+                facecolor="none",
+                edgecolor="none",
+                hatch="////",
+                hatchcolor=STUDY_DRUG_COLOUR,
+                alpha=0.45,
+                **RASTERIZED,
+            )
+        )
     still_given_size = 3.5 * height / 0.55  # as draw_exposure scales it with the bar height
     plot_points(
         ax,
@@ -547,6 +570,7 @@ def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> Non
         markersize=still_given_size,
         color=MARKER_COLOUR,
         clip_on=False,
+        **RASTERIZED,
     )
     plot_points(
         ax,
@@ -554,6 +578,7 @@ def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> Non
         marker="|",
         markersize=min(7, lane_points * 0.8),
         color=MARKER_COLOUR,
+        **RASTERIZED,
     )
     ax.add_collection(
         LineCollection(
@@ -562,6 +587,7 @@ def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> Non
             linewidths=2,
             alpha=0.35,
             capstyle="projecting",  # the default end of a matplotlib line
+            **RASTERIZED,
         )
     )
     plot_points(
@@ -571,8 +597,16 @@ def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> Non
         markersize=min(4, lane_points * 0.6),
         color=MARKER_COLOUR,
         clip_on=False,
+        **RASTERIZED,
     )
-    plot_points(ax, marks.adverse_events, marker="*", markersize=7, color=ADVERSE_EVENT_COLOUR)
+    plot_points(
+        ax,
+        marks.adverse_events,
+        marker="*",
+        markersize=7,
+        color=ADVERSE_EVENT_COLOUR,
+        **RASTERIZED,
+    )
 
 
 def timeline_summary(dataset: Dataset, data: TimelineData) -> tuple[Drawing, FigureModel]:
@@ -653,6 +687,7 @@ def before_after_panel(
                 linewidths=0.5,
                 alpha=alpha,
                 capstyle="projecting",  # the default end of a matplotlib line
+                **RASTERIZED,
             )
         )
         medians = [statistics.median(s[1] for s in series), statistics.median(s[2] for s in series)]
@@ -857,7 +892,8 @@ def write_figure(
 ) -> FigureModel:
     with matplotlib.rc_context(STYLE):
         drawing, model = BUILDERS[name](dataset, max_individual_lines)
-        drawing.figure.savefig(svg, format="svg", metadata=SVG_METADATA)
+        # dpi sets only the resolution of rasterized marks: SVG vectors are in points regardless.
+        drawing.figure.savefig(svg, format="svg", dpi=PNG_DPI, metadata=SVG_METADATA)
         drawing.figure.savefig(png, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
     with open(caption, "w", encoding="utf-8") as handle:
         json.dump(figure_to_json(model), handle, indent=2, ensure_ascii=False)
