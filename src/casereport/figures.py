@@ -26,6 +26,7 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+import pandas as pd
 from matplotlib import path as mpath
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
@@ -506,14 +507,13 @@ def summary_marks(data: TimelineData) -> SummaryMarks:
     return marks
 
 
-def bar_corners(bar: tuple[float, float, float], height: float) -> list[tuple[float, float]]:
-    left, right, lane = bar
-    return [
-        (left, lane - height / 2),
-        (left, lane + height / 2),
-        (right, lane + height / 2),
-        (right, lane - height / 2),
-    ]
+def bar_polygons(bars: list[tuple[float, float, float]], height: float) -> np.ndarray:
+    """The corners of each (left, right, lane) bar, `height` lanes tall and centred on its lane,
+    as an array of shape (bars, 4, 2) (a form PolyCollection takes without a loop in Python)."""
+    left, right, lane = np.array(bars, dtype=float).reshape(-1, 3).T
+    bottom, top = lane - height / 2, lane + height / 2
+    corners = [(left, bottom), (left, top), (right, top), (right, bottom)]
+    return np.stack([np.stack(corner, axis=-1) for corner in corners], axis=1)
 
 
 def plot_points(ax: Axes, points: list[tuple[float, float]], **style) -> None:
@@ -528,7 +528,7 @@ def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> Non
     height = 0.8  # of a bar, in lanes
     ax.add_collection(
         PolyCollection(
-            [bar_corners(bar, height) for bar in marks.bars],
+            bar_polygons(marks.bars, height),
             facecolors=STUDY_DRUG_COLOUR,
             edgecolors="white",
             linewidths=0.4,
@@ -536,7 +536,7 @@ def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> Non
             **RASTERIZED,
         )
     )
-    later_bars = [bar_corners(bar, height) for bar in marks.later_bars]
+    later_bars = bar_polygons(marks.later_bars, height)
     ax.add_collection(
         PolyCollection(
             later_bars,
@@ -547,13 +547,15 @@ def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> Non
             **RASTERIZED,
         )
     )
-    if later_bars:
+    if len(later_bars):
         # Agg renders the hatch afresh for every hatched path it fills (about a millisecond a bar
         # at 300 dpi), so the hatch of all the bars is one path. Face, edge and hatch are the same
         # colour and alpha, so the hatch drawn over all edges looks as if drawn bar by bar.
-        ax.add_patch(
+        # add_artist, not add_patch: the limits are set, and add_patch would walk every segment of
+        # the path in Python to update the data limits.
+        ax.add_artist(
             PathPatch(
-                mpath.Path.make_compound_path_from_polys(np.array(later_bars)),
+                mpath.Path.make_compound_path_from_polys(later_bars),
                 facecolor="none",
                 edgecolor="none",
                 hatch="////",
@@ -723,10 +725,17 @@ def patient_legend(figure: Figure, pids: list[int], max_individual_lines: int) -
     )
 
 
+def column_by_key(frame: pd.DataFrame, key: Sequence[str], column: str) -> dict[tuple, object]:
+    """`column` by the row's values of the `key` columns, read column by column: a cohort's table
+    has hundreds of thousands of rows, slow to turn into dicts one by one (catalog.rows)."""
+    keys = zip(*(frame[name].tolist() for name in key), strict=True)
+    return dict(zip(keys, frame[column].tolist(), strict=True))
+
+
 def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
     table = dataset.tables["labs"]
     before, after = timepoints(table)
-    values = {(int(r["patient_id"]), r["analyte"], r["timepoint"]): r for r in rows(table.frame)}
+    values = column_by_key(table.frame, ("patient_id", "analyte", "timepoint"), "value")
     measured = set(dataset["labs"]["analyte"])
     analytes = [a for a in rows(dataset["analytes"]) if a["analyte"] in measured]
     pids = patient_ids(dataset)
@@ -746,7 +755,7 @@ def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureMo
         series = []
         for pid in pids:
             if (pid, name, before) in values and (pid, name, after) in values:
-                pair = (values[pid, name, before]["value"], values[pid, name, after]["value"])
+                pair = (values[pid, name, before], values[pid, name, after])
                 series.append((pid, float(pair[0]), float(pair[1])))
                 drawing.plotted(
                     cell_id("labs", (pid, name, before), "value"),
@@ -808,7 +817,6 @@ def shade_categories(ax: Axes, categories: list[dict], low: float, high: float) 
 def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
     table = dataset.tables["bone_density"]
     before, after = timepoints(table)
-    measured = {(int(r["patient_id"]), r["timepoint"]): r for r in rows(table.frame)}
     categories = rows(dataset["bmd_categories"])
     pids = patient_ids(dataset)
     figure = Figure(
@@ -822,10 +830,11 @@ def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, 
         (z_ax, "z_score", "Z-score"),
     )
     for ax, column, title in panels:
+        measured = column_by_key(table.frame, ("patient_id", "timepoint"), column)
         series = []
         for pid in pids:
             if (pid, before) in measured and (pid, after) in measured:
-                pair = (measured[pid, before][column], measured[pid, after][column])
+                pair = (measured[pid, before], measured[pid, after])
                 series.append((pid, float(pair[0]), float(pair[1])))
                 drawing.plotted(
                     cell_id("bone_density", (pid, before), column),
