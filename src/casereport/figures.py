@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 from matplotlib import path as mpath
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -891,6 +893,23 @@ def build_figure(
     return drawing.figure, model
 
 
+def save_svg_and_png(figure: Figure, svg: Path | str, png: Path | str) -> None:
+    """Write the SVG and the 300 dpi PNG through the backends' canvases, not Figure.savefig.
+
+    Before each file savefig draws the figure once more with output switched off, to lay it out,
+    and in that draw matplotlib still renders every rasterized artist (the summary forms' marks,
+    the costliest part of a large figure). A canvas lays the figure out within its one draw. The
+    files are the same byte for byte as savefig's (checked on the real data and on 1,000 and
+    10,000 synthetic patients).
+    """
+    # The figure's dpi is the PNG's resolution and that of the marks rasterized in the SVG (SVG
+    # vectors are in points whatever the dpi). print_svg leaves it at 72: set it before each file.
+    figure.set_dpi(PNG_DPI)
+    FigureCanvasSVG(figure).print_svg(svg, metadata=SVG_METADATA)
+    figure.set_dpi(PNG_DPI)
+    FigureCanvasAgg(figure).print_png(png, metadata=PNG_METADATA)
+
+
 def write_figure(
     name: str,
     dataset: Dataset,
@@ -901,9 +920,7 @@ def write_figure(
 ) -> FigureModel:
     with matplotlib.rc_context(STYLE):
         drawing, model = BUILDERS[name](dataset, max_individual_lines)
-        # dpi sets only the resolution of rasterized marks: SVG vectors are in points regardless.
-        drawing.figure.savefig(svg, format="svg", dpi=PNG_DPI, metadata=SVG_METADATA)
-        drawing.figure.savefig(png, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
+        save_svg_and_png(drawing.figure, svg, png)
     with open(caption, "w", encoding="utf-8") as handle:
         json.dump(figure_to_json(model), handle, indent=2, ensure_ascii=False)
         handle.write("\n")
