@@ -25,10 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib import path as mpath
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
 
 from casereport.catalog import (
     STUDY_DRUG,
@@ -63,6 +69,10 @@ matplotlib.use("Agg")
 MAX_INDIVIDUAL_LINES = LARGE_SERIES_THRESHOLD
 
 PNG_DPI = 300
+# The summary forms' marks (one per patient and event, thousands of them) go into the SVG as one
+# image at the PNG's resolution instead of one SVG element each: matplotlib writes SVG elements one
+# by one in Python, slowly, and a browser gains nothing from 100,000 sub-point vector marks.
+RASTERIZED = {"rasterized": True}
 SVG_METADATA = {"Date": None, "Creator": None}
 PNG_METADATA = {"Software": None}
 STYLE = {
@@ -121,6 +131,26 @@ def colour(position: int) -> str:
 
 def patient_ids(dataset: Dataset) -> list[int]:
     return sorted(int(pid) for pid in dataset["patients"]["patient_id"])
+
+
+# A cohort's tables have tens or hundreds of thousands of rows. catalog.rows converts them cell by
+# cell (over a second for 40,000 treatments); these read whole columns instead.
+
+
+def column_rows(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts, missing cells as None: what catalog.rows returns, values and types alike,
+    several times faster."""
+    columns = {
+        name: frame[name].astype(object).where(frame[name].notna(), None).tolist()
+        for name in frame.columns
+    }
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def column_by_key(frame: pd.DataFrame, key: Sequence[str], column: str) -> dict[tuple, object]:
+    """`column` by the row's values of the `key` columns (missing cells as pandas' NA)."""
+    keys = zip(*(frame[name].tolist() for name in key), strict=True)
+    return dict(zip(keys, frame[column].tolist(), strict=True))
 
 
 def patient_count_ref() -> Ref:
@@ -207,13 +237,13 @@ class TimelineData:
 
 def timeline_data(dataset: Dataset) -> TimelineData:
     first, last = study_period(dataset)
-    treatments = sorted(rows(dataset["treatments"]), key=lambda r: r["treatment_id"])
-    events = sorted(rows(dataset["adverse_events"]), key=lambda e: e["event_id"])
+    treatments = sorted(column_rows(dataset["treatments"]), key=lambda r: r["treatment_id"])
+    events = sorted(column_rows(dataset["adverse_events"]), key=lambda e: e["event_id"])
     return TimelineData(
         first=first,
         last=last,
         pids=patient_ids(dataset),
-        patients={int(p["patient_id"]): p for p in rows(dataset["patients"])},
+        patients={int(p["patient_id"]): p for p in column_rows(dataset["patients"])},
         dated=by_patient(r for r in treatments if r["start_month"] is not None),
         undated=[r for r in treatments if r["start_month"] is None],
         several_routes=drugs_given_by_several_routes(treatments),
@@ -222,16 +252,14 @@ def timeline_data(dataset: Dataset) -> TimelineData:
     )
 
 
-def draw_exposure(
-    ax: Axes, row: dict, lane: float, last_month: int, route_label: str, height: float = 0.55
-) -> None:
+def draw_exposure(ax: Axes, row: dict, lane: float, last_month: int, route_label: str) -> None:
     colour_of_drug = drug_colour(row["drug"])
     for first, last, kind in exposure_spans(row, last_month):
         ax.barh(
             lane,
             (last + 1 - first) / 12,
             left=first / 12,
-            height=height,
+            height=0.55,
             color=colour_of_drug,
             alpha=0.45 if kind == "later" else 0.9,
             hatch="////" if kind == "later" else None,
@@ -244,7 +272,7 @@ def draw_exposure(
                 lane,
                 marker=">",
                 color=MARKER_COLOUR,
-                markersize=3.5 * height / 0.55,
+                markersize=3.5,
                 clip_on=False,
             )
     if route_label:
@@ -252,25 +280,38 @@ def draw_exposure(
         ax.text(x, lane, route_label, va="center", ha="left", fontsize=6, color="white")
 
 
-def draw_courses(ax: Axes, months: Iterable[int], lane: float, size: float = 7) -> None:
+def draw_courses(ax: Axes, months: Iterable[int], lane: float) -> None:
     xs = [m / 12 for m in months]
-    ax.plot(
-        xs, [lane] * len(xs), linestyle="none", marker="|", markersize=size, color=MARKER_COLOUR
-    )
+    ax.plot(xs, [lane] * len(xs), linestyle="none", marker="|", markersize=7, color=MARKER_COLOUR)
 
 
-def draw_onset(
-    ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: float, size: float = 4
-) -> None:
-    """Calcinosis onset, counted in years from the first Table I treatment: a diamond, or a range
-    between two diamonds when the paper gives an interval."""
+def onset_months(data: TimelineData, pid: int) -> list[int]:
+    """Calcinosis onset, counted in years from the first Table I treatment, as month indices: one
+    month, or the two ends of the range the paper gives; none when it is not known."""
     patient = data.patients[pid]
     if pid not in data.first_rows or patient["calcinosis_onset_min_years"] is None:
-        return
+        return []
     first_month = month_index(data.first_rows[pid]["start_month"])
     low = first_month + 12 * int(patient["calcinosis_onset_min_years"])
     high = first_month + 12 * int(patient["calcinosis_onset_max_years"] or 0)
-    ends = sorted({low, max(low, high)})
+    return sorted({low, max(low, high)})
+
+
+def onset_ids(pid: int) -> tuple[str, ...]:
+    """Ledger ids of the numbers a calcinosis onset mark is placed by."""
+    return (
+        f"derived.patients.{pid}.first_treatment_month",
+        cell_id("patients", pid, "calcinosis_onset_min_years"),
+        cell_id("patients", pid, "calcinosis_onset_max_years"),
+    )
+
+
+def draw_onset(ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: float) -> None:
+    """Calcinosis onset: a diamond, or a range between two diamonds when the paper gives an
+    interval."""
+    ends = onset_months(data, pid)
+    if not ends:
+        return
     if len(ends) > 1:
         ax.plot([m / 12 for m in ends], [lane, lane], color=MARKER_COLOUR, linewidth=2, alpha=0.35)
     ax.plot(
@@ -278,34 +319,45 @@ def draw_onset(
         [lane] * len(ends),
         linestyle="none",
         marker="D",
-        markersize=size,
+        markersize=4,
         color=MARKER_COLOUR,
         clip_on=False,
     )
-    drawing.plotted(
-        f"derived.patients.{pid}.first_treatment_month",
-        cell_id("patients", pid, "calcinosis_onset_min_years"),
-        cell_id("patients", pid, "calcinosis_onset_max_years"),
-    )
+    drawing.plotted(*onset_ids(pid))
 
 
-def draw_adverse_events(
-    ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: float, labelled: bool = True
-) -> None:
-    """A star above the start of the study-drug course each adverse event followed."""
-    study_rows = [r for r in data.dated.get(pid, []) if r["drug"] == STUDY_DRUG]
-    courses = [m for row in study_rows for m in course_months(row, data.last)]
-    labels: dict[int, list[str]] = {}  # course -> events after it, in event_id order
+def study_drug_rows(data: TimelineData, pid: int) -> list[dict]:
+    return [r for r in data.dated.get(pid, []) if r["drug"] == STUDY_DRUG]
+
+
+def adverse_events_by_course(
+    data: TimelineData, pid: int
+) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The study-drug courses adverse events followed, as (course start month, the events' names
+    in event_id order), in order of each course's first event; and the ledger ids of the events
+    plotted. Events after a course the timeline does not draw are left out."""
+    courses = [m for row in study_drug_rows(data, pid) for m in course_months(row, data.last)]
+    labels: dict[int, list[str]] = {}  # course number -> events after it
+    ids = []
     for event in data.events.get(pid, []):
         course = int(event["pamidronate_course"])
         if 1 <= course <= len(courses):
             labels.setdefault(course, []).append(event["event"])
-            drawing.plotted(cell_id("adverse_events", event["event_id"], "pamidronate_course"))
-    for course, names in labels.items():
-        x = courses[course - 1] / 12
+            ids.append(cell_id("adverse_events", event["event_id"], "pamidronate_course"))
+    return [(courses[course - 1], names) for course, names in labels.items()], ids
+
+
+def draw_adverse_events(
+    ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: float
+) -> None:
+    """A star above the start of the study-drug course each adverse event followed, labelled with
+    the events."""
+    labels, ids = adverse_events_by_course(data, pid)
+    drawing.plotted(*ids)
+    for month, names in labels:
+        x = month / 12
         ax.plot(x, lane + 0.42, marker="*", markersize=7, color=ADVERSE_EVENT_COLOUR, ls="none")
-        if labelled:
-            ax.text(x + 0.08, lane + 0.42, ", ".join(names), fontsize=6, va="center", ha="left")
+        ax.text(x + 0.08, lane + 0.42, ", ".join(names), fontsize=6, va="center", ha="left")
 
 
 def study_period(dataset: Dataset) -> tuple[int, int]:
@@ -434,6 +486,155 @@ def timeline_caption(dataset: Dataset, data: TimelineData) -> Text:
     return caption
 
 
+@dataclass
+class SummaryMarks:
+    """What the summary timeline draws, one list per kind of mark across all patients, so that
+    each kind is drawn as one matplotlib artist: thousands of patients drawn as one artist each
+    made drawing and layout slow. Positions are (x in years, y = lane); lane -i is patient i."""
+
+    bars: list[tuple[float, float, float]] = field(default_factory=list)  # (left, right, lane)
+    later_bars: list[tuple[float, float, float]] = field(default_factory=list)  # hatched
+    still_given: list[tuple[float, float]] = field(default_factory=list)  # arrow at the bar's end
+    course_starts: list[tuple[float, float]] = field(default_factory=list)
+    onset_ranges: list[list[tuple[float, float]]] = field(default_factory=list)  # [start, end]
+    onsets: list[tuple[float, float]] = field(default_factory=list)
+    adverse_events: list[tuple[float, float]] = field(default_factory=list)
+    number_ids: list[str] = field(default_factory=list)  # in the order a patient's marks come
+
+
+def summary_marks(data: TimelineData) -> SummaryMarks:
+    """The study drug's exposures and courses, calcinosis onset and adverse events of every
+    patient, one lane each in patient order."""
+    marks = SummaryMarks()
+    for position, pid in enumerate(data.pids):
+        lane = -position
+        for row in study_drug_rows(data, pid):
+            for first, last, kind in exposure_spans(row, data.last):
+                left = first / 12
+                bar = (left, left + (last + 1 - first) / 12, lane)
+                (marks.later_bars if kind == "later" else marks.bars).append(bar)
+                if kind in ("ongoing", "later"):
+                    marks.still_given.append(((last + 1) / 12, lane))
+            marks.course_starts += [(m / 12, lane) for m in course_months(row, data.last)]
+            marks.number_ids += treatment_ids_plotted(row)
+        ends = [(m / 12, lane) for m in onset_months(data, pid)]
+        if ends:
+            if len(ends) > 1:
+                marks.onset_ranges.append(ends)
+            marks.onsets += ends
+            marks.number_ids += onset_ids(pid)
+        courses, event_ids = adverse_events_by_course(data, pid)
+        marks.adverse_events += [(month / 12, lane + 0.42) for month, _ in courses]
+        marks.number_ids += event_ids
+    return marks
+
+
+def bar_polygons(bars: list[tuple[float, float, float]], height: float) -> np.ndarray:
+    """The corners of each (left, right, lane) bar, `height` lanes tall and centred on its lane,
+    as an array of shape (bars, 4, 2) (a form PolyCollection takes without a loop in Python)."""
+    left, right, lane = np.array(bars, dtype=float).reshape(-1, 3).T
+    bottom, top = lane - height / 2, lane + height / 2
+    corners = [(left, bottom), (left, top), (right, top), (right, bottom)]
+    return np.stack([np.stack(corner, axis=-1) for corner in corners], axis=1)
+
+
+def plot_points(ax: Axes, points: list[tuple[float, float]], **style) -> None:
+    """Markers at each point, as one artist."""
+    ax.plot([x for x, _ in points], [y for _, y in points], linestyle="none", **style)
+
+
+def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> None:
+    """Every patient's marks, with the look of the per-patient form's (draw_exposure, draw_courses,
+    draw_onset, draw_adverse_events) in thinner lanes. Collections draw each path on its own, so
+    overlapping translucent marks still darken each other as separate artists would. Each kind of
+    mark is drawn over the kinds before it (stars last, on top) rather than patient by patient:
+    where thousands of thin lanes overlap, adverse events and later schedules show more."""
+    height = 0.8  # of a bar, in lanes
+    ax.add_collection(
+        PolyCollection(
+            bar_polygons(marks.bars, height),
+            facecolors=STUDY_DRUG_COLOUR,
+            edgecolors="white",
+            linewidths=0.4,
+            alpha=0.9,
+            **RASTERIZED,
+        )
+    )
+    later_bars = bar_polygons(marks.later_bars, height)
+    ax.add_collection(
+        PolyCollection(
+            later_bars,
+            facecolors=STUDY_DRUG_COLOUR,
+            edgecolors=STUDY_DRUG_COLOUR,
+            linewidths=0.4,
+            alpha=0.45,
+            **RASTERIZED,
+        )
+    )
+    if len(later_bars):
+        # Agg renders the hatch afresh for every hatched path it fills (about a millisecond a bar
+        # at 300 dpi), so the hatch of all the bars is one path. Face, edge and hatch are the same
+        # colour and alpha, so the hatch drawn over all edges looks as if drawn bar by bar.
+        # add_artist, not add_patch: the limits are set, and add_patch would walk every segment of
+        # the path in Python to update the data limits.
+        ax.add_artist(
+            PathPatch(
+                mpath.Path.make_compound_path_from_polys(later_bars),
+                facecolor="none",
+                edgecolor="none",
+                hatch="////",
+                hatchcolor=STUDY_DRUG_COLOUR,
+                alpha=0.45,
+                **RASTERIZED,
+            )
+        )
+    still_given_size = 3.5 * height / 0.55  # draw_exposure's 3.5 pt for bars 0.55 lanes tall
+    plot_points(
+        ax,
+        marks.still_given,
+        marker=">",
+        markersize=still_given_size,
+        color=MARKER_COLOUR,
+        clip_on=False,
+        **RASTERIZED,
+    )
+    plot_points(
+        ax,
+        marks.course_starts,
+        marker="|",
+        markersize=min(7, lane_points * 0.8),
+        color=MARKER_COLOUR,
+        **RASTERIZED,
+    )
+    ax.add_collection(
+        LineCollection(
+            marks.onset_ranges,
+            colors=MARKER_COLOUR,
+            linewidths=2,
+            alpha=0.35,
+            capstyle="projecting",  # the default end of a matplotlib line
+            **RASTERIZED,
+        )
+    )
+    plot_points(
+        ax,
+        marks.onsets,
+        marker="D",
+        markersize=min(4, lane_points * 0.6),
+        color=MARKER_COLOUR,
+        clip_on=False,
+        **RASTERIZED,
+    )
+    plot_points(
+        ax,
+        marks.adverse_events,
+        marker="*",
+        markersize=7,
+        color=ADVERSE_EVENT_COLOUR,
+        **RASTERIZED,
+    )
+
+
 def timeline_summary(dataset: Dataset, data: TimelineData) -> tuple[Drawing, FigureModel]:
     """Many patients: one thin lane per patient with the study drug only, its courses, calcinosis
     onset and adverse events, in a figure of bounded height."""
@@ -444,14 +645,9 @@ def timeline_summary(dataset: Dataset, data: TimelineData) -> tuple[Drawing, Fig
     drawing = Drawing(figure)
     drawing.plotted(*(ref.id for ref in study_period_refs()))
     ax = figure.subplots()
-    for position, pid in enumerate(data.pids):
-        lane = -position
-        for row in (r for r in data.dated.get(pid, []) if r["drug"] == STUDY_DRUG):
-            draw_exposure(ax, row, lane, data.last, "", height=0.8)
-            draw_courses(ax, course_months(row, data.last), lane, size=min(7, lane_points * 0.8))
-            drawing.plotted(*treatment_ids_plotted(row))
-        draw_onset(ax, drawing, data, pid, lane, size=min(4, lane_points * 0.6))
-        draw_adverse_events(ax, drawing, data, pid, lane, labelled=False)
+    marks = summary_marks(data)
+    draw_summary_marks(ax, marks, lane_points)
+    drawing.plotted(*marks.number_ids)
     if count <= SUMMARY_MAX_LANE_LABELS:
         ax.set_yticks([-i for i in range(count)], [f"Patient {pid}" for pid in data.pids])
     else:
@@ -508,8 +704,18 @@ def before_after_panel(
     xs = [0, 1]
     if len(series) > max_individual_lines:
         alpha = min(0.6, 30 / len(series))  # many faint lines still show where most patients lie
-        for _, before, after in series:
-            ax.plot(xs, [before, after], color=SUMMARY_LINE_COLOUR, linewidth=0.5, alpha=alpha)
+        # One collection, not one line per patient (thousands of artists are slow to draw); it
+        # draws each line on its own, so overlapping faint lines still darken each other.
+        ax.add_collection(
+            LineCollection(
+                [[(0, before), (1, after)] for _, before, after in series],
+                colors=SUMMARY_LINE_COLOUR,
+                linewidths=0.5,
+                alpha=alpha,
+                capstyle="projecting",  # the default end of a matplotlib line
+                **RASTERIZED,
+            )
+        )
         medians = [statistics.median(s[1] for s in series), statistics.median(s[2] for s in series)]
         ax.plot(xs, medians, color=MARKER_COLOUR, linewidth=2, marker="o", label="median")
     else:
@@ -546,7 +752,7 @@ def patient_legend(figure: Figure, pids: list[int], max_individual_lines: int) -
 def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
     table = dataset.tables["labs"]
     before, after = timepoints(table)
-    values = {(int(r["patient_id"]), r["analyte"], r["timepoint"]): r for r in rows(table.frame)}
+    values = column_by_key(table.frame, ("patient_id", "analyte", "timepoint"), "value")
     measured = set(dataset["labs"]["analyte"])
     analytes = [a for a in rows(dataset["analytes"]) if a["analyte"] in measured]
     pids = patient_ids(dataset)
@@ -566,7 +772,7 @@ def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureMo
         series = []
         for pid in pids:
             if (pid, name, before) in values and (pid, name, after) in values:
-                pair = (values[pid, name, before]["value"], values[pid, name, after]["value"])
+                pair = (values[pid, name, before], values[pid, name, after])
                 series.append((pid, float(pair[0]), float(pair[1])))
                 drawing.plotted(
                     cell_id("labs", (pid, name, before), "value"),
@@ -628,7 +834,6 @@ def shade_categories(ax: Axes, categories: list[dict], low: float, high: float) 
 def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
     table = dataset.tables["bone_density"]
     before, after = timepoints(table)
-    measured = {(int(r["patient_id"]), r["timepoint"]): r for r in rows(table.frame)}
     categories = rows(dataset["bmd_categories"])
     pids = patient_ids(dataset)
     figure = Figure(
@@ -642,10 +847,11 @@ def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, 
         (z_ax, "z_score", "Z-score"),
     )
     for ax, column, title in panels:
+        measured = column_by_key(table.frame, ("patient_id", "timepoint"), column)
         series = []
         for pid in pids:
             if (pid, before) in measured and (pid, after) in measured:
-                pair = (measured[pid, before][column], measured[pid, after][column])
+                pair = (measured[pid, before], measured[pid, after])
                 series.append((pid, float(pair[0]), float(pair[1])))
                 drawing.plotted(
                     cell_id("bone_density", (pid, before), column),
@@ -702,6 +908,23 @@ def build_figure(
     return drawing.figure, model
 
 
+def save_svg_and_png(figure: Figure, svg: Path | str, png: Path | str) -> None:
+    """Write the SVG and the 300 dpi PNG through the backends' canvases, not Figure.savefig.
+
+    Before each file savefig draws the figure once more with output switched off, to lay it out,
+    and in that draw matplotlib still renders every rasterized artist (the summary forms' marks,
+    the costliest part of a large figure). A canvas lays the figure out within its one draw. The
+    files are the same byte for byte as savefig's (checked on the real data and on 1,000 and
+    10,000 synthetic patients).
+    """
+    # The figure's dpi is the PNG's resolution and that of the marks rasterized in the SVG (SVG
+    # vectors are in points whatever the dpi). print_svg leaves it at 72: set it before each file.
+    figure.set_dpi(PNG_DPI)
+    FigureCanvasSVG(figure).print_svg(svg, metadata=SVG_METADATA)
+    figure.set_dpi(PNG_DPI)
+    FigureCanvasAgg(figure).print_png(png, metadata=PNG_METADATA)
+
+
 def write_figure(
     name: str,
     dataset: Dataset,
@@ -712,8 +935,7 @@ def write_figure(
 ) -> FigureModel:
     with matplotlib.rc_context(STYLE):
         drawing, model = BUILDERS[name](dataset, max_individual_lines)
-        drawing.figure.savefig(svg, format="svg", metadata=SVG_METADATA)
-        drawing.figure.savefig(png, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
+        save_svg_and_png(drawing.figure, svg, png)
     with open(caption, "w", encoding="utf-8") as handle:
         json.dump(figure_to_json(model), handle, indent=2, ensure_ascii=False)
         handle.write("\n")

@@ -1,0 +1,107 @@
+"""Figures of many patients: the summary form is drawn with a fixed number of artists whatever the
+number of patients, its marks rasterized in the SVG, byte-identical across runs; tables are read
+column by column with the same values as catalog.rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import DATAPACKAGE, RAW, make_validated_dir
+from test_figures import EXTENSIONS, build_all, write_enlarged_series
+
+from casereport import stages
+from casereport.catalog import build_catalog, rows
+from casereport.dataset import load_dataset
+from casereport.figures import bar_polygons, build_figure, column_by_key, column_rows
+
+
+def data_artists(name: str, validated: Path, datapackage: Path, max_individual_lines: int) -> int:
+    """How many artists draw the data of the figure: lines, collections and patches."""
+    dataset = load_dataset(validated, datapackage, list(stages.FIGURES[name]))
+    figure, _ = build_figure(name, dataset, max_individual_lines)
+    return sum(len(ax.lines) + len(ax.collections) + len(ax.patches) for ax in figure.axes)
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory) -> Path:
+    return make_validated_dir(RAW, tmp_path_factory.mktemp("summary") / "validated")
+
+
+@pytest.fixture(scope="module")
+def summary(validated, tmp_path_factory) -> tuple[Path, dict]:
+    """Every figure of the real data in its summary form."""
+    out_dir = tmp_path_factory.mktemp("summary") / "first"
+    return out_dir, build_all(validated, DATAPACKAGE, out_dir, max_individual_lines=1)
+
+
+def test_summary_form_draws_as_many_artists_for_many_patients_as_for_few(validated, tmp_path):
+    # One artist per kind of mark, not one per patient: thousands of artists made drawing slow.
+    larger = write_enlarged_series(tmp_path, extra_patients=27)
+    datapackage = tmp_path / "raw" / "datapackage.yaml"
+    for name in stages.FIGURES:
+        few = data_artists(name, validated, DATAPACKAGE, max_individual_lines=1)
+        many = data_artists(name, larger, datapackage, max_individual_lines=1)
+        assert few == many, name
+        # The per-patient form does draw each patient (here with the same 30 patients).
+        assert data_artists(name, larger, datapackage, max_individual_lines=30) > many, name
+
+
+def test_only_the_summary_form_rasterizes_its_marks_in_the_svg(summary, tmp_path):
+    out_dir, _ = summary
+    individual = tmp_path / "individual"
+    build_all(make_validated_dir(RAW, tmp_path / "validated"), DATAPACKAGE, individual)
+    for name in stages.FIGURES:
+        assert "<image" in (out_dir / f"{name}.svg").read_text(encoding="utf-8"), name
+        assert "<image" not in (individual / f"{name}.svg").read_text(encoding="utf-8"), name
+
+
+def test_summary_output_is_byte_identical_across_runs(summary, validated, tmp_path):
+    out_dir, _ = summary
+    build_all(validated, DATAPACKAGE, tmp_path, max_individual_lines=1)
+    for name in stages.FIGURES:
+        for ext in EXTENSIONS:
+            first = (out_dir / f"{name}.{ext}").read_bytes()
+            assert first == (tmp_path / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
+
+
+def test_summary_plotted_numbers_are_in_the_catalog(summary, validated):
+    _, models = summary
+    catalog = build_catalog(load_dataset(validated, DATAPACKAGE))
+    for name, model in models.items():
+        assert model.number_ids, name
+        assert [i for i in model.number_ids if i not in catalog] == [], name
+        assert len(set(model.number_ids)) == len(model.number_ids), name
+
+
+def test_bar_polygons_are_the_corners_of_each_bar_around_its_lane():
+    polygons = bar_polygons([(1.0, 2.5, -3.0), (0.0, 1.0, 0.0)], height=0.8)
+    assert polygons.shape == (2, 4, 2)
+    assert polygons[0].tolist() == [[1.0, -3.4], [1.0, -2.6], [2.5, -2.6], [2.5, -3.4]]
+    assert bar_polygons([], height=0.8).shape == (0, 4, 2)
+
+
+def test_column_by_key_reads_a_column_by_the_key_columns():
+    frame = pd.DataFrame(
+        {
+            "patient_id": pd.array([1, 1, 2], dtype="Int64"),
+            "timepoint": pd.array(["pre", "post", "pre"], dtype="string"),
+            "value": pd.array([1.5, None, 3.0], dtype="Float64"),
+        }
+    )
+    values = column_by_key(frame, ("patient_id", "timepoint"), "value")
+    assert values[1, "pre"] == 1.5 and values[2, "pre"] == 3.0
+    assert values[1, "post"] is pd.NA
+    assert (2, "post") not in values
+
+
+def test_column_rows_are_catalog_rows_values_and_types_alike(validated):
+    def types(table_rows: list[dict]) -> list[dict]:
+        return [{column: type(value) for column, value in row.items()} for row in table_rows]
+
+    dataset = load_dataset(validated, DATAPACKAGE)
+    for name, table in dataset.tables.items():
+        expected = rows(table.frame)
+        assert column_rows(table.frame) == expected, name
+        assert types(column_rows(table.frame)) == types(expected), name
