@@ -12,9 +12,9 @@ from conftest import DATAPACKAGE, RAW, make_validated_dir
 from test_figures import EXTENSIONS, build_all, write_enlarged_series
 
 from casereport import stages
-from casereport.catalog import build_catalog, rows
+from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset
-from casereport.figures import bar_polygons, build_figure, column_by_key, column_rows
+from casereport.figures import bar_polygons, build_figure, column_by_key
 
 
 def data_artists(name: str, validated: Path, datapackage: Path, max_individual_lines: int) -> int:
@@ -94,14 +94,3 @@ def test_column_by_key_reads_a_column_by_the_key_columns():
     assert values[1, "pre"] == 1.5 and values[2, "pre"] == 3.0
     assert values[1, "post"] is pd.NA
     assert (2, "post") not in values
-
-
-def test_column_rows_are_catalog_rows_values_and_types_alike(validated):
-    def types(table_rows: list[dict]) -> list[dict]:
-        return [{column: type(value) for column, value in row.items()} for row in table_rows]
-
-    dataset = load_dataset(validated, DATAPACKAGE)
-    for name, table in dataset.tables.items():
-        expected = rows(table.frame)
-        assert column_rows(table.frame) == expected, name
-        assert types(column_rows(table.frame)) == types(expected), name

@@ -137,16 +137,6 @@ def patient_ids(dataset: Dataset) -> list[int]:
 # cell (over a second for 40,000 treatments); these read whole columns instead.
 
 
-def column_rows(frame: pd.DataFrame) -> list[dict]:
-    """The rows as dicts, missing cells as None: what catalog.rows returns, values and types alike,
-    several times faster."""
-    columns = {
-        name: frame[name].astype(object).where(frame[name].notna(), None).tolist()
-        for name in frame.columns
-    }
-    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-
-
 def column_by_key(frame: pd.DataFrame, key: Sequence[str], column: str) -> dict[tuple, object]:
     """`column` by the row's values of the `key` columns (missing cells as pandas' NA)."""
     keys = zip(*(frame[name].tolist() for name in key), strict=True)
@@ -237,13 +227,13 @@ class TimelineData:
 
 def timeline_data(dataset: Dataset) -> TimelineData:
     first, last = study_period(dataset)
-    treatments = sorted(column_rows(dataset["treatments"]), key=lambda r: r["treatment_id"])
-    events = sorted(column_rows(dataset["adverse_events"]), key=lambda e: e["event_id"])
+    treatments = sorted(rows(dataset["treatments"]), key=lambda r: r["treatment_id"])
+    events = sorted(rows(dataset["adverse_events"]), key=lambda e: e["event_id"])
     return TimelineData(
         first=first,
         last=last,
         pids=patient_ids(dataset),
-        patients={int(p["patient_id"]): p for p in column_rows(dataset["patients"])},
+        patients={int(p["patient_id"]): p for p in rows(dataset["patients"])},
         dated=by_patient(r for r in treatments if r["start_month"] is not None),
         undated=[r for r in treatments if r["start_month"] is None],
         several_routes=drugs_given_by_several_routes(treatments),
