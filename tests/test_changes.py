@@ -261,6 +261,20 @@ def test_added_removed_and_changed_numbers_in_a_stable_order():
     assert markdown.index("## Changed") < markdown.index("## Added") < markdown.index("## Removed")
 
 
+def test_a_long_group_is_cut_in_the_markdown_but_listed_whole_in_the_csv(monkeypatch, tmp_path):
+    monkeypatch.setattr(changes, "MARKDOWN_ROWS_PER_GROUP", 3)
+    current = Ledger([number(f"t.{i}.v", str(i)) for i in range(1, 6)])
+    result = compare_ledgers(Ledger([]), current)
+    markdown = changes.changes_markdown(result, csv_name="out/changes.csv")
+    assert "## Added (5)" in markdown
+    listed = [line for line in markdown.splitlines() if line.startswith("| `t.")]
+    assert [line.split("`")[1] for line in listed] == ["t.1.v", "t.2.v", "t.3.v"]
+    assert "… and 2 more, not listed here: out/changes.csv lists every change." in markdown
+    changes.write_changes_csv(result, tmp_path / "changes.csv")
+    with open(tmp_path / "changes.csv", encoding="utf-8", newline="") as handle:
+        assert [row["id"] for row in csv.DictReader(handle)] == [f"t.{i}.v" for i in range(1, 6)]
+
+
 def test_row_order_and_frames_do_not_matter(project):
     current = pd.read_csv(project / NUMBERS, dtype=str, keep_default_na=False)
     shuffled = current.iloc[::-1]

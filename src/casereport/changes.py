@@ -32,6 +32,7 @@ from casereport.ledger import COLUMNS, Ledger
 
 NUMBERS = "results/numbers.csv"
 LOCK = "report/numbers.lock.csv"
+CHANGES_CSV = "results/changes.csv"
 SECTIONS = "sections"
 
 # Everything a ledger row says about a number, except its id (the key the ledgers are joined on).
@@ -65,6 +66,8 @@ class LedgerFileError(Exception):
 
 def _text(value) -> str:
     """A cell as text; missing values (None, NaN, pd.NA) are empty, as in the CSV file."""
+    if type(value) is str:  # every cell read from a CSV file: the common case, kept quick
+        return value
     if value is None:
         return ""
     try:
@@ -242,7 +245,25 @@ def _listed_table(changes: Iterable[Change]) -> list[str]:
     return _table(["Number", "Shown as", "Value", "Source cell", "Appears in"], rows)
 
 
-def changes_markdown(changes: Changes, current: str = NUMBERS, baseline: str = LOCK) -> str:
+# changes.md lists at most this many numbers per group (changed, added, removed): enough for any
+# edit of a case report, while a first build of a large series (hundreds of thousands of numbers,
+# all added) stays a readable page. changes.csv always lists every one.
+MARKDOWN_ROWS_PER_GROUP = 1000
+
+
+def _bounded(lines: list[str], total: int, csv_name: str) -> list[str]:
+    """The table's lines, cut after MARKDOWN_ROWS_PER_GROUP rows with a line saying where the rest
+    are."""
+    if total <= MARKDOWN_ROWS_PER_GROUP:
+        return lines
+    kept = lines[: 2 + MARKDOWN_ROWS_PER_GROUP]  # header, rule, rows
+    more = total - MARKDOWN_ROWS_PER_GROUP
+    return [*kept, "", f"… and {more} more, not listed here: {csv_name} lists every change."]
+
+
+def changes_markdown(
+    changes: Changes, current: str = NUMBERS, baseline: str = LOCK, csv_name: str = CHANGES_CSV
+) -> str:
     """results/changes.md: a summary line, then the changed, added and removed numbers."""
     lines = ["# Changes to the report's numbers", ""]
     if not changes.has_baseline:
@@ -270,7 +291,9 @@ def changes_markdown(changes: Changes, current: str = NUMBERS, baseline: str = L
         ("Removed", changes.removed, _listed_table),
     ]:
         if group:
-            lines += ["", f"## {title} ({len(group)})", "", *table(group)]
+            listed = group[:MARKDOWN_ROWS_PER_GROUP]
+            rows = _bounded(table(listed), len(group), csv_name)
+            lines += ["", f"## {title} ({len(group)})", "", *rows]
     return "\n".join(lines) + "\n"
 
 
@@ -310,7 +333,9 @@ def write_changes_reports(
     """What the `changes` rule does: compare `numbers` with `lock` (if present), write both."""
     changes = compare_ledgers(Path(lock), Path(numbers))
     Path(markdown).write_text(
-        changes_markdown(changes, Path(numbers).as_posix(), Path(lock).as_posix()),
+        changes_markdown(
+            changes, Path(numbers).as_posix(), Path(lock).as_posix(), Path(table).as_posix()
+        ),
         encoding="utf-8",
     )
     write_changes_csv(changes, table)
