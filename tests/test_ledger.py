@@ -62,3 +62,30 @@ def test_write_csv_is_what_csv_writer_writes(tmp_path):
 
     ledger.write_csv(path)
     assert list(Ledger.read_csv(path)) == list(ledger)
+
+
+def test_read_csv_gives_back_what_write_csv_wrote_with_extra_columns(tmp_path):
+    ledger = Ledger([number("a.1.x"), number("b.2.y", derivation=""), number("c, quoted")])
+    path = tmp_path / "numbers.csv"
+    ledger.write_csv(path, extra={"a.1.x": {"sections": "results"}})
+    assert list(Ledger.read_csv(path)) == list(ledger)
+
+
+def test_read_csv_takes_columns_in_any_order(tmp_path):
+    path = tmp_path / "reordered.csv"
+    reordered = list(reversed(COLUMNS))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=reordered)
+        writer.writeheader()
+        writer.writerow({c: getattr(number("a.1.x"), c) for c in COLUMNS})
+    assert list(Ledger.read_csv(path)) == [number("a.1.x")]
+
+
+def test_read_csv_refuses_an_id_defined_twice(tmp_path):
+    path = tmp_path / "twice.csv"
+    Ledger([number("a.1.x")]).write_csv(path)
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines(keepends=True)
+    path.write_text("".join(lines + lines[1:]), encoding="utf-8")
+    with pytest.raises(ValueError, match="'a.1.x' is defined twice"):
+        Ledger.read_csv(path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
@@ -145,9 +145,26 @@ class Ledger:
 
     @classmethod
     def read_csv(cls, path: Path | str) -> Ledger:
-        names = {f.name for f in fields(Number)}
+        """The ledger written by `write_csv` (columns beyond the Number's fields are ignored).
+
+        Read with csv.reader and positional fields rather than DictReader and keyword fields:
+        a large series' catalog has 400,000 rows, and this is twice as quick.
+        """
         with open(path, encoding="utf-8", newline="") as handle:
-            return cls(
-                Number(**{k: v for k, v in row.items() if k in names})
-                for row in csv.DictReader(handle)
-            )
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            present = [name for name in COLUMNS if name in header]
+            positions = [header.index(name) for name in present]
+            if present == COLUMNS[: len(present)] and positions == list(range(len(present))):
+                width = len(present)
+                numbers = [Number(*row[:width]) for row in reader]
+            else:
+                numbers = [
+                    Number(**{name: row[i] for name, i in zip(present, positions, strict=True)})
+                    for row in reader
+                ]
+        ledger = cls()
+        ledger._numbers = {number.id: number for number in numbers}
+        if len(ledger._numbers) != len(numbers):
+            return cls(numbers)  # an id defined twice: add() names it
+        return ledger
