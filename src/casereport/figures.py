@@ -133,8 +133,7 @@ def patient_ids(dataset: Dataset) -> list[int]:
     return sorted(int(pid) for pid in dataset["patients"]["patient_id"])
 
 
-# A cohort's tables have tens or hundreds of thousands of rows. catalog.rows converts them cell by
-# cell (over a second for 40,000 treatments); these read whole columns instead.
+# A cohort's tables have tens or hundreds of thousands of rows: these read whole columns at once.
 
 
 def column_by_key(frame: pd.DataFrame, key: Sequence[str], column: str) -> dict[tuple, object]:

@@ -195,8 +195,8 @@ def sites_cell(sites: list[dict]) -> Text:
     return phrase
 
 
-def table1(dataset: Dataset) -> TableModel:
-    pids = patient_ids(dataset)
+def table1(dataset: Dataset, first_patients: int | None = None) -> TableModel:
+    pids = patient_ids(dataset)[:first_patients]
     patients = {int(p["patient_id"]): p for p in rows(dataset["patients"])}
     listed = table_i_treatments(dataset)
     several_routes = drugs_given_by_several_routes(listed)
@@ -241,7 +241,7 @@ def analytes_measured(dataset: Dataset) -> list[dict]:
     return [a for a in rows(dataset["analytes"]) if a["analyte"] in measured]
 
 
-def table2(dataset: Dataset) -> TableModel:
+def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:
     labs = dataset.tables["labs"]
     points = timepoints(labs)
     analytes = analytes_measured(dataset)
@@ -262,7 +262,7 @@ def table2(dataset: Dataset) -> TableModel:
             patient_label(pid),
             *(value(pid, a["analyte"], point) for a in analytes for point in points),
         )
-        for pid in patient_ids(dataset)
+        for pid in patient_ids(dataset)[:first_patients]
     )
     return TableModel(
         key="table2",
@@ -280,7 +280,7 @@ def table2(dataset: Dataset) -> TableModel:
 # --- Table III -------------------------------------------------------------------------------
 
 
-def table3(dataset: Dataset) -> TableModel:
+def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
     density = dataset.tables["bone_density"]
     before, after = timepoints(density)
     measured = {(int(r["patient_id"]), r["timepoint"]): r for r in rows(density.frame)}
@@ -326,7 +326,7 @@ def table3(dataset: Dataset) -> TableModel:
             category(pid, before),
             category(pid, after),
         )
-        for pid in patient_ids(dataset)
+        for pid in patient_ids(dataset)[:first_patients]
     )
     sites = sorted(set(density.frame["site"].dropna()))
     return TableModel(
@@ -347,16 +347,22 @@ def table3(dataset: Dataset) -> TableModel:
     )
 
 
-BUILDERS: dict[str, Callable[[Dataset], TableModel]] = {
+BUILDERS: dict[str, Callable[[Dataset, int | None], TableModel]] = {
     "table1": table1,
     "table2": table2,
     "table3": table3,
 }
 
 
-def build_table(name: str, dataset: Dataset) -> TableModel:
-    """The table `name` (a key of stages.TABLES) from the tables that stage reads."""
-    return BUILDERS[name](dataset)
+def build_table(name: str, dataset: Dataset, first_patients: int | None = None) -> TableModel:
+    """The table `name` (a key of stages.TABLES) from the tables that stage reads.
+
+    With `first_patients`, only the first patients get their column (or row): the excerpt a large
+    series' report shows. What the table shows for them still depends on the whole series (Table
+    I names a drug's route when any patient had it by several routes; Table II's columns are the
+    analytes measured in anyone), so the builders read every row and lay out only those patients.
+    """
+    return BUILDERS[name](dataset, first_patients)
 
 
 # --- summaries of a large series -------------------------------------------------------------
