@@ -12,11 +12,13 @@ import pytest
 from conftest import ROOT
 from report_fixtures import build_report_dir, parse_html, read_numbers_csv
 
+from casereport import stages
+from casereport.dataset import load_dataset
 from casereport.render import APPENDIX_PLOTTED_ROWS, EXCERPT_PATIENTS, line_words
 from casereport.sources import read_lines
 from casereport.summary import decimals, quantile
 from casereport.synthetic import write_cohort
-from casereport.tables import LARGE_SERIES_THRESHOLD
+from casereport.tables import LARGE_SERIES_THRESHOLD, build_table, per_patient_excerpt
 
 SMALLER, LARGER = LARGE_SERIES_THRESHOLD + 5, 3 * LARGE_SERIES_THRESHOLD
 
@@ -234,3 +236,15 @@ def test_the_papers_three_patients_render_in_the_large_form_below_a_low_threshol
     numbers = read_numbers_csv(built.numbers_csv)
     assert numbers["summary.patients.sex.male.count"]["value"] == "2"
     assert numbers["summary.patients.disease_duration_years.median"]["value"] == "3"
+
+
+def test_the_excerpt_of_a_table_built_for_its_first_patients_is_the_whole_tables_excerpt(larger):
+    validated = larger.report_dir.parent / "results" / "validated"
+    dataset = load_dataset(validated, larger.project / "data" / "raw" / "datapackage.yaml")
+    for name in stages.TABLES:
+        whole = per_patient_excerpt(build_table(name, dataset), EXCERPT_PATIENTS)
+        first_only = per_patient_excerpt(
+            build_table(name, dataset, EXCERPT_PATIENTS), EXCERPT_PATIENTS
+        )
+        assert first_only == whole, name
+        assert len(first_only.rows) == EXCERPT_PATIENTS
