@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -134,8 +136,8 @@ def pdf_identifier(html: bytes) -> bytes:
 APPENDIX_POINTER = (
     "This printed copy leaves out the table of sources to keep the rebuild quick. Every number in "
     "it is listed, with the raw data file, line and column it comes from (and how it was computed "
-    "when it was), in the appendix of report.html and in results/numbers.csv; "
-    "`casereport trace VALUE` looks one up. Set pdf_appendix: true in config/config.yaml to print "
+    "when it was), in the appendix of report.html and in results/numbers.csv, and the command "
+    "casereport trace VALUE looks one up. Set pdf_appendix: true in config/config.yaml to print "
     "the table here."
 )
 
@@ -153,18 +155,19 @@ def retarget_links_for_print(root, number_appendix: bool = True) -> None:
             del element.attrib["href"]
 
 
-def leave_out_appendix_tables(root) -> None:
-    """Keep the appendix's heading, replace its introduction and tables with APPENDIX_POINTER."""
-    for section in root.iter("section"):
-        if section.get("id") != "appendix":
-            continue
-        heading = next(child for child in section if child.tag == "h2")
-        for child in list(section):
-            if child is not heading:
-                section.remove(child)
-        pointer = heading.makeelement("p", {"class": "appendix-pointer"})
-        pointer.text = APPENDIX_POINTER
-        section.append(pointer)
+# The appendix as templates/appendix.html.j2 writes it: its opening tag and heading, the
+# introduction and tables, the closing tag (it holds no nested section).
+APPENDIX_SECTION = re.compile(r'(<section id="appendix"[^>]*>\s*<h2>.*?</h2>).*?(</section>)', re.S)
+
+
+def without_appendix_tables(html: str) -> str:
+    """The HTML with the appendix's introduction and tables replaced by APPENDIX_POINTER.
+
+    Cut from the text, before WeasyPrint parses it: in a large series the appendix is most of the
+    page, and parsing it only to drop it took seconds.
+    """
+    pointer = f'<p class="appendix-pointer">{escape(APPENDIX_POINTER)}</p>'
+    return APPENDIX_SECTION.sub(lambda m: f"{m[1]}\n  {pointer}\n{m[2]}", html, count=1)
 
 
 def render_pdf(
@@ -179,14 +182,13 @@ def render_pdf(
     """
     html_path = Path(html_path).resolve()
     fetcher = LocalOnlyFetcher([html_path.parent, *allowed_roots], report_dir=html_path.parent)
+    html = html_path.read_text(encoding="utf-8")
     document = HTML(
-        string=html_path.read_text(encoding="utf-8"),
+        string=html if number_appendix else without_appendix_tables(html),
         base_url=PORTABLE_REPORT_URL,
         url_fetcher=fetcher,
         media_type="print",
     )
-    if not number_appendix:
-        leave_out_appendix_tables(document.etree_element)
     retarget_links_for_print(document.etree_element, number_appendix)
     try:
         with pinned_font_subsetting():
