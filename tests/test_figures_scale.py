@@ -14,7 +14,8 @@ from test_figures import EXTENSIONS, build_all, write_enlarged_series
 from casereport import stages
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset
-from casereport.figures import bar_polygons, build_figure, column_by_key
+from casereport.figures import build_figure, column_by_key, monthly_counts, timeline_data
+from casereport.tables import EXCERPT_PATIENTS
 
 
 def data_artists(name: str, validated: Path, datapackage: Path, max_individual_lines: int) -> int:
@@ -40,7 +41,7 @@ def test_summary_form_draws_as_many_artists_for_many_patients_as_for_few(validat
     # One artist per kind of mark, not one per patient: thousands of artists made drawing slow.
     larger = write_enlarged_series(tmp_path, extra_patients=27)
     datapackage = tmp_path / "raw" / "datapackage.yaml"
-    for name in stages.FIGURES:
+    for name in ("labs", "bone_density"):
         few = data_artists(name, validated, DATAPACKAGE, max_individual_lines=1)
         many = data_artists(name, larger, datapackage, max_individual_lines=1)
         assert few == many, name
@@ -48,11 +49,37 @@ def test_summary_form_draws_as_many_artists_for_many_patients_as_for_few(validat
         assert data_artists(name, larger, datapackage, max_individual_lines=30) > many, name
 
 
+def test_summary_timeline_counts_all_patients_and_draws_the_first_ones(validated, tmp_path):
+    larger = write_enlarged_series(tmp_path, extra_patients=27)
+    datapackage = tmp_path / "raw" / "datapackage.yaml"
+    dataset = load_dataset(larger, datapackage, list(stages.FIGURES["timeline"]))
+    figure, model = build_figure("timeline", dataset, max_individual_lines=1)
+    # The monthly counts, then one panel for each of the first EXCERPT_PATIENTS patients.
+    assert len(figure.axes) == 2 + EXCERPT_PATIENTS
+    assert [ax.get_title(loc="left") for ax in figure.axes[2:]] == [
+        f"Patient {pid}" for pid in range(1, EXCERPT_PATIENTS + 1)
+    ]
+    few, _ = build_figure("timeline", load_dataset(validated, DATAPACKAGE), 1)
+    counts = [len(ax.patches) + len(ax.lines) for ax in figure.axes[:2]]
+    assert counts == [len(ax.patches) + len(ax.lines) for ax in few.axes[:2]]
+    # The counts are drawn from every patient's treatments: the last patient's are recorded.
+    data = timeline_data(dataset)
+    last = data.dated[data.pids[-1]][0]["treatment_id"]
+    assert f"treatments.{last}.start_month" in model.number_ids
+    counts = monthly_counts(data)
+    assert len(counts.edges) == data.last - data.first + 2
+    assert counts.study_drug.max() <= len(data.pids)
+    assert counts.adverse_events.sum() == len(
+        [i for i in model.number_ids if i.startswith("adverse_events.")]
+    )
+
+
 def test_only_the_summary_form_rasterizes_its_marks_in_the_svg(summary, tmp_path):
     out_dir, _ = summary
     individual = tmp_path / "individual"
     build_all(make_validated_dir(RAW, tmp_path / "validated"), DATAPACKAGE, individual)
-    for name in stages.FIGURES:
+    # The summary timeline draws counts per month: a few artists, left as vectors.
+    for name in ("labs", "bone_density"):
         assert "<image" in (out_dir / f"{name}.svg").read_text(encoding="utf-8"), name
         assert "<image" not in (individual / f"{name}.svg").read_text(encoding="utf-8"), name
 
@@ -73,13 +100,6 @@ def test_summary_plotted_numbers_are_in_the_catalog(summary, validated):
         assert model.number_ids, name
         assert [i for i in model.number_ids if i not in catalog] == [], name
         assert len(set(model.number_ids)) == len(model.number_ids), name
-
-
-def test_bar_polygons_are_the_corners_of_each_bar_around_its_lane():
-    polygons = bar_polygons([(1.0, 2.5, -3.0), (0.0, 1.0, 0.0)], height=0.8)
-    assert polygons.shape == (2, 4, 2)
-    assert polygons[0].tolist() == [[1.0, -3.4], [1.0, -2.6], [2.5, -2.6], [2.5, -3.4]]
-    assert bar_polygons([], height=0.8).shape == (0, 4, 2)
 
 
 def test_column_by_key_reads_a_column_by_the_key_columns():

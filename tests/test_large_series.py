@@ -221,7 +221,7 @@ def test_figures_draw_their_summary_form_at_the_same_threshold(larger):
     import json
 
     timeline = json.loads((larger.figure_jsons[0]).read_text(encoding="utf-8"))
-    assert timeline["key"] == "timeline" and "one lane per patient" in timeline["alt"]
+    assert timeline["key"] == "timeline" and "in each month" in timeline["alt"]
 
 
 def test_the_papers_three_patients_render_in_the_large_form_below_a_low_threshold(tmp_path):

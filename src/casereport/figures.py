@@ -12,8 +12,10 @@ Output is byte-identical across runs: Agg backend, DejaVu Sans (shipped with mat
 SVG hash salt, no timestamps or software names in the files, and every loop runs in data order.
 
 Every figure draws each patient individually up to `max_individual_lines` patients; above that the
-individual form stops being legible and a summary form is drawn instead (`*_summary` functions: the
-study drug alone on the timeline, thin lines with the median for the before/after plots).
+individual form stops being legible and a summary form is drawn instead (`*_summary` functions: on
+the timeline, patients on each kind of drug and adverse events month by month, then the first
+EXCERPT_PATIENTS patients as the per-patient form draws them; thin lines with the median for the
+before/after plots).
 """
 
 from __future__ import annotations
@@ -27,14 +29,14 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib import path as mpath
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from casereport.catalog import (
     STUDY_DRUG,
@@ -54,6 +56,7 @@ from casereport.formatting import (
 from casereport.ledger import cell_id
 from casereport.model import FigureModel, Ref, Text, figure_to_json, text
 from casereport.tables import (
+    EXCERPT_PATIENTS,
     LARGE_SERIES_THRESHOLD,
     category_definitions,
     drugs_given_by_several_routes,
@@ -110,8 +113,6 @@ PANEL_MARGIN_IN = 0.6  # title and axis labels of a panel
 LABEL_HEIGHT_IN = 0.11  # one line-end label (7 pt) with a little air
 LANE_HEIGHT_IN = 0.24
 TIMELINE_WIDTH_IN = 7.5
-SUMMARY_MAX_HEIGHT_IN = 9.0
-SUMMARY_MAX_LANE_LABELS = 40  # more lanes than this are too thin to label each
 
 
 @dataclass
@@ -400,13 +401,37 @@ def format_calendar_axis(ax: Axes, first: int, last: int) -> None:
     ax.set_axisbelow(True)
 
 
+def patient_lanes(data: TimelineData, pid: int) -> list[str]:
+    """A patient's lanes in the per-patient form: calcinosis onset, then one per drug."""
+    return ["calcinosis onset", *drug_lanes(data.dated.get(pid, []))]
+
+
+def draw_patient_panel(
+    ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lanes: list[str]
+) -> None:
+    """One patient's panel of the per-patient form, one lane per drug."""
+    for row in data.dated.get(pid, []):
+        lane = -lanes.index(row["drug"])
+        shown = row["drug"] in data.several_routes and row["route"] is not None
+        route = ROUTE_ABBREVIATIONS[row["route"]] if shown else ""
+        draw_exposure(ax, row, lane, data.last, route)
+        draw_courses(ax, course_months(row, data.last), lane)
+        drawing.plotted(*treatment_ids_plotted(row))
+    draw_onset(ax, drawing, data, pid, 0)
+    if STUDY_DRUG in lanes:
+        draw_adverse_events(ax, drawing, data, pid, -lanes.index(STUDY_DRUG))
+    ax.set_yticks([-i for i in range(len(lanes))], [capitalise_first(d) for d in lanes])
+    ax.set_ylim(-len(lanes) + 0.4, 0.8)
+    ax.set_title(f"Patient {pid}", loc="left", fontweight="bold")
+    ax.tick_params(axis="y", length=0)
+    format_calendar_axis(ax, data.first, data.last)
+
+
 def timeline(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
     data = timeline_data(dataset)
     if len(data.pids) > max_individual_lines:
         return timeline_summary(dataset, data)
-    lanes_of = {
-        pid: ["calcinosis onset", *drug_lanes(data.dated.get(pid, []))] for pid in data.pids
-    }
+    lanes_of = {pid: patient_lanes(data, pid) for pid in data.pids}
     heights = [len(lanes_of[pid]) for pid in data.pids]
     figure = Figure(
         figsize=(TIMELINE_WIDTH_IN, sum(heights) * LANE_HEIGHT_IN + 0.45 * len(data.pids) + 0.7),
@@ -418,22 +443,7 @@ def timeline(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, Figu
         len(data.pids), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights}
     )[:, 0]
     for ax, pid in zip(axes, data.pids, strict=True):
-        lanes = lanes_of[pid]
-        for row in data.dated.get(pid, []):
-            lane = -lanes.index(row["drug"])
-            shown = row["drug"] in data.several_routes and row["route"] is not None
-            route = ROUTE_ABBREVIATIONS[row["route"]] if shown else ""
-            draw_exposure(ax, row, lane, data.last, route)
-            draw_courses(ax, course_months(row, data.last), lane)
-            drawing.plotted(*treatment_ids_plotted(row))
-        draw_onset(ax, drawing, data, pid, 0)
-        if STUDY_DRUG in lanes:
-            draw_adverse_events(ax, drawing, data, pid, -lanes.index(STUDY_DRUG))
-        ax.set_yticks([-i for i in range(len(lanes))], [capitalise_first(d) for d in lanes])
-        ax.set_ylim(-len(lanes) + 0.4, 0.8)
-        ax.set_title(f"Patient {pid}", loc="left", fontweight="bold")
-        ax.tick_params(axis="y", length=0)
-        format_calendar_axis(ax, data.first, data.last)
+        draw_patient_panel(ax, drawing, data, pid, lanes_of[pid])
     timeline_legend(figure)
     return drawing, FigureModel(
         key="timeline",
@@ -475,193 +485,159 @@ def timeline_caption(dataset: Dataset, data: TimelineData) -> Text:
     return caption
 
 
-@dataclass
-class SummaryMarks:
-    """What the summary timeline draws, one list per kind of mark across all patients, so that
-    each kind is drawn as one matplotlib artist: thousands of patients drawn as one artist each
-    made drawing and layout slow. Positions are (x in years, y = lane); lane -i is patient i."""
+@dataclass(frozen=True)
+class MonthlyCounts:
+    """What the summary timeline counts, month by month over the study period, across all
+    patients."""
 
-    bars: list[tuple[float, float, float]] = field(default_factory=list)  # (left, right, lane)
-    later_bars: list[tuple[float, float, float]] = field(default_factory=list)  # hatched
-    still_given: list[tuple[float, float]] = field(default_factory=list)  # arrow at the bar's end
-    course_starts: list[tuple[float, float]] = field(default_factory=list)
-    onset_ranges: list[list[tuple[float, float]]] = field(default_factory=list)  # [start, end]
-    onsets: list[tuple[float, float]] = field(default_factory=list)
-    adverse_events: list[tuple[float, float]] = field(default_factory=list)
-    number_ids: list[str] = field(default_factory=list)  # in the order a patient's marks come
+    edges: np.ndarray  # month boundaries on the calendar axis (years): one more than the months
+    study_drug: np.ndarray  # patients given the study drug in each month
+    other_drugs: np.ndarray  # patients given any other drug in each month
+    adverse_events: np.ndarray  # adverse events after a study-drug course started in each month
+    number_ids: list[str]  # ledger ids of the numbers counted, patient by patient
 
 
-def summary_marks(data: TimelineData) -> SummaryMarks:
-    """The study drug's exposures and courses, calcinosis onset and adverse events of every
-    patient, one lane each in patient order."""
-    marks = SummaryMarks()
+def monthly_counts(data: TimelineData) -> MonthlyCounts:
+    """Each patient counts once a month on each line, whatever the number of drugs or exposures:
+    months are marked in a (patients x months) table first. Exposures are counted as the
+    per-patient form draws them (exposure_spans), within the study period; adverse events in the
+    month of the study-drug course they followed (as adverse_events_by_course places them)."""
+    months = data.last - data.first + 1
+    on_study_drug = np.zeros((len(data.pids), months), dtype=bool)
+    on_other_drug = np.zeros((len(data.pids), months), dtype=bool)
+    events = np.zeros(months, dtype=int)
+    ids: list[str] = []
     for position, pid in enumerate(data.pids):
-        lane = -position
-        for row in study_drug_rows(data, pid):
-            for first, last, kind in exposure_spans(row, data.last):
-                left = first / 12
-                bar = (left, left + (last + 1 - first) / 12, lane)
-                (marks.later_bars if kind == "later" else marks.bars).append(bar)
-                if kind in ("ongoing", "later"):
-                    marks.still_given.append(((last + 1) / 12, lane))
-            marks.course_starts += [(m / 12, lane) for m in course_months(row, data.last)]
-            marks.number_ids += treatment_ids_plotted(row)
-        ends = [(m / 12, lane) for m in onset_months(data, pid)]
-        if ends:
-            if len(ends) > 1:
-                marks.onset_ranges.append(ends)
-            marks.onsets += ends
-            marks.number_ids += onset_ids(pid)
-        courses, event_ids = adverse_events_by_course(data, pid)
-        marks.adverse_events += [(month / 12, lane + 0.42) for month, _ in courses]
-        marks.number_ids += event_ids
-    return marks
+        for row in data.dated.get(pid, []):
+            on_drug = on_study_drug if row["drug"] == STUDY_DRUG else on_other_drug
+            for first, last, _ in exposure_spans(row, data.last):
+                low, high = max(first, data.first), min(last, data.last)
+                if low <= high:
+                    on_drug[position, low - data.first : high + 1 - data.first] = True
+            ids += treatment_ids_plotted(row)
+        courses = [m for row in study_drug_rows(data, pid) for m in course_months(row, data.last)]
+        for event in data.events.get(pid, []):
+            course = int(event["pamidronate_course"])
+            if 1 <= course <= len(courses) and courses[course - 1] >= data.first:
+                events[courses[course - 1] - data.first] += 1
+                ids.append(cell_id("adverse_events", event["event_id"], "pamidronate_course"))
+    return MonthlyCounts(
+        edges=np.arange(data.first, data.last + 2) / 12,
+        study_drug=on_study_drug.sum(axis=0),
+        other_drugs=on_other_drug.sum(axis=0),
+        adverse_events=events,
+        number_ids=ids,
+    )
 
 
-def bar_polygons(bars: list[tuple[float, float, float]], height: float) -> np.ndarray:
-    """The corners of each (left, right, lane) bar, `height` lanes tall and centred on its lane,
-    as an array of shape (bars, 4, 2) (a form PolyCollection takes without a loop in Python)."""
-    left, right, lane = np.array(bars, dtype=float).reshape(-1, 3).T
-    bottom, top = lane - height / 2, lane + height / 2
-    corners = [(left, bottom), (left, top), (right, top), (right, bottom)]
-    return np.stack([np.stack(corner, axis=-1) for corner in corners], axis=1)
-
-
-def plot_points(ax: Axes, points: list[tuple[float, float]], **style) -> None:
-    """Markers at each point, as one artist."""
-    ax.plot([x for x, _ in points], [y for _, y in points], linestyle="none", **style)
-
-
-def draw_summary_marks(ax: Axes, marks: SummaryMarks, lane_points: float) -> None:
-    """Every patient's marks, with the look of the per-patient form's (draw_exposure, draw_courses,
-    draw_onset, draw_adverse_events) in thinner lanes. Collections draw each path on its own, so
-    overlapping translucent marks still darken each other as separate artists would. Each kind of
-    mark is drawn over the kinds before it (stars last, on top) rather than patient by patient:
-    where thousands of thin lanes overlap, adverse events and later schedules show more."""
-    height = 0.8  # of a bar, in lanes
-    ax.add_collection(
-        PolyCollection(
-            bar_polygons(marks.bars, height),
-            facecolors=STUDY_DRUG_COLOUR,
-            edgecolors="white",
-            linewidths=0.4,
-            alpha=0.9,
-            **RASTERIZED,
+def draw_monthly_counts(count_ax: Axes, event_ax: Axes, counts: MonthlyCounts) -> None:
+    """Patients on each kind of drug as step lines, one step a month; adverse events as bars."""
+    lines = (
+        (counts.study_drug, STUDY_DRUG_COLOUR, f"on {STUDY_DRUG}"),
+        (counts.other_drugs, OTHER_DRUG_COLOUR, "on any other drug"),
+    )
+    for values, colour_of_line, label in lines:
+        count_ax.stairs(
+            values, counts.edges, baseline=None, color=colour_of_line, linewidth=1.3, label=label
         )
+    # Headroom above the lines for the legend, in the top left corner.
+    count_ax.set_ylim(0, max(1, int(counts.study_drug.max()), int(counts.other_drugs.max())) * 1.3)
+    count_ax.set_ylabel("Patients")
+    count_ax.set_title(
+        "a  Patients on treatment, month by month (all patients)", loc="left", fontweight="bold"
     )
-    later_bars = bar_polygons(marks.later_bars, height)
-    ax.add_collection(
-        PolyCollection(
-            later_bars,
-            facecolors=STUDY_DRUG_COLOUR,
-            edgecolors=STUDY_DRUG_COLOUR,
-            linewidths=0.4,
-            alpha=0.45,
-            **RASTERIZED,
-        )
+    count_ax.legend(loc="upper left", ncols=2, frameon=False)
+    event_ax.stairs(counts.adverse_events, counts.edges, fill=True, color=ADVERSE_EVENT_COLOUR)
+    event_ax.set_ylim(0, max(1, int(counts.adverse_events.max())) * 1.15)
+    event_ax.set_ylabel("Events")
+    event_ax.set_title(
+        f"b  Adverse events, by month of the {STUDY_DRUG} course they followed",
+        loc="left",
+        fontweight="bold",
     )
-    if len(later_bars):
-        # Agg renders the hatch afresh for every hatched path it fills (about a millisecond a bar
-        # at 300 dpi), so the hatch of all the bars is one path. Face, edge and hatch are the same
-        # colour and alpha, so the hatch drawn over all edges looks as if drawn bar by bar.
-        # add_artist, not add_patch: the limits are set, and add_patch would walk every segment of
-        # the path in Python to update the data limits.
-        ax.add_artist(
-            PathPatch(
-                mpath.Path.make_compound_path_from_polys(later_bars),
-                facecolor="none",
-                edgecolor="none",
-                hatch="////",
-                hatchcolor=STUDY_DRUG_COLOUR,
-                alpha=0.45,
-                **RASTERIZED,
-            )
-        )
-    still_given_size = 3.5 * height / 0.55  # draw_exposure's 3.5 pt for bars 0.55 lanes tall
-    plot_points(
-        ax,
-        marks.still_given,
-        marker=">",
-        markersize=still_given_size,
-        color=MARKER_COLOUR,
-        clip_on=False,
-        **RASTERIZED,
-    )
-    plot_points(
-        ax,
-        marks.course_starts,
-        marker="|",
-        markersize=min(7, lane_points * 0.8),
-        color=MARKER_COLOUR,
-        **RASTERIZED,
-    )
-    ax.add_collection(
-        LineCollection(
-            marks.onset_ranges,
-            colors=MARKER_COLOUR,
-            linewidths=2,
-            alpha=0.35,
-            capstyle="projecting",  # the default end of a matplotlib line
-            **RASTERIZED,
-        )
-    )
-    plot_points(
-        ax,
-        marks.onsets,
-        marker="D",
-        markersize=min(4, lane_points * 0.6),
-        color=MARKER_COLOUR,
-        clip_on=False,
-        **RASTERIZED,
-    )
-    plot_points(
-        ax,
-        marks.adverse_events,
-        marker="*",
-        markersize=7,
-        color=ADVERSE_EVENT_COLOUR,
-        **RASTERIZED,
-    )
+    for ax in (count_ax, event_ax):
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.tick_params(labelbottom=True)  # sharex hides them above the bottom panel
 
 
 def timeline_summary(dataset: Dataset, data: TimelineData) -> tuple[Drawing, FigureModel]:
-    """Many patients: one thin lane per patient with the study drug only, its courses, calcinosis
-    onset and adverse events, in a figure of bounded height."""
-    count = len(data.pids)
-    height_in = min(count * LANE_HEIGHT_IN, SUMMARY_MAX_HEIGHT_IN)
-    lane_points = height_in * 72 / count  # height of one lane in points, for marker sizes
-    figure = Figure(figsize=(TIMELINE_WIDTH_IN, height_in + 1.2), layout="constrained")
+    """Many patients: counts per month of all patients on top, then the first EXCERPT_PATIENTS
+    patients (those the report shows one by one) drawn exactly as the per-patient form draws them.
+    The counts are a few artists whatever the number of patients."""
+    excerpt = data.pids[:EXCERPT_PATIENTS]
+    lanes_of = {pid: patient_lanes(data, pid) for pid in excerpt}
+    heights = [len(lanes_of[pid]) for pid in excerpt]
+    count_lanes, event_lanes = 6.5, 3.0  # panel heights, in lanes of the patient panels
+    figure = Figure(
+        figsize=(
+            TIMELINE_WIDTH_IN,
+            (sum(heights) + count_lanes + event_lanes) * LANE_HEIGHT_IN
+            + 0.45 * (len(excerpt) + 2)
+            + 0.9,
+        ),
+        layout="constrained",
+    )
     drawing = Drawing(figure)
     drawing.plotted(*(ref.id for ref in study_period_refs()))
-    ax = figure.subplots()
-    marks = summary_marks(data)
-    draw_summary_marks(ax, marks, lane_points)
-    drawing.plotted(*marks.number_ids)
-    if count <= SUMMARY_MAX_LANE_LABELS:
-        ax.set_yticks([-i for i in range(count)], [f"Patient {pid}" for pid in data.pids])
-    else:
-        ax.set_yticks([])
-        ax.set_ylabel("Patients, one lane each, in patient order")
-    ax.set_ylim(-count + 0.4, 0.8)
-    format_calendar_axis(ax, data.first, data.last)
+    count_ax, event_ax, *axes = figure.subplots(
+        len(excerpt) + 2,
+        1,
+        sharex=True,
+        squeeze=False,
+        gridspec_kw={"height_ratios": [count_lanes, event_lanes, *heights]},
+    )[:, 0]
+    counts = monthly_counts(data)
+    draw_monthly_counts(count_ax, event_ax, counts)
+    format_calendar_axis(count_ax, data.first, data.last)
+    format_calendar_axis(event_ax, data.first, data.last)
+    drawing.plotted(*counts.number_ids)
+    for ax, pid in zip(axes, excerpt, strict=True):
+        draw_patient_panel(ax, drawing, data, pid, lanes_of[pid])
+    axes[0].set_title("c  The first patients, one by one", loc="right", fontweight="bold")
     timeline_legend(figure)
-    start, end = study_period_refs()
     return drawing, FigureModel(
         key="timeline",
-        alt="Timeline of pamidronate treatment over calendar months, one lane per patient, with "
-        "marks for each course, calcinosis onset and adverse events.",
-        caption=text(
-            f"{capitalise_first(STUDY_DRUG)} treatment of the ",
-            *patients_text(dataset),
-            " from ",
-            start,
-            " to ",
-            end,
-            ", one lane per patient; ticks mark course starts, diamonds calcinosis onset and stars "
-            "adverse events. Other drugs are not drawn at this number of patients.",
-        ),
+        alt="Summary timeline: the number of patients on pamidronate and on other drugs in each "
+        "month, adverse events per month, and the treatments of the first patients, one panel "
+        "per patient and one lane per drug.",
+        caption=timeline_summary_caption(dataset, data, excerpt),
         number_ids=tuple(drawing.number_ids),
     )
+
+
+def patient_ref(pid: int) -> Ref:
+    return Ref(cell_id("patients", pid, "patient_id"))
+
+
+def timeline_summary_caption(dataset: Dataset, data: TimelineData, excerpt: list[int]) -> Text:
+    start, end = study_period_refs()
+    if len(excerpt) > 1:
+        shown = text("Patients ", patient_ref(excerpt[0]), " to ", patient_ref(excerpt[-1]))
+    else:
+        shown = text("Patient ", patient_ref(excerpt[0]))
+    caption = text(
+        "Treatments of the ",
+        *patients_text(dataset),
+        " from ",
+        start,
+        " to ",
+        end,
+        ". (a) For each month, the number of patients given ",
+        STUDY_DRUG,
+        " and the number given any other drug (a patient counts once a month on each line, "
+        "however many drugs); exposures still given at the time of writing count up to the end of "
+        "the period. (b) The number of adverse events, counted in the month the ",
+        STUDY_DRUG,
+        " course they followed started. (c) ",
+        *shown,
+        ", the first in patient order, drawn as for a small series: one panel per patient and "
+        "one lane per drug, bars for drug exposures (hatched where a drug continued on a less "
+        "frequent schedule), ticks for course starts, diamonds for calcinosis onset (two joined "
+        "diamonds bound an onset given as a range) and stars for adverse events.",
+    )
+    if data.undated:
+        caption += text(" Treatments without dates are neither counted nor drawn.")
+    return caption
 
 
 # --- before/after plots ----------------------------------------------------------------------

@@ -57,6 +57,7 @@ from casereport.model import FigureModel, Ref, TableModel, Text, figure_from_jso
 from casereport.sources import page_name, source_href
 from casereport.summary import ADVERSE_EVENTS_STEM, adverse_event_numbers
 from casereport.tables import (
+    EXCERPT_PATIENTS,  # defined with the tables, still importable from here
     LARGE_SERIES_THRESHOLD,
     build_table,
     per_patient_excerpt,
@@ -74,9 +75,8 @@ TEXT_SECTIONS_AFTER_FIGURES = ("outcomes", "audit", "care", "references")
 PATIENT_TABLES_SECTION = "patient_tables"
 PATIENT_TABLES_ID = "patient-tables"
 
-# A large series shows this many patients one by one (case summaries, per-patient tables).
-EXCERPT_PATIENTS = 10
-# ... and its appendix lists this many of the values each figure plots (numbers.csv has all).
+# A large series shows EXCERPT_PATIENTS (casereport.tables) patients one by one; its appendix
+# lists this many of the values each figure plots (numbers.csv has all).
 APPENDIX_PLOTTED_ROWS = 20
 # A title or appendix cell names at most this many runs of source lines (numbers.csv has all).
 SHOWN_LINE_RUNS = 8

@@ -57,6 +57,9 @@ TREATMENT_LINE_SEPARATOR = "\n"  # Table I prints one treatment per line within 
 # Default of config `large_series_threshold`: above this many patients the report summarises the
 # tables and the figures draw their summary form (casereport.figures uses the same default).
 LARGE_SERIES_THRESHOLD = 20
+# A large series shows this many patients one by one: case summaries and per-patient tables in the
+# report (casereport.render), lanes of the timeline's summary form (casereport.figures).
+EXCERPT_PATIENTS = 10
 
 
 # --- shared pieces ---------------------------------------------------------------------------
