@@ -381,6 +381,7 @@ def test_changes_rule_runs_without_a_baseline_and_reruns_once_one_is_accepted(pr
             LOGS = "logs"
             BENCHMARKS = "logs/benchmarks"
             NUMBERS_LOCK = "report/numbers.lock.csv"
+            CHANGES_CODE = []
 
             include: "{(ROOT / "workflow/rules/changes.smk").as_posix()}"
             """),
