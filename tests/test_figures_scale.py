@@ -14,8 +14,13 @@ from test_figures import EXTENSIONS, build_all, write_enlarged_series
 from casereport import stages
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset
-from casereport.figures import build_figure, column_by_key, monthly_counts, timeline_data
-from casereport.tables import EXCERPT_PATIENTS
+from casereport.figures import (
+    TIMELINE_EXCERPT_PATIENTS,
+    build_figure,
+    column_by_key,
+    monthly_counts,
+    timeline_data,
+)
 
 
 def data_artists(name: str, validated: Path, datapackage: Path, max_individual_lines: int) -> int:
@@ -54,10 +59,10 @@ def test_summary_timeline_counts_all_patients_and_draws_the_first_ones(validated
     datapackage = tmp_path / "raw" / "datapackage.yaml"
     dataset = load_dataset(larger, datapackage, list(stages.FIGURES["timeline"]))
     figure, model = build_figure("timeline", dataset, max_individual_lines=1)
-    # The monthly counts, then one panel for each of the first EXCERPT_PATIENTS patients.
-    assert len(figure.axes) == 2 + EXCERPT_PATIENTS
+    # The monthly counts, then one panel for each of the first TIMELINE_EXCERPT_PATIENTS patients.
+    assert len(figure.axes) == 2 + TIMELINE_EXCERPT_PATIENTS
     assert [ax.get_title(loc="left") for ax in figure.axes[2:]] == [
-        f"Patient {pid}" for pid in range(1, EXCERPT_PATIENTS + 1)
+        f"Patient {pid}" for pid in range(1, TIMELINE_EXCERPT_PATIENTS + 1)
     ]
     few, _ = build_figure("timeline", load_dataset(validated, DATAPACKAGE), 1)
     counts = [len(ax.patches) + len(ax.lines) for ax in figure.axes[:2]]

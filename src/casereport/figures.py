@@ -14,8 +14,8 @@ SVG hash salt, no timestamps or software names in the files, and every loop runs
 Every figure draws each patient individually up to `max_individual_lines` patients; above that the
 individual form stops being legible and a summary form is drawn instead (`*_summary` functions: on
 the timeline, patients on each kind of drug and adverse events month by month, then the first
-EXCERPT_PATIENTS patients as the per-patient form draws them; thin lines with the median for the
-before/after plots).
+TIMELINE_EXCERPT_PATIENTS patients as the per-patient form draws them; thin lines with the
+median for the before/after plots).
 """
 
 from __future__ import annotations
@@ -560,11 +560,17 @@ def draw_monthly_counts(count_ax: Axes, event_ax: Axes, counts: MonthlyCounts) -
         ax.tick_params(labelbottom=True)  # sharex hides them above the bottom panel
 
 
+# The summary timeline draws fewer patients one by one than the report's excerpt shows
+# (EXCERPT_PATIENTS): each patient is a panel of several lanes, and with ten of them the figure was
+# over 50 cm tall, too tall for a printed page at a legible scale.
+TIMELINE_EXCERPT_PATIENTS = min(4, EXCERPT_PATIENTS)
+
+
 def timeline_summary(dataset: Dataset, data: TimelineData) -> tuple[Drawing, FigureModel]:
-    """Many patients: counts per month of all patients on top, then the first EXCERPT_PATIENTS
-    patients (those the report shows one by one) drawn exactly as the per-patient form draws them.
-    The counts are a few artists whatever the number of patients."""
-    excerpt = data.pids[:EXCERPT_PATIENTS]
+    """Many patients: counts per month of all patients on top, then the first
+    TIMELINE_EXCERPT_PATIENTS patients (the first the report shows one by one) drawn exactly as the
+    per-patient form draws them. The counts are a few artists whatever the number of patients."""
+    excerpt = data.pids[:TIMELINE_EXCERPT_PATIENTS]
     lanes_of = {pid: patient_lanes(data, pid) for pid in excerpt}
     heights = [len(lanes_of[pid]) for pid in excerpt]
     count_lanes, event_lanes = 6.5, 3.0  # panel heights, in lanes of the patient panels
