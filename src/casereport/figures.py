@@ -253,6 +253,9 @@ def draw_exposure(ax: Axes, row: dict, lane: float, last_month: int, route_label
             color=colour_of_drug,
             alpha=0.45 if kind == "later" else 0.9,
             hatch="////" if kind == "later" else None,
+            # White hatch lines: matplotlib's SVG paints the hatch over a background of the bar's
+            # colour, so hatch lines in that colour (the default, the edge colour) did not show.
+            hatchcolor="white",
             edgecolor="white" if kind != "later" else colour_of_drug,
             linewidth=0.4,
         )
@@ -372,7 +375,13 @@ def timeline_legend(figure: Figure) -> None:
     handles = [
         Patch(facecolor=STUDY_DRUG_COLOUR, label=capitalise_first(STUDY_DRUG)),
         Patch(facecolor=OTHER_DRUG_COLOUR, label="other drugs"),
-        Patch(facecolor="#FFFFFF", hatch="////", edgecolor="#777777", label="later schedule"),
+        Patch(
+            facecolor="#BBBBBB",
+            hatch="////",
+            hatchcolor="white",
+            edgecolor="#BBBBBB",
+            label="later schedule",
+        ),
         marker_handle("still given", ">"),
         marker_handle("course start", "|", size=7),
         marker_handle("calcinosis onset", "D", size=4),
