@@ -251,14 +251,12 @@ def _listed_table(changes: Iterable[Change]) -> list[str]:
 MARKDOWN_ROWS_PER_GROUP = 1000
 
 
-def _bounded(lines: list[str], total: int, csv_name: str) -> list[str]:
-    """The table's lines, cut after MARKDOWN_ROWS_PER_GROUP rows with a line saying where the rest
-    are."""
-    if total <= MARKDOWN_ROWS_PER_GROUP:
-        return lines
-    kept = lines[: 2 + MARKDOWN_ROWS_PER_GROUP]  # header, rule, rows
+def _not_listed(total: int, csv_name: str) -> list[str]:
+    """The line after a group's table that says how many it leaves out and where they are."""
     more = total - MARKDOWN_ROWS_PER_GROUP
-    return [*kept, "", f"… and {more} more, not listed here: {csv_name} lists every change."]
+    if more <= 0:
+        return []
+    return ["", f"… and {more} more, not listed here: {csv_name} lists every change."]
 
 
 def changes_markdown(
@@ -291,9 +289,9 @@ def changes_markdown(
         ("Removed", changes.removed, _listed_table),
     ]:
         if group:
-            listed = group[:MARKDOWN_ROWS_PER_GROUP]
-            rows = _bounded(table(listed), len(group), csv_name)
-            lines += ["", f"## {title} ({len(group)})", "", *rows]
+            listed = table(group[:MARKDOWN_ROWS_PER_GROUP])
+            more = _not_listed(len(group), csv_name)
+            lines += ["", f"## {title} ({len(group)})", "", *listed, *more]
     return "\n".join(lines) + "\n"
 
 
