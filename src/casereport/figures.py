@@ -463,15 +463,16 @@ def timeline(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, Figu
     )
 
 
-def timeline_caption(dataset: Dataset, data: TimelineData) -> Text:
+def treatments_in_period_text(dataset: Dataset) -> Text:
+    """'Treatments of the 3 patients from September 2001 to December 2009': both timelines'
+    captions open with it."""
     start, end = study_period_refs()
+    return text("Treatments of the ", *patients_text(dataset), " from ", start, " to ", end)
+
+
+def timeline_caption(dataset: Dataset, data: TimelineData) -> Text:
     caption = text(
-        "Treatments of the ",
-        *patients_text(dataset),
-        " from ",
-        start,
-        " to ",
-        end,
+        *treatments_in_period_text(dataset),
         ", one panel per patient and one lane per drug. Bars show drug exposures; exposures "
         "still given at the time of writing run to the end of the period, hatched where a drug "
         "continued on a less frequent schedule. Ticks mark the start of each course of drugs given "
@@ -625,18 +626,12 @@ def patient_ref(pid: int) -> Ref:
 
 
 def timeline_summary_caption(dataset: Dataset, data: TimelineData, excerpt: list[int]) -> Text:
-    start, end = study_period_refs()
     if len(excerpt) > 1:
         shown = text("Patients ", patient_ref(excerpt[0]), " to ", patient_ref(excerpt[-1]))
     else:
         shown = text("Patient ", patient_ref(excerpt[0]))
     caption = text(
-        "Treatments of the ",
-        *patients_text(dataset),
-        " from ",
-        start,
-        " to ",
-        end,
+        *treatments_in_period_text(dataset),
         ". (a) For each month, the number of patients given ",
         STUDY_DRUG,
         " and the number given any other drug (a patient counts once a month on each line, "
