@@ -429,18 +429,22 @@ def patient_characteristics(dataset: Dataset, builder: SummaryBuilder) -> None:
     """Sex and calcinosis outcome as n (%), ages, duration and courses as median [IQR]."""
     table = dataset.tables["patients"]
     patients = rows(table.frame)
-    total = len(patients)
-    for sex in enum_values(table, "sex"):
-        cell = builder.share(
-            summary_id("patients", "sex", sex),
-            [p for p in patients if p["sex"] == sex],
-            total,
-            patients,
-            "sex",
-            what=f"patients with sex {sex}",
-            of="all patients",
-        )
-        builder.rows.append((text(f"{capitalise_first(sex)}, n (%)"), cell))
+
+    def share_of_each(column: str, label: Callable[[str], str], what: Callable[[str], str]):
+        """One n (%) row per allowed value of `column`, in the data dictionary's order."""
+        for value in enum_values(table, column):
+            cell = builder.share(
+                summary_id("patients", column, value),
+                [p for p in patients if p[column] == value],
+                len(patients),
+                patients,
+                column,
+                what=what(value),
+                of="all patients",
+            )
+            builder.rows.append((text(f"{label(value)}, n (%)"), cell))
+
+    share_of_each("sex", capitalise_first, lambda sex: f"patients with sex {sex}")
     for column, label in SUMMARY_PATIENT_COLUMNS.items():
         having = [p for p in patients if p[column] is not None]
         cell = builder.quartiles(
@@ -452,17 +456,11 @@ def patient_characteristics(dataset: Dataset, builder: SummaryBuilder) -> None:
             what=f"{column} over the patients",
         )
         builder.rows.append((text(f"{label}, median [IQR]"), cell))
-    for outcome in enum_values(table, "calcinosis_outcome"):
-        cell = builder.share(
-            summary_id("patients", "calcinosis_outcome", outcome),
-            [p for p in patients if p["calcinosis_outcome"] == outcome],
-            total,
-            patients,
-            "calcinosis_outcome",
-            what=f"patients whose calcinosis outcome is {outcome}",
-            of="all patients",
-        )
-        builder.rows.append((text(f"Calcinosis {outcome}, n (%)"), cell))
+    share_of_each(
+        "calcinosis_outcome",
+        lambda outcome: f"Calcinosis {outcome}",
+        lambda outcome: f"patients whose calcinosis outcome is {outcome}",
+    )
 
 
 def patients_per_value(
