@@ -48,7 +48,7 @@ from casereport.audit import (
     audit_numbers,
     read_audit_csv,
 )
-from casereport.catalog import bmd_category
+from casereport.catalog import bmd_category, column_values
 from casereport.catalog import rows as frame_rows
 from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
 from casereport.formatting import capitalise_first, display_number
@@ -312,15 +312,6 @@ class Row:
         return cell_id(self.table, self.key, column)
 
 
-def python_values(column: pd.Series) -> list[Any]:
-    """A column's values as Python objects (int, float, bool, str), missing ones as None.
-
-    One conversion per column: converting cell by cell costs most of the time of a large series.
-    """
-    values = column.to_numpy(dtype=object, na_value=None)
-    return [None if isinstance(v, float) and v != v else v for v in values]  # NaN != NaN
-
-
 @dataclass(frozen=True)
 class TableValues:
     """A table's cells as Python values, column by column, rows in file order: converted once
@@ -342,7 +333,9 @@ class TableValues:
 
 def table_values(dataset: Dataset, table: str, primary_key: Sequence[str]) -> TableValues:
     frame = dataset[table].sort_values(SOURCE_LINE)
-    columns = {name: python_values(frame[name]) for name in frame.columns}
+    # One conversion per column (catalog.column_values): cell by cell costs most of the time
+    # of a large series.
+    columns = {name: column_values(frame, name) for name in frame.columns}
     return TableValues(table, columns, list(primary_key))
 
 
