@@ -61,6 +61,7 @@ from casereport.tables import (
     category_definitions,
     drugs_given_by_several_routes,
     follow_up_text,
+    patient_ids,
 )
 
 # Figures are drawn on matplotlib.figure.Figure, never through pyplot, so no GUI backend is ever
@@ -128,10 +129,6 @@ class Drawing:
 
 def colour(position: int) -> str:
     return PALETTE[position % len(PALETTE)]
-
-
-def patient_ids(dataset: Dataset) -> list[int]:
-    return sorted(int(pid) for pid in dataset["patients"]["patient_id"])
 
 
 # A cohort's tables have tens or hundreds of thousands of rows: these read whole columns at once.
