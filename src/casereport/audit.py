@@ -32,9 +32,14 @@ from casereport.dataset import SOURCE_LINE, Dataset
 from casereport.ledger import Number
 
 CONSISTENT = "consistent"
+# The data allow the published value only on a stretched reading: dates known only to the month
+# (courses a few days early), or a value as printed that is implausible rather than impossible.
+POSSIBLY_DISCREPANT = "possibly discrepant"
 DISCREPANT = "discrepant"
 NOT_CHECKABLE = "not checkable"
-STATUSES = (CONSISTENT, DISCREPANT, NOT_CHECKABLE)
+# The claims describe another dataset (publication.csv names another article): none applies.
+NOT_APPLICABLE = "not applicable"
+STATUSES = (CONSISTENT, POSSIBLY_DISCREPANT, DISCREPANT, NOT_CHECKABLE, NOT_APPLICABLE)
 
 # The validated tables the checks read (stages.py wires the workflow rule to exactly these).
 AUDIT_TABLES = stages.AUDIT
@@ -69,7 +74,7 @@ AUDIT_COLUMNS = [
 SOURCES_SEPARATOR = "; "
 
 # Arguments that name events of a patient's history, and the form an event name takes.
-EVENT_ARGUMENTS = ("from", "to", "after")
+EVENT_ARGUMENTS = ("from", "to", "after", "event")
 EVENT_NAME = re.compile(r"diagnosis|therapy|writing|[a-z][a-z ]*(/[a-z]+)?\.(start|end)")
 
 
@@ -296,6 +301,12 @@ def parse_claims(claims_frame: pd.DataFrame) -> list[Claim]:
         first_seen.setdefault(claim_id, where)
         if claim is not None:
             claims.append(claim)
+    identities = [c for c in claims if c.check == IDENTITY_CHECK]
+    problems += [
+        f"{c.where}: claim {c.claim_id!r}: a second {IDENTITY_CHECK} claim (the first is on "
+        f"{identities[0].where}); the claims describe one article"
+        for c in identities[1:]
+    ]
     if problems:
         raise ClaimsError("\n".join(problems))
     return claims
@@ -573,9 +584,21 @@ def machine_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def unit_for(value: float, unit: str) -> str:
+    """The unit as it reads after this number: 1 month, 2 months, 0.5 months; 1 g/kg."""
+    words = unit.split(" ", 1)  # "courses", or "g/kg a month": only a plural word is changed
+    if words[0].endswith("s") and math.isclose(abs(value), 1) and "/" not in words[0]:
+        words[0] = words[0][:-1]
+    return " ".join(words)
+
+
 def quantity(value: float, unit: str) -> str:
-    unit = unit[:-1] if math.isclose(abs(value), 1) and unit.endswith("s") else unit
-    return f"{format_number(value)} {unit}".strip()
+    return f"{format_number(value)} {unit_for(value, unit)}".strip()
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 month', '3 months'; '1 reaction'; plural given when it is not singular + s."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def join_words(items, conjunction: str = "and") -> str:
@@ -615,10 +638,22 @@ def numeric_finding(
     """
     consistent = MATCH_RULES[claim.match](value, claim.expected)
     rebuilt = quantity(value, claim.unit)
-    if consistent and claim.match == "at_least":
-        explanation = f"{capitalised(how)}: {rebuilt}, at least the published {claim.published}."
-    elif consistent:
+    same = math.isclose(value, claim.expected, abs_tol=0.05)  # equal as the report prints them
+    if consistent and same:
         explanation = f"{capitalised(how)}: {rebuilt}, as published ({claim.published})."
+    elif consistent and claim.match == "at_least":
+        # A different number that is consistent: say by which convention, so that a reader
+        # seeing 11 against 15 in the table reads why they agree.
+        explanation = (
+            f"{capitalised(how)}: {rebuilt}. The paper's \u201c{claim.published}\u201d is read as a "
+            f"lower bound, reached by then, and {rebuilt} is at least "
+            f"{quantity(claim.expected, claim.unit)}."
+        )
+    elif consistent:
+        explanation = (
+            f"{capitalised(how)}: {rebuilt}. The paper states a whole number "
+            f"(\u201c{claim.published}\u201d), and {whole_range(claim)}, so the two agree."
+        )
     else:
         rule = {
             "exact": "",
@@ -664,7 +699,7 @@ def _months_between(
         each = [f"{d.label} {quantity(end.month - d.month, 'months')}" for d in starts]
         notes.append(f"Counted from each: {join_words(each)}.")
     if months < 0:
-        notes.append(f"{capitalised(end.what)} came {-months} months before {anchor.what}.")
+        notes.append(f"{capitalised(end.what)} came {counted(-months, 'month')} before {anchor.what}.")
     cells = [c for d in [*starts, end] for c in d.cells]
     return months, how, " ".join(notes), cells
 
@@ -824,7 +859,44 @@ def course_count(dataset: IndexedDataset, claim: Claim) -> Finding:
         f"{drug} courses: one in the start month, then one every interval_months up to and "
         "including end_month, then every later_interval_months up to the manuscript's receipt"
     )
-    return numeric_finding(claim, float(len(months)), how, cells, derivation, note)
+    finding = numeric_finding(claim, float(len(months)), how, cells, derivation, note)
+    if finding.status == DISCREPANT:
+        possible = courses_fit_to_the_month(rows, wanted)
+        if possible:
+            return replace(
+                finding,
+                status=POSSIBLY_DISCREPANT,
+                explanation=f"{finding.explanation} {possible}",
+            )
+    return finding
+
+
+def courses_fit_to_the_month(rows: list[Row], wanted: int) -> str:
+    """Why more courses than the schedule gives may still fit its dates, or "" if they cannot.
+
+    Table I dates a schedule to the month. N courses from the start month to the end month need
+    N - 1 intervals in that many months; if their average still rounds to the stated interval
+    (2.9 months for "every 3 months"), courses given a few days early would fit, and the
+    discrepancy is only possible. Said of one closed schedule (a start, an end, no later one).
+    """
+    if len(rows) != 1 or wanted < 2:
+        return ""
+    row = rows[0]
+    if missing(row["end_month"]) or not missing(row["later_interval_months"]):
+        return ""
+    start, end = month_index(row["start_month"]), month_index(row["end_month"])
+    interval = int(row["interval_months"])
+    span, gaps = end - start, wanted - 1
+    average = span / gaps
+    if span <= 0 or average < interval - 0.5 or average >= interval:
+        return ""
+    return (
+        f"Dates are known only to the month: {month_label(start)} to {month_label(end)} is "
+        f"{counted(span, 'month')}, and {wanted} courses in it need {gaps} intervals of "
+        f"{span}/{gaps} = {format_number(average)} months on average, which rounds to the stated "
+        f"{counted(interval, 'month')}; so {wanted} courses are possible if they came a few days "
+        f"early, and the discrepancy is possible rather than certain."
+    )
 
 
 @check("protocol_schedule", arguments=("drug",))
@@ -864,7 +936,7 @@ def protocol_schedule(dataset: IndexedDataset, claim: Claim) -> Finding:
     total = len(agreeing) + len(disagreeing)
     if not total:
         raise NotCheckable(f"no patient has {drug} in {file_name(dataset, 'treatments')}")
-    rebuilt = f"{len(agreeing)} of {total} patients follow it"
+    rebuilt = f"{len(agreeing)} of {counted(total, 'patient')} follow it"
     if disagreeing:
         explanation = (
             f"The Methods give {claim.published}; Table I differs for {'; '.join(disagreeing)}."
@@ -872,7 +944,7 @@ def protocol_schedule(dataset: IndexedDataset, claim: Claim) -> Finding:
         return Finding(rebuilt, DISCREPANT, explanation, unique(cells))
     explanation = (
         f"Table I's {drug} dose, days per course and interval are the Methods' protocol "
-        f"for all {total} patients given {drug}."
+        f"for {'all ' if total > 1 else ''}{counted(total, 'patient')} given {drug}."
     )
     return Finding(rebuilt, CONSISTENT, explanation, unique(cells))
 
@@ -913,7 +985,7 @@ def calcinosis_onset_before(dataset: IndexedDataset, claim: Claim) -> Finding:
         rebuilt = f"{window_words(low, high)}, {gap} {start.what}"
         return Finding(rebuilt, CONSISTENT, f"{how}, no later than {start.label}.", unique(cells))
     rebuilt = f"{window_words(low, high)}, up to {quantity(-margin, 'months')} after {start.what}"
-    explanation = f"{how}: up to {-margin} months after {start.label}, which was given for it."
+    explanation = f"{how}: up to {counted(-margin, 'month')} after {start.label}, which was given for it."
     return Finding(rebuilt, DISCREPANT, explanation, unique(cells))
 
 
@@ -986,7 +1058,10 @@ def calcinosis_improved_all(dataset: IndexedDataset, claim: Claim) -> Finding:
         f"patient {r['patient_id']}: {r['calcinosis_outcome']}"
         for r in table_rows(patients[~better.astype(bool)])
     ]
-    how = f"calcinosis cleared or decreased in {int(better.sum())} of {len(patients)} patients"
+    how = (
+        f"calcinosis cleared or decreased in {int(better.sum())} of "
+        f"{counted(len(patients), 'patient')}"
+    )
     if exceptions:
         how += f" (not in {join_words(exceptions)})"
     finding = numeric_finding(
@@ -1013,9 +1088,15 @@ def drug_lists_agree(dataset: IndexedDataset, claim: Claim) -> Finding:
     rebuilt = f"Table I lists {join_words(listed) or 'no drug'}"
     only_named = [d for d in named if d not in listed]
     only_listed = [d for d in listed if d not in named]
+    # A drug the narrative also gives as still taken is the same finding seen a second time: the
+    # current-treatment claim leaves it to this row, which says so.
+    still_taken = {r["drug"] for r in rows if is_true(r["ongoing"]) and r["drug"] in only_named}
     differences = []
     if only_named:
-        differences.append(f"The narrative names {join_words(only_named)}; Table I does not.")
+        named_words = join_words(
+            f"{d} (also named as still given)" if d in still_taken else d for d in only_named
+        )
+        differences.append(f"The narrative names {named_words}; Table I does not.")
     if only_listed:
         differences.append(f"Table I lists {join_words(only_listed)}; the narrative does not.")
     if differences:
@@ -1032,7 +1113,12 @@ def current_treatment(dataset: IndexedDataset, claim: Claim) -> Finding:
     was itself transcribed from the narratives."""
     rows = patient_treatments(dataset, claim.patient_id, table_i_only=True)
     still = sorted({r["drug"] for r in rows if still_given(r)})
+    listed = {r["drug"] for r in rows}
     named = sorted(set(claim.argument_list("drugs")))
+    # A drug Table I does not list at all has no dates there to be open or closed: that is one
+    # finding (the drug missing from Table I), reported once, by the claim comparing the lists.
+    unlisted = [d for d in named if d not in listed]
+    named = [d for d in named if d in listed]
     cells = cells_of(dataset, "treatments", rows, ("drug", "end_month", "later_interval_months"))
     rebuilt = f"Table I leaves open {join_words(still) or 'no drug'}"
     only_named = [d for d in named if d not in still]
@@ -1048,11 +1134,23 @@ def current_treatment(dataset: IndexedDataset, claim: Claim) -> Finding:
             f"Table I leaves {join_words(only_open)} open; the narrative does not name it as "
             "still given."
         )
+    aside = (
+        f" Table I does not list {join_words(unlisted, 'or')} at all, so it cannot say whether "
+        f"{'it is' if len(unlisted) == 1 else 'they are'} still given; the comparison of the "
+        "drug lists reports that finding once."
+        if unlisted
+        else ""
+    )
     if differences:
-        return Finding(rebuilt, DISCREPANT, " ".join(differences), unique(cells))
+        return Finding(rebuilt, DISCREPANT, " ".join(differences) + aside, unique(cells))
+    if not still and not named:
+        raise NotCheckable(
+            f"Table I lists none of the drugs named as still given ({join_words(unlisted)})",
+            unique(cells),
+        )
     explanation = (
         f"Table I gives {join_words(still)} without an end (or on a later schedule): the drugs the "
-        "narrative says are still given."
+        f"narrative says are still given{' that Table I lists' if unlisted else ''}.{aside}"
     )
     return Finding(rebuilt, CONSISTENT, explanation, unique(cells))
 
@@ -1078,8 +1176,8 @@ def starts_not_before(dataset: IndexedDataset, claim: Claim) -> Finding:
     skipped = f" {capitalised(join_words(undated))}: no start month to check." if undated else ""
     if early:
         each = join_words(
-            f"{drug_words(spec)} in {month_label(d.month)} ({reference.month - d.month} months "
-            "earlier)"
+            f"{drug_words(spec)} in {month_label(d.month)} "
+            f"({counted(reference.month - d.month, 'month')} earlier)"
             for spec, d in early
         )
         explanation = (
@@ -1088,6 +1186,133 @@ def starts_not_before(dataset: IndexedDataset, claim: Claim) -> Finding:
         return Finding(rebuilt, DISCREPANT, explanation, unique(cells))
     explanation = f"All start in or after {reference.label}.{skipped}"
     return Finding(rebuilt, CONSISTENT, explanation, unique(cells))
+
+
+@check("event_not_before", patient="required", arguments=("event", "after"))
+def event_not_before(dataset: IndexedDataset, claim: Claim) -> Finding:
+    """An event (e.g. a drug's end) came no earlier than each of other events (e.g. the starts of
+    the drugs added before it was stopped). Two events of the same month cannot be ordered by the
+    data: that is consistent, and said."""
+    when = event(dataset, claim.patient_id, claim.arguments["event"])
+    others = [event(dataset, claim.patient_id, spec) for spec in claim.argument_list("after")]
+    cells = [*when.cells, *(c for d in others for c in d.cells)]
+    earlier = [d for d in others if d.month > when.month]
+    same = [d for d in others if d.month == when.month]
+    rebuilt = f"{when.label}; " + "; ".join(d.label for d in others)
+    if earlier:
+        each = join_words(
+            f"{counted(d.month - when.month, 'month')} before {d.label}" for d in earlier
+        )
+        explanation = (
+            f"The paper has {when.what} come after {join_words(d.what for d in others)}; "
+            f"Table I has {when.label}: {each}."
+        )
+        return Finding(rebuilt, DISCREPANT, explanation, unique(cells))
+    tie = (
+        f" {capitalised(join_words(d.what for d in same))} fell in the same month, which the "
+        "month-precise dates cannot order."
+        if same
+        else ""
+    )
+    after = join_words(d.label for d in others)
+    explanation = f"{capitalised(when.label)} is no earlier than {after}.{tie}"
+    return Finding(rebuilt, CONSISTENT, explanation, unique(cells))
+
+
+@check("first_route", patient="required", arguments=("drug", "route"))
+def first_route(dataset: IndexedDataset, claim: Claim) -> Finding:
+    """The route by which a drug was first given, as Table I dates its entries."""
+    drug, route = claim.arguments["drug"], claim.arguments["route"]
+    rows = [
+        r
+        for r in patient_treatments(dataset, claim.patient_id, table_i_only=True)
+        if equals(r["drug"], drug) and not missing(r["start_month"])
+    ]
+    if not rows:
+        raise NotCheckable(f"Table I dates no {drug} for patient {claim.patient_id}")
+    rows.sort(key=lambda r: month_index(r["start_month"]))  # stable: Table I order within a month
+    cells = cells_of(dataset, "treatments", rows, ("route", "start_month", "end_month"))
+    first = rows[0]
+    first_route_words = "no route" if missing(first["route"]) else str(first["route"])
+    periods = join_words(
+        f"{'no route' if missing(r['route']) else r['route']} {_periods([r])}" for r in rows
+    )
+    rebuilt = f"{first_route_words} from {month_label(month_index(first['start_month']))}"
+    if equals(first["route"], route):
+        explanation = f"Table I gives {drug} {periods}: it begins {route}, as the paper says."
+        return Finding(rebuilt, CONSISTENT, explanation, unique(cells))
+    explanation = (
+        f"The paper has {drug} begin {route}; Table I gives it {periods}, so it begins "
+        f"{first_route_words}."
+    )
+    return Finding(rebuilt, DISCREPANT, explanation, unique(cells))
+
+
+@check("dose_per_month", patient="required", arguments=("drug", "usual"))
+def dose_per_month(dataset: IndexedDataset, claim: Claim) -> Finding:
+    """A course drug's dose as printed, per month (dose a day x days a course / months between
+    courses), against the usual monthly dose (`usual`, in the dose unit without '/day'). Twice the
+    usual or more is implausible rather than impossible: possibly discrepant."""
+    drug = claim.arguments["drug"]
+    rows = drug_rows(dataset, claim.patient_id, drug)
+    columns = ("dose", "dose_unit", "course_days", "interval_months")
+    cells = cells_of(dataset, "treatments", rows, columns)
+    row = rows[0]
+    if len(rows) != 1 or any(missing(row[c]) for c in columns):
+        raise NotCheckable(f"{drug} of patient {claim.patient_id} lacks one dated schedule", cells)
+    unit = str(row["dose_unit"])
+    if not unit.endswith("/day"):
+        raise NotCheckable(f"{drug}'s dose is in {unit}, not a dose a day", cells)
+    base = unit.removesuffix("/day")
+    dose, days, interval = float(row["dose"]), int(row["course_days"]), int(row["interval_months"])
+    monthly = dose * days / interval
+    usual = float(claim.arguments["usual"])
+    per_month = f"{base} a month"
+    how = (
+        f"{recorded(dose)} {unit} on {counted(days, 'day')} "
+        f"{'each month' if interval == 1 else f'every {interval} months'}"
+    )
+    rebuilt = quantity(monthly, per_month)
+    derivation = "dose x course_days / interval_months"
+    if monthly >= 2 * usual:
+        explanation = (
+            f"As printed, {how} comes to {recorded(dose)} x {days} / {interval} = {rebuilt}, "
+            f"{format_number(monthly / usual)} times the usual {quantity(usual, per_month)} "
+            "(see data/claims.md): implausible rather than impossible, so possibly a dose per "
+            "course printed as a dose a day."
+        )
+        status = POSSIBLY_DISCREPANT
+    else:
+        explanation = (
+            f"{capitalised(how)} comes to {recorded(dose)} x {days} / {interval} = {rebuilt}, "
+            f"within twice the usual {quantity(usual, per_month)}."
+        )
+        status = CONSISTENT
+    return Finding(
+        rebuilt, status, explanation, unique(cells), value=monthly, unit=per_month,
+        derivation=derivation,
+    )
+
+
+@check("significance_without_test", arguments=("column", "wordings"))
+def significance_without_test(dataset: IndexedDataset, claim: Claim) -> Finding:
+    """'Significantly' said of an outcome the data record per patient as a category, with no
+    statistical test named: the counts are rebuilt, the significance is not checkable. The
+    article's own wordings of the conclusion (`wordings`, as it prints them) are quoted."""
+    column = claim.arguments["column"]
+    patients = dataset["patients"]
+    if column not in patients:
+        raise NotCheckable(f"{file_name(dataset, 'patients')} has no column {column}")
+    cells = cells_of(dataset, "patients", patients, [column])
+    counts = patients[column].fillna("not recorded").value_counts(sort=False)
+    tally = join_words(f"{value} {int(n)}" for value, n in counts.items())
+    wordings = join_words(f"\u201c{w}\u201d" for w in claim.argument_list("wordings"))
+    raise NotCheckable(
+        f"the data record {column} as a category per patient ({tally}, of "
+        f"{counted(len(patients), 'patient')}), not a measurement a test could compare, and the "
+        f"article names no statistical test; it also words the conclusion as {wordings}",
+        unique(cells),
+    )
 
 
 @check("patients_still_on_drug", expected=True, arguments=("drug",))
@@ -1175,7 +1400,10 @@ def bmd_improved_all(dataset: IndexedDataset, claim: Claim) -> Finding:
         (improved if rose else exceptions).append(f"patient {patient_id}")
     if lacking or not improved + exceptions:
         raise NotCheckable("the claim is about every patient; " + ("; ".join(lacking) or "none"))
-    how = f"BMD and z-score rose in {len(improved)} of {len(improved) + len(exceptions)} patients"
+    how = (
+        f"BMD and z-score rose in {len(improved)} of "
+        f"{counted(len(improved) + len(exceptions), 'patient')}"
+    )
     if exceptions:
         how += f" (not in {join_words(exceptions)})"
     derivation = "patients whose BMD and z-score after pamidronate both exceed those before"
@@ -1306,6 +1534,50 @@ def adverse_reactions(dataset: IndexedDataset, claim: Claim) -> Finding:
     return finding
 
 
+# --- which dataset the claims describe -----------------------------------------------------------
+
+# The check whose claim names the article (title, journal, year) the claims describe. When the
+# data's publication.csv names another one, none of the claims applies to them.
+IDENTITY_CHECK = "article_identity"
+IDENTITY_FIELDS = {"title": "title", "journal": "journal_abbreviation", "year": "year"}
+
+
+def _same_words(a, b) -> bool:
+    """Equal but for case and spacing (a title is transcribed, not computed)."""
+    return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+
+
+def _article_words(values: dict[str, str]) -> str:
+    return f"“{values['title']}” ({values['journal']}, {values['year']})"
+
+
+@check(IDENTITY_CHECK, arguments=tuple(IDENTITY_FIELDS))
+def article_identity(dataset: IndexedDataset, claim: Claim) -> Finding:
+    """The data are the article's: publication.csv names its title, journal and year."""
+    publication = dataset["publication"]
+    name = file_name(dataset, "publication")
+    if len(publication) != 1:
+        raise NotCheckable(f"{name} has {len(publication)} rows, not one article")
+    row = publication.iloc[0]
+    cells = tuple(cell(dataset, "publication", row, c) for c in IDENTITY_FIELDS.values())
+    data = {key: "" if missing(row[c]) else str(row[c]) for key, c in IDENTITY_FIELDS.items()}
+    claimed = {key: claim.arguments[key] for key in IDENTITY_FIELDS}
+    if all(_same_words(data[k], claimed[k]) for k in IDENTITY_FIELDS):
+        explanation = f"{name} names the article these claims describe: title, journal and year."
+        return Finding("the same article", CONSISTENT, explanation, cells)
+    explanation = (
+        f"The article's claims are not applicable to these data: {name} describes "
+        f"{_article_words(data)}, not the article the claims describe, {_article_words(claimed)}."
+    )
+    return Finding("another dataset", NOT_APPLICABLE, explanation, cells)
+
+
+def not_applicable(claims: list[Claim], identity: Finding) -> dict[str, Finding]:
+    """Every claim's finding on data the claims do not describe: one reason, said once per row."""
+    reason = replace(identity, status=NOT_APPLICABLE, rebuilt="")
+    return {claim.claim_id: reason for claim in claims}
+
+
 # --- running the audit --------------------------------------------------------------------------
 
 
@@ -1326,9 +1598,15 @@ def run_audit(dataset: Dataset | IndexedDataset, claims_frame: pd.DataFrame) -> 
     if absent:
         raise KeyError(f"the audit needs the validated tables {', '.join(absent)}")
     dataset = index_dataset(dataset)  # once for all claims
+    claims = parse_claims(claims_frame)
+    findings: dict[str, Finding] = {}
+    for identity in (c for c in claims if c.check == IDENTITY_CHECK):
+        found = audit_claim(dataset, identity)
+        if found.status != CONSISTENT:  # another article's data, or none named
+            findings = not_applicable(claims, found)
     rows = []
-    for claim in parse_claims(claims_frame):
-        finding = audit_claim(dataset, claim)
+    for claim in claims:
+        finding = findings.get(claim.claim_id) or audit_claim(dataset, claim)
         numeric = finding.value is not None
         rows.append(
             {
