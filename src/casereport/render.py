@@ -44,9 +44,12 @@ from casereport.anchors import appendix_anchor  # also imported from here by pdf
 from casereport.audit import (
     CONSISTENT,
     DISCREPANT,
+    NOT_APPLICABLE,
     NOT_CHECKABLE,
+    POSSIBLY_DISCREPANT,
     audit_numbers,
     read_audit_csv,
+    unit_for,
 )
 from casereport.catalog import bmd_category, column_values
 from casereport.catalog import rows as frame_rows
@@ -676,12 +679,21 @@ def build_sections(
 
 # --- the reproduction audit (results/audit.csv) ----------------------------------------------
 
-# Discrepancies first: they are the findings; then what the data cannot settle; then the rest.
-AUDIT_STATUS_ORDER = (DISCREPANT, NOT_CHECKABLE, CONSISTENT)
+# Discrepancies first: they are the findings; then the possible ones; then what the data cannot
+# settle; then the rest. (Claims not applicable to the data are not grouped: one sentence says so.)
+AUDIT_STATUS_ORDER = (DISCREPANT, POSSIBLY_DISCREPANT, NOT_CHECKABLE, CONSISTENT)
 AUDIT_HEADINGS = {
     DISCREPANT: "Discrepancies",
+    POSSIBLY_DISCREPANT: "Possible discrepancies",
     NOT_CHECKABLE: "Not checkable",
     CONSISTENT: "Consistent",
+}
+# How a count of rows of each status reads: "1 discrepancy", "2 discrepancies".
+AUDIT_COUNT_WORDS = {
+    DISCREPANT: ("discrepancy", "discrepancies"),
+    POSSIBLY_DISCREPANT: ("possible discrepancy", "possible discrepancies"),
+    NOT_CHECKABLE: ("not checkable", "not checkable"),
+    CONSISTENT: ("consistent", "consistent"),
 }
 # An explanation lists values patient by patient; in a large series it would fill pages.
 EXPLANATION_CHARACTERS = 450
@@ -708,9 +720,16 @@ class AuditGroup:
 
     @property
     def explained(self) -> bool:
-        """A consistent claim needs no explanation; the others say what disagrees, or why the
-        data cannot settle the claim."""
-        return self.status != CONSISTENT
+        """Every row shows its reason: what disagrees, why the data cannot settle it, or why a
+        consistent value that differs from the published one still agrees (rounding, a lower
+        bound)."""
+        return True
+
+    @property
+    def count_words(self) -> str:
+        """The group's name after its count: '1 discrepancy', '2 discrepancies'."""
+        singular, plural = AUDIT_COUNT_WORDS[self.status]
+        return singular if len(self.rows) == 1 else plural
 
 
 def shorten(words: str, limit: int) -> tuple[str, bool]:
@@ -730,14 +749,20 @@ def audit_row(record: dict[str, str]) -> AuditRow:
         published=record["published"],
         rebuilt=record["rebuilt"],
         rebuilt_id=f"audit.{record['claim_id']}.rebuilt" if numeric else None,
-        rebuilt_unit=record["rebuilt_unit"],
+        # "1 month", not "1 months": the unit reads after the rebuilt number
+        rebuilt_unit=unit_for(float(record["rebuilt_value"]), record["rebuilt_unit"])
+        if numeric
+        else record["rebuilt_unit"],
         explanation=explanation,
         shortened=shortened,
     )
 
 
 def audit_groups(results: pd.DataFrame) -> list[AuditGroup]:
-    """The claims by status (discrepancies first), each group in the order of claims.csv."""
+    """The claims by status (discrepancies first), each group in the order of claims.csv.
+    No group when the claims are not applicable to the data (another article's dataset)."""
+    if not_applicable_reason(results):
+        return []
     records = [audit_row(r) for r in results.fillna("").to_dict("records")]
     statuses = dict(zip(results["claim_id"], results["status"], strict=True))
     return [
@@ -746,6 +771,13 @@ def audit_groups(results: pd.DataFrame) -> list[AuditGroup]:
         )
         for status in AUDIT_STATUS_ORDER
     ]
+
+
+def not_applicable_reason(results: pd.DataFrame) -> str:
+    """The one sentence saying the article's claims are not applicable to these data, or ""."""
+    if results.empty or not (results["status"] == NOT_APPLICABLE).all():
+        return ""
+    return str(results["explanation"].iloc[0])
 
 
 # --- the CARE checklist (data/care_checklist.csv) ----------------------------------------------
@@ -850,6 +882,7 @@ def build_context(
     bmd_category: Any,
     *,
     audit: Sequence[AuditGroup] = (),
+    audit_not_applicable: str = "",
     care: Sequence[CareItem] = (),
     large_series: bool = False,
     patient_tables: Sequence[TableModel] = (),
@@ -901,6 +934,7 @@ def build_context(
         "sections": sections,
         "section_headings": {s.id: s.heading or escape(SECTION_HEADINGS[s.id]) for s in sections},
         "audit_groups": list(audit),
+        "audit_not_applicable": audit_not_applicable,
         "audit_total": sum(len(g.rows) for g in audit),
         "care_items": list(care),
         "large_series": large_series,
@@ -1084,6 +1118,7 @@ def build_report(
         figures,
         bmd_category,
         audit=audit_groups(audit),
+        audit_not_applicable=not_applicable_reason(audit),
         care=read_care_checklist(care_checklist),
         large_series=large_series,
         patient_tables=patient_tables,
