@@ -645,8 +645,8 @@ def numeric_finding(
         # A different number that is consistent: say by which convention, so that a reader
         # seeing 11 against 15 in the table reads why they agree.
         explanation = (
-            f"{capitalised(how)}: {rebuilt}. The paper's \u201c{claim.published}\u201d is read as a "
-            f"lower bound, reached by then, and {rebuilt} is at least "
+            f"{capitalised(how)}: {rebuilt}. The paper's \u201c{claim.published}\u201d is read as "
+            f"a lower bound, reached by then, and {rebuilt} is at least "
             f"{quantity(claim.expected, claim.unit)}."
         )
     elif consistent:
@@ -699,7 +699,9 @@ def _months_between(
         each = [f"{d.label} {quantity(end.month - d.month, 'months')}" for d in starts]
         notes.append(f"Counted from each: {join_words(each)}.")
     if months < 0:
-        notes.append(f"{capitalised(end.what)} came {counted(-months, 'month')} before {anchor.what}.")
+        notes.append(
+            f"{capitalised(end.what)} came {counted(-months, 'month')} before {anchor.what}."
+        )
     cells = [c for d in [*starts, end] for c in d.cells]
     return months, how, " ".join(notes), cells
 
@@ -985,7 +987,9 @@ def calcinosis_onset_before(dataset: IndexedDataset, claim: Claim) -> Finding:
         rebuilt = f"{window_words(low, high)}, {gap} {start.what}"
         return Finding(rebuilt, CONSISTENT, f"{how}, no later than {start.label}.", unique(cells))
     rebuilt = f"{window_words(low, high)}, up to {quantity(-margin, 'months')} after {start.what}"
-    explanation = f"{how}: up to {counted(-margin, 'month')} after {start.label}, which was given for it."
+    explanation = (
+        f"{how}: up to {counted(-margin, 'month')} after {start.label}, which was given for it."
+    )
     return Finding(rebuilt, DISCREPANT, explanation, unique(cells))
 
 
@@ -1289,7 +1293,12 @@ def dose_per_month(dataset: IndexedDataset, claim: Claim) -> Finding:
         )
         status = CONSISTENT
     return Finding(
-        rebuilt, status, explanation, unique(cells), value=monthly, unit=per_month,
+        rebuilt,
+        status,
+        explanation,
+        unique(cells),
+        value=monthly,
+        unit=per_month,
         derivation=derivation,
     )
 
