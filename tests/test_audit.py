@@ -167,8 +167,9 @@ def test_course_count_follows_the_documented_counting_rule(results):
         assert result["status"] == audit.CONSISTENT
     elif interval - 0.5 <= average < interval:
         assert result["status"] == audit.POSSIBLY_DISCREPANT
-        assert f"{span}/{published - 1} = {audit.format_number(average)} months" in (
-            result["explanation"]
+        assert (
+            f"{span}/{published - 1} = {audit.format_number(average)} months"
+            in (result["explanation"])
         )
     else:
         assert result["status"] == audit.DISCREPANT
