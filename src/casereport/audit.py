@@ -862,14 +862,10 @@ def course_count(dataset: IndexedDataset, claim: Claim) -> Finding:
         "including end_month, then every later_interval_months up to the manuscript's receipt"
     )
     finding = numeric_finding(claim, float(len(months)), how, cells, derivation, note)
-    if finding.status == DISCREPANT:
-        possible = courses_fit_to_the_month(rows, wanted)
-        if possible:
-            return replace(
-                finding,
-                status=POSSIBLY_DISCREPANT,
-                explanation=f"{finding.explanation} {possible}",
-            )
+    possible = courses_fit_to_the_month(rows, wanted) if finding.status == DISCREPANT else ""
+    if possible:  # the arithmetic replaces the month course N would have fallen in
+        finding = numeric_finding(claim, float(len(months)), how, cells, derivation, possible)
+        return replace(finding, status=POSSIBLY_DISCREPANT)
     return finding
 
 
@@ -894,10 +890,10 @@ def courses_fit_to_the_month(rows: list[Row], wanted: int) -> str:
         return ""
     return (
         f"Dates are known only to the month: {month_label(start)} to {month_label(end)} is "
-        f"{counted(span, 'month')}, and {wanted} courses in it need {gaps} intervals of "
+        f"{counted(span, 'month')}; {wanted} courses need {gaps} intervals of "
         f"{span}/{gaps} = {format_number(average)} months on average, which rounds to the stated "
-        f"{counted(interval, 'month')}; so {wanted} courses are possible if they came a few days "
-        f"early, and the discrepancy is possible rather than certain."
+        f"{counted(interval, 'month')}, so {wanted} courses are possible if some came a few days "
+        "early."
     )
 
 
