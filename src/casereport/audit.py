@@ -1266,7 +1266,10 @@ def dose_per_month(dataset: IndexedDataset, claim: Claim) -> Finding:
     base = unit.removesuffix("/day")
     dose, days, interval = float(row["dose"]), int(row["course_days"]), int(row["interval_months"])
     monthly = dose * days / interval
-    usual = float(claim.arguments["usual"])
+    try:
+        usual = float(claim.arguments["usual"])
+    except ValueError:
+        raise NotCheckable(f"usual={claim.arguments['usual']} is not a number") from None
     per_month = f"{base} a month"
     how = (
         f"{recorded(dose)} {unit} on {counted(days, 'day')} "
