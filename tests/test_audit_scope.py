@@ -228,3 +228,12 @@ def test_group_counts_read_in_the_right_number():
     one = AuditGroup(audit.DISCREPANT, "Discrepancies", rows=[None])
     two = AuditGroup(audit.DISCREPANT, "Discrepancies", rows=[None, None])
     assert (one.count_words, two.count_words) == ("discrepancy", "discrepancies")
+
+
+def test_data_that_cannot_be_matched_to_the_article_say_why_the_claims_do_not_apply():
+    claims = audit.parse_claims(audit.read_claims(CLAIMS))
+    unmatched = audit.Finding("", audit.NOT_CHECKABLE, "Publication.csv has 2 rows.", ())
+    findings = audit.not_applicable(claims, unmatched)
+    assert {f.status for f in findings.values()} == {audit.NOT_APPLICABLE}
+    (reason,) = {f.explanation for f in findings.values()}
+    assert reason.startswith("The article's claims are not applicable") and "2 rows" in reason

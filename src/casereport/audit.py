@@ -1582,7 +1582,13 @@ def article_identity(dataset: IndexedDataset, claim: Claim) -> Finding:
 
 def not_applicable(claims: list[Claim], identity: Finding) -> dict[str, Finding]:
     """Every claim's finding on data the claims do not describe: one reason, said once per row."""
-    reason = replace(identity, status=NOT_APPLICABLE, rebuilt="")
+    explanation = identity.explanation
+    if identity.status != NOT_APPLICABLE:  # the data could not be matched at all
+        explanation = (
+            "The article's claims are not applicable to these data: "
+            f"{explanation[:1].lower()}{explanation[1:]}"
+        )
+    reason = replace(identity, status=NOT_APPLICABLE, rebuilt="", explanation=explanation)
     return {claim.claim_id: reason for claim in claims}
 
 
