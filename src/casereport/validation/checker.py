@@ -9,7 +9,8 @@ returned (each dependency has a job of its own).
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -17,11 +18,18 @@ import pandas as pd
 from casereport.dataset import SOURCE_LINE
 from casereport.validation.deps import dependencies, raw_tables, read_datapackage, resources_by_name
 from casereport.validation.files import check_header, read_csv_file
-from casereport.validation.report import Finding, sorted_findings
+from casereport.validation.report import (
+    JSON_LIMIT,
+    Finding,
+    count_by_file_and_rule,
+    first_of_each_group,
+    sorted_findings,
+)
 from casereport.validation.rules import check_rules
 from casereport.validation.schema import (
     check_foreign_keys,
     check_primary_key,
+    control_character_findings,
     descriptor_problems,
     parse_fields,
 )
@@ -33,7 +41,8 @@ class TableResult:
     name: str
     path: str  # the raw file
     table: CheckedTable | None  # None when the file could not be read as a table
-    findings: list[Finding]  # sorted; empty when the table is valid
+    findings: list[Finding]  # sorted, the first JSON_LIMIT of each rule; empty when valid
+    counts: Counter = field(default_factory=Counter)  # all findings by (file, rule)
 
     @property
     def rows(self) -> int | None:
@@ -72,7 +81,11 @@ def check_tables(datapackage_path: str, names: list[str] | None = None) -> dict[
                     findings.append(_unreadable_dependency(table.path, paths[dependency]))
             findings += check_foreign_keys(table, readable)
             findings += check_rules(table, readable)
-        results[name] = TableResult(name, paths[name], table, sorted_findings(findings))
+        # Bounded here, at the source: a million bad rows must not travel as a million findings.
+        findings = sorted_findings(findings)
+        counts = count_by_file_and_rule(findings)
+        kept = first_of_each_group(findings, JSON_LIMIT)
+        results[name] = TableResult(name, paths[name], table, kept, counts)
     return results
 
 
@@ -95,6 +108,8 @@ def load_table(path: str, resource: dict) -> tuple[CheckedTable | None, list[Fin
     )
     typed, cell_findings = parse_fields(path, text, resource)
     findings += cell_findings
+    if parsed.has_control_characters:
+        findings += control_character_findings(path, text)
     findings += check_primary_key(path, text, typed, resource)
     table = CheckedTable(
         name=resource["name"],

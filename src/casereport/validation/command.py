@@ -7,9 +7,16 @@ otherwise. Registered in casereport/cli.py.
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 
-from casereport.validation.report import Finding, print_findings, report_document, write_json
+from casereport.validation.report import (
+    Finding,
+    count_by_file_and_rule,
+    print_findings,
+    report_document,
+    write_json,
+)
 
 
 def add_validate_parser(subparsers) -> None:
@@ -43,12 +50,14 @@ def run_validate(args: argparse.Namespace) -> int:
     except DatapackageError as error:
         results = {}
         findings = [Finding(datapackage, None, None, None, "datapackage", str(error))]
+        counts = count_by_file_and_rule(findings)
     else:
         findings = [finding for result in results.values() for finding in result.findings]
+        counts = sum((result.counts for result in results.values()), Counter())
     if args.report:
-        write_json(args.report, report_document(findings, len(results)))
+        write_json(args.report, report_document(findings, len(results), counts))
     if findings:
-        print_findings(findings, closing="the raw data is not valid.")
+        print_findings(findings, closing="the raw data is not valid.", counts=counts)
         return 1
     rows = sum(result.rows for result in results.values())
     print(

@@ -47,9 +47,15 @@ def validate_table_job(
     try:
         _check_wiring(table, table_path, related_paths, datapackage)
         result = check_tables(datapackage, [table])[table]
-        write_table_findings(findings_path, table, result.path, result.rows, result.findings)
+        write_table_findings(
+            findings_path, table, result.path, result.rows, result.findings, result.counts
+        )
         if result.findings:
-            print_findings(result.findings, closing=f"{validated_path} was not written.")
+            print_findings(
+                result.findings,
+                closing=f"{validated_path} was not written.",
+                counts=result.counts,
+            )
             return DATA_ERRORS
         write_validated_copy(result.table, validated_path)
         return OK
