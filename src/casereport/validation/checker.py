@@ -66,7 +66,10 @@ def check_tables(datapackage_path: str, names: list[str] | None = None) -> dict[
             for problem in problems
         ]
         # A schema these checks do not implement would be half-checked: check nothing.
-        loaded[name] = (None, []) if problems else load_table(paths[name], resources[name])
+        folder = Path(datapackage_path).parent.as_posix()
+        loaded[name] = (
+            (None, []) if problems else load_table(paths[name], resources[name], folder)
+        )
     readable = {
         n: table for n, (table, _) in loaded.items() if table is not None and table.complete
     }
@@ -89,9 +92,13 @@ def check_tables(datapackage_path: str, names: list[str] | None = None) -> dict[
     return results
 
 
-def load_table(path: str, resource: dict) -> tuple[CheckedTable | None, list[Finding]]:
-    """Read a raw file and check it alone: file, header, cells, primary key."""
-    parsed = read_csv_file(path)
+def load_table(
+    path: str, resource: dict, folder: str | None = None
+) -> tuple[CheckedTable | None, list[Finding]]:
+    """Read a raw file and check it alone: file, header, cells, primary key.
+
+    `folder`: the data folder it must be a regular file inside (default: the file's folder)."""
+    parsed = read_csv_file(path, folder=str(Path(path).parent) if folder is None else folder)
     findings = list(parsed.findings)
     if resource.get("emptyAllowed"):
         # A table that may have no rows (a series without adverse events): a header alone is fine.

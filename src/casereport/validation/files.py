@@ -20,7 +20,9 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,8 +57,14 @@ class ParsedFile:
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def read_csv_file(path: str) -> ParsedFile:
-    """Read a raw CSV file, reporting what stops it being read as UTF-8 CSV with one header."""
+def read_csv_file(path: str, folder: str | None = None) -> ParsedFile:
+    """Read a raw CSV file, reporting what stops it being read as UTF-8 CSV with one header.
+
+    `folder`: the data folder the file must be a regular file inside of (checked before the
+    file is opened: a FIFO would block the read, a link could point at any file on the machine).
+    """
+    if folder is not None and (problem := not_a_raw_file(path, folder)):
+        return _unreadable(path, "not-a-regular-file", problem)
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -80,6 +88,29 @@ def read_csv_file(path: str) -> ParsedFile:
     except UnicodeDecodeError:
         return ParsedFile(header=None, findings=encoding_findings(path, data))
     return parse_csv_text(path, text)
+
+
+def not_a_raw_file(path: str, folder: str) -> str | None:
+    """Why `path` is not a regular file inside `folder` (None when it is, or does not exist)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None  # reported as missing-file
+    except OSError as error:
+        return f"the file cannot be examined ({error.strerror})"
+    if stat.S_ISLNK(mode):
+        return (
+            "the file is a symbolic link; a raw file must be a regular file inside "
+            f"{Path(folder).as_posix()} (copy the file there instead of linking to it)"
+        )
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else (
+            "a device or socket"
+        )
+        return f"the path is {kind}, not a regular file; a raw file must be a regular file"
+    if not Path(path).resolve().is_relative_to(Path(folder).resolve()):
+        return f"the file is outside {Path(folder).as_posix()} (through a linked folder)"
+    return None
 
 
 def parse_csv_text(path: str, text: str) -> ParsedFile:
