@@ -76,6 +76,7 @@ def validation_inputs(wildcards):
         "datapackage": DATAPACKAGE,
         "table": RAW_TABLES[wildcards.table],
         "related": [RAW_TABLES[name] for name in needed],
+        "privacy_allowlist": config["privacy_allowlist"],
         "code": VALIDATION_CODE,
     }
 

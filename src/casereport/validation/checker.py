@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from casereport.dataset import SOURCE_LINE
+from casereport.privacy import Allowed, column_findings, read_allowlist, text_columns
 from casereport.validation.deps import dependencies, raw_tables, read_datapackage, resources_by_name
 from casereport.validation.files import check_header, read_csv_file
 from casereport.validation.report import (
@@ -49,8 +50,14 @@ class TableResult:
         return None if self.table is None else len(self.table.rows)
 
 
-def check_tables(datapackage_path: str, names: list[str] | None = None) -> dict[str, TableResult]:
-    """Check the named tables (default: all) against the data dictionary and the rules."""
+def check_tables(
+    datapackage_path: str,
+    names: list[str] | None = None,
+    privacy_allowlist: str | None = None,
+) -> dict[str, TableResult]:
+    """Check the named tables (default: all) against the data dictionary and the rules, and
+    their text cells for patient identifiers (casereport.privacy; `privacy_allowlist`: the
+    reviewed list of what the article prints, none when None)."""
     package = read_datapackage(datapackage_path)
     resources = resources_by_name(package)
     paths = raw_tables(datapackage_path)
@@ -74,6 +81,9 @@ def check_tables(datapackage_path: str, names: list[str] | None = None) -> dict[
         n: table for n, (table, _) in loaded.items() if table is not None and table.complete
     }
 
+    allowed, allowlist_findings = (
+        read_allowlist(privacy_allowlist) if privacy_allowlist else ([], [])
+    )
     results = {}
     for name in names:
         table, findings = loaded[name]
@@ -84,6 +94,7 @@ def check_tables(datapackage_path: str, names: list[str] | None = None) -> dict[
                     findings.append(_unreadable_dependency(table.path, paths[dependency]))
             findings += check_foreign_keys(table, readable)
             findings += check_rules(table, readable)
+            findings += privacy_findings(table, allowed) + allowlist_findings
         # Bounded here, at the source: a million bad rows must not travel as a million findings.
         findings = sorted_findings(findings)
         counts = count_by_file_and_rule(findings)
@@ -130,6 +141,15 @@ def load_table(
         complete=all(name in parsed.header for name in field_names),
     )
     return table, findings
+
+
+def privacy_findings(table: CheckedTable, allowed: list[Allowed]) -> list[Finding]:
+    """Likely patient identifiers in the table's text columns (see casereport.privacy)."""
+    findings = []
+    for column in text_columns(table.resource):
+        if column in table.text.columns:
+            findings += column_findings(table.path, column, table.text[column], allowed)
+    return findings
 
 
 def write_validated_copy(table: CheckedTable, path: Path | str) -> None:
