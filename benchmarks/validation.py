@@ -1,6 +1,6 @@
 """Validation of a large file of bad rows: time, memory and output size (issue 10, item 3).
 
-    python benchmarks/validation.py                 # 1,000,000 rows; writes its section of results.md
+    python benchmarks/validation.py       # 1,000,000 rows; writes its section of results.md
     python benchmarks/validation.py --rows 100000 --no-write
 
 A copy of data/raw in a temporary directory gets a labs.csv of ROWS rows, every one of them wrong

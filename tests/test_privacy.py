@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_validation import (  # noqa: F401
+from test_validation import (
     DATAPACKAGE,
     ROOT,
-    findings_of,
+    copy_raw_data,
     first_row,
-    project,
     raw_file,
     set_cell,
 )
@@ -24,6 +23,11 @@ from casereport.privacy import DEFAULT_ALLOWLIST, PATTERNS, flags, read_allowlis
 from casereport.validation.checker import check_tables
 
 EXAMPLE = "Juan Garcia, NHC 12345678, born 2001-03-04"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    return copy_raw_data(tmp_path, monkeypatch)
 
 
 def privacy_findings(allowlist: str | None = None):
@@ -120,8 +124,18 @@ def test_the_command_exits_1_naming_file_line_and_column(project, capsys):
 
 
 def test_the_command_passes_the_real_data(capsys):
-    assert cli.main(["privacy", "--data-dir", str(ROOT / "data/raw"),
-                     "--allowlist", str(ROOT / DEFAULT_ALLOWLIST)]) == 0
+    assert (
+        cli.main(
+            [
+                "privacy",
+                "--data-dir",
+                str(ROOT / "data/raw"),
+                "--allowlist",
+                str(ROOT / DEFAULT_ALLOWLIST),
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.startswith("OK:")
 
 
@@ -137,9 +151,15 @@ def test_every_pattern_kind_is_documented_in_the_readme():
 def test_the_pre_commit_hook_refuses_a_staged_identifier(tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "data", repo / "data")
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@t", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-           "PYTHONPATH": str(ROOT / "src"), "HOME": str(tmp_path)}
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT / "src"),
+        "HOME": str(tmp_path),
+    }
 
     def git(*args):
         return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)

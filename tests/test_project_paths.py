@@ -9,13 +9,22 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_validation import findings_of, project, raw_file  # noqa: F401
+from test_validation import (
+    copy_raw_data,
+    findings_of,
+    raw_file,
+)
 
 from casereport.configcheck import config_problems
 from casereport.validation.deps import DatapackageError, read_datapackage
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    return copy_raw_data(tmp_path, monkeypatch)
 
 
 def test_a_symlinked_raw_file_is_an_error_naming_it_and_is_not_read(project, tmp_path):
@@ -80,8 +89,11 @@ def test_the_project_config_has_no_path_problem():
 def test_a_symlink_out_of_the_project_is_outside(tmp_path):
     (tmp_path / "project" / "data" / "raw").mkdir(parents=True)
     os.symlink("/tmp", tmp_path / "project" / "out")
-    problems = config_problems({**CONFIG, "results_dir": "out"}, tmp_path / "project")
-    assert problems == [f"key 'results_dir': 'out' is outside the project folder ({(tmp_path / 'project').resolve()})"]
+    project = tmp_path / "project"
+    problems = config_problems({**CONFIG, "results_dir": "out"}, project)
+    assert problems == [
+        f"key 'results_dir': 'out' is outside the project folder ({project.resolve()})"
+    ]
 
 
 def test_a_read_only_or_blocked_output_folder_is_named(tmp_path):

@@ -7,8 +7,16 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 import yaml
-from test_validation import RAW, findings_of, first_row, project, raw_file, set_cell  # noqa: F401
+from test_validation import (
+    RAW,
+    copy_raw_data,
+    findings_of,
+    first_row,
+    raw_file,
+    set_cell,
+)
 
 from casereport.validation.files import read_csv_file
 from casereport.validation.report import (
@@ -20,6 +28,11 @@ from casereport.validation.report import (
     report_document,
     write_table_findings,
 )
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    return copy_raw_data(tmp_path, monkeypatch)
 
 
 def test_a_nul_or_escape_in_a_cell_is_an_error_naming_the_cell(project):
@@ -47,7 +60,11 @@ def free_text_fields() -> list[tuple[str, dict]]:
         schema = resource["schema"]
         keys = set(schema.get("primaryKey", []))
         for foreign_key in schema.get("foreignKeys", []):
-            keys |= set([foreign_key["fields"]] if isinstance(foreign_key["fields"], str) else foreign_key["fields"])
+            keys |= set(
+                [foreign_key["fields"]]
+                if isinstance(foreign_key["fields"], str)
+                else foreign_key["fields"]
+            )
         for field in schema["fields"]:
             constraints = field.get("constraints", {})
             if field.get("type", "string") == "string" and field["name"] not in keys:

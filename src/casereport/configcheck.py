@@ -60,9 +60,7 @@ def config_problems(
     if isinstance(datapackage, str) and (
         Path(datapackage).is_absolute() or ".." in Path(datapackage).parts or "/" in datapackage
     ):
-        problems.append(
-            f"key 'datapackage': {datapackage!r} must be a file name inside data_dir"
-        )
+        problems.append(f"key 'datapackage': {datapackage!r} must be a file name inside data_dir")
 
     present = [key for key in folders if key in resolved]
     for number, key in enumerate(present):

@@ -74,9 +74,7 @@ def check_tables(
         ]
         # A schema these checks do not implement would be half-checked: check nothing.
         folder = Path(datapackage_path).parent.as_posix()
-        loaded[name] = (
-            (None, []) if problems else load_table(paths[name], resources[name], folder)
-        )
+        loaded[name] = (None, []) if problems else load_table(paths[name], resources[name], folder)
     readable = {
         n: table for n, (table, _) in loaded.items() if table is not None and table.complete
     }

@@ -104,8 +104,12 @@ def not_a_raw_file(path: str, folder: str) -> str | None:
             f"{Path(folder).as_posix()} (copy the file there instead of linking to it)"
         )
     if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else (
-            "a device or socket"
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a FIFO"
+            if stat.S_ISFIFO(mode)
+            else ("a device or socket")
         )
         return f"the path is {kind}, not a regular file; a raw file must be a regular file"
     if not Path(path).resolve().is_relative_to(Path(folder).resolve()):

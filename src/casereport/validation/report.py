@@ -95,7 +95,8 @@ def print_findings(
         if total > shown:
             print(
                 f"{file}: {total - shown:,} more errors of rule {rule!r} not shown "
-                f"(the first {shown} of {total:,} are above; the report lists up to {JSON_LIMIT:,})",
+                f"(the first {shown} of {total:,} are above; "
+                f"the report lists up to {JSON_LIMIT:,})",
                 file=stream,
             )
     print(f"{count_summary(counts)}; {closing}", file=stream)

@@ -235,8 +235,7 @@ def constraint_findings(
         report(
             present & (cells.str.len() > longest),
             "max-length",
-            lambda v: f"value {_start(v)} is {len(v):,} characters long; "
-            f"the maximum is {longest}",
+            lambda v: f"value {_start(v)} is {len(v):,} characters long; the maximum is {longest}",
         )
     if constraints.get("unique"):
         findings += _repeats(path, values[present].to_frame(), cells.to_frame(), [name], "unique")
