@@ -15,6 +15,7 @@ The result is written between the markers below in benchmarks/results.md (run.py
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import resource
 import shutil
@@ -64,12 +65,16 @@ def measure(rows: int, workdir: Path) -> dict:
             check=False,
         )
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kB on Linux
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb = usage.ru_maxrss / 1024  # kB on Linux
+    cpu_seconds = usage.ru_utime + usage.ru_stime
     lines = stderr.read_text(encoding="utf-8").splitlines()
     return {
         "rows": rows,
         "exit": result.returncode,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "load": os.getloadavg()[0],
         "peak_mb": peak_mb,
         "lines": len(lines),
         "last_line": lines[-1] if lines else "",
@@ -92,12 +97,15 @@ def markdown(result: dict) -> str:
             "| measure | value | limit | result |",
             "| --- | --- | --- | --- |",
             f"| wall time, s | {result['seconds']:.1f} | {TIME_LIMIT_S} | {time_ok} |",
+            f"| CPU time (user + system), s | {result['cpu_seconds']:.1f} | | |",
             f"| peak memory (child's max RSS), MB | {result['peak_mb']:.0f} | {MEMORY_LIMIT_MB} "
             f"| {memory_ok} |",
             f"| lines printed | {result['lines']} | | |",
             f"| report.json, MB | {result['report_mb']:.2f} | | |",
             "",
-            f"Its last line: `{result['last_line']}`",
+            f"Its last line: `{result['last_line']}`. One-minute load average at the end: "
+            f"{result['load']:.1f} on {os.cpu_count()} CPUs (other work shared the machine: the "
+            "wall time grows with it, the CPU time hardly).",
             "",
         ]
     )

@@ -56,9 +56,12 @@ Counts = Counter  # (file, rule) -> number of findings
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Distinct findings in file, line, column order (a job may meet the same one twice)."""
-    # Sorted, then equal neighbours dropped: no set of a million findings beside the list.
-    ordered = sorted(findings, key=Finding.sort_key)
-    return [f for i, f in enumerate(ordered) if i == 0 or f != ordered[i - 1]]
+    # Sorted, then equal neighbours dropped (equal keys are equal findings): no set of a million
+    # findings beside the list, and each key computed once.
+    findings = list(findings)
+    keys = [finding.sort_key() for finding in findings]
+    order = sorted(range(len(findings)), key=keys.__getitem__)
+    return [findings[i] for n, i in enumerate(order) if n == 0 or keys[i] != keys[order[n - 1]]]
 
 
 def format_finding(finding: Finding) -> str:

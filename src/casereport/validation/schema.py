@@ -26,7 +26,7 @@ import pandas as pd
 
 from casereport.validation.files import CONTROL_CHARACTERS
 from casereport.validation.report import Finding
-from casereport.validation.table import CheckedTable, cells_where, where
+from casereport.validation.table import CheckedTable, cells_where
 
 DEFAULT_MISSING_VALUES = [""]
 DEFAULT_TRUE_VALUES = ["true", "True", "TRUE", "1"]
@@ -366,17 +366,21 @@ def check_foreign_keys(table: CheckedTable, tables: Mapping[str, CheckedTable]) 
                 index=values.index,
             )
         where_known = "this file" if target is table else target.path
-        for line in where(present & ~known):
-            shown = ", ".join(table.cell(line, name) for name in fields)
+        unknown = present & ~known
+        # The cells as written, one vectorised selection per field (a million rows may be bad).
+        written = zip(*(cells_where(unknown, table.text[name]) for name in fields), strict=True)
+        columns = ", ".join(fields)
+        for cells in written:
+            line = cells[0][0]
+            shown = ", ".join(value for _, value in cells)
             findings.append(
                 Finding(
                     table.path,
                     line,
-                    ", ".join(fields),
+                    columns,
                     shown,
                     "foreign-key",
-                    f"{', '.join(fields)} {shown} is not a {', '.join(target_fields)} "
-                    f"in {where_known}",
+                    f"{columns} {shown} is not a {', '.join(target_fields)} in {where_known}",
                 )
             )
     return findings
