@@ -103,7 +103,7 @@ def markdown(result: dict) -> str:
             f"| lines printed | {result['lines']} | | |",
             f"| report.json, MB | {result['report_mb']:.2f} | | |",
             "",
-            f"Its last line: `{result['last_line']}`. One-minute load average at the end: "
+            f"Its last line: `{result['last_line']}` One-minute load average at the end: "
             f"{result['load']:.1f} on {os.cpu_count()} CPUs (other work shared the machine: the "
             "wall time grows with it, the CPU time hardly).",
             "",
