@@ -20,6 +20,14 @@ except WorkflowError as error:
     cause = error.__context__
     key = ".".join(str(part) for part in getattr(cause, "absolute_path", []))
     message = getattr(cause, "message", str(error))
+    if (
+        getattr(cause, "validator", None) == "pattern"
+    ):  # say what the regular expression means
+        message = (
+            f"{cause.instance!r} is not allowed ({cause.schema.get('description', '')}): "
+            "paths are relative to the project folder and stay inside it "
+            "(no leading slash or '~', no '..')"
+        )
     sys.exit(
         f"config error: {f'key {key!r}: ' if key else ''}{message} "
         "(see workflow/schemas/config.schema.yaml)"

@@ -1255,9 +1255,13 @@ def write_results(rows: list[Row], settings: Settings, finished: datetime) -> No
     settings.out.mkdir(parents=True, exist_ok=True)
     if not settings.render:  # when rendering, the CSV is the input: leave it as measured
         write_csv(rows, settings.out / "results.csv")
-    (settings.out / "results.md").write_text(
-        render_markdown(rows, settings, finished), encoding="utf-8"
-    )
+    # Keep the section benchmarks/validation.py writes below its marker.
+    results_md = settings.out / "results.md"
+    kept = results_md.read_text(encoding="utf-8") if results_md.exists() else ""
+    marker = "<!-- benchmarks/validation.py writes below this line"
+    tail = kept[kept.index(marker) :] if marker in kept else ""
+    text = render_markdown(rows, settings, finished)
+    results_md.write_text(f"{text.rstrip()}\n\n{tail}" if tail else text, encoding="utf-8")
     plot(rows, settings, settings.out / "results.svg")
 
 

@@ -88,7 +88,13 @@ def test_rule_files_hard_code_no_path_that_config_yaml_sets():
 
 @pytest.mark.parametrize(
     ("override", "key"),
-    [("results_dir=", "results_dir"), ("colour=red", "colour")],
+    [
+        ("results_dir=", "results_dir"),
+        ("colour=red", "colour"),
+        ("data_dir=../../etc", "data_dir"),
+        ("results_dir=data/raw", "results_dir"),
+        ("logs_dir=/tmp/logs", "logs_dir"),
+    ],
 )
 def test_a_bad_config_stops_with_one_line_naming_the_key(tmp_path, override, key):
     result = run_snakemake(copy_project(tmp_path / "project"), "--dry-run", "--config", override)

@@ -48,6 +48,13 @@ def test_gather_merges_every_job_into_a_sorted_report(tmp_path, capsys):
         "errors": 3,
         "errors_by_file": {LABS.file: 1, EMPTY.file: 1, FK.file: 1},
         "errors_by_rule": {"empty-file": 1, "foreign-key": 1, "type": 1},
+        "errors_listed": 3,
+        "errors_by_file_and_rule": {
+            LABS.file: {"type": 1},
+            EMPTY.file: {"empty-file": 1},
+            FK.file: {"foreign-key": 1},
+        },
+        "listed_per_file_and_rule": 1000,
     }
     assert capsys.readouterr().err == ""
 

@@ -21,7 +21,16 @@ os.environ.update(
 
 from casereport import stages
 from casereport.codedeps import package_code
-from casereport.validation.deps import raw_tables, validation_dependencies
+from casereport.configcheck import config_problems
+from casereport.validation.deps import (
+    DatapackageError,
+    raw_tables,
+    validation_dependencies,
+)
+
+# Paths inside the project, distinct, writable: checked before anything reads or writes them.
+if problems := config_problems(config, Path.cwd()):
+    sys.exit("\n".join(f"config error: {problem}" for problem in problems))
 
 DATA = config["data_dir"]
 DATAPACKAGE = f"{DATA}/{config['datapackage']}"
@@ -31,7 +40,10 @@ LOGS = config["logs_dir"]
 BENCHMARKS = config["benchmarks_dir"]
 NUMBERS_LOCK = config["numbers_lock"]
 
-RAW_TABLES = raw_tables(DATAPACKAGE)  # resource name -> raw CSV path
+try:
+    RAW_TABLES = raw_tables(DATAPACKAGE)  # resource name -> raw CSV path
+except DatapackageError as error:
+    sys.exit(f"data dictionary error: {error}")
 TABLE_NAMES = list(stages.TABLES)
 FIGURE_NAMES = list(stages.FIGURES)
 
@@ -64,6 +76,7 @@ def validation_inputs(wildcards):
         "datapackage": DATAPACKAGE,
         "table": RAW_TABLES[wildcards.table],
         "related": [RAW_TABLES[name] for name in needed],
+        "privacy_allowlist": config["privacy_allowlist"],
         "code": VALIDATION_CODE,
     }
 

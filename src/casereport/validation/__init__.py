@@ -11,6 +11,10 @@ a `Finding` (file, line, column, value, rule, message; see report.py):
 3. rules.py   facts across fields and tables that a Table Schema cannot express (an exposure does
               not end before it starts, a lab value is in its analyte's unit, ...).
 
+Every text cell is also searched for likely patient identifiers (casereport.privacy). Findings are
+bounded: the first 50 of each file and rule on the terminal, 1,000 in the JSON reports, always with
+the full count (report.py).
+
 checker.py ties the layers together for one or more tables; job.py is the Snakemake job (one table
 per job, workflow/scripts/validate_table.py) and command.py the `casereport validate` command (all
 tables at once). deps.py tells Snakemake which raw files each job reads.

@@ -7,9 +7,16 @@ otherwise. Registered in casereport/cli.py.
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 
-from casereport.validation.report import Finding, print_findings, report_document, write_json
+from casereport.validation.report import (
+    Finding,
+    count_by_file_and_rule,
+    print_findings,
+    report_document,
+    write_json,
+)
 
 
 def add_validate_parser(subparsers) -> None:
@@ -29,6 +36,12 @@ def add_validate_parser(subparsers) -> None:
         help="the data dictionary, relative to --data-dir (default: %(default)s)",
     )
     parser.add_argument("--report", help="also write the findings as JSON to this file")
+    parser.add_argument(
+        "--privacy-allowlist",
+        default="data/privacy_allowlist.csv",
+        help="reviewed list of identifier-like text the article prints, for the privacy check "
+        "(default: %(default)s; ignored when it does not exist)",
+    )
     parser.set_defaults(func=run_validate)
 
 
@@ -39,16 +52,21 @@ def run_validate(args: argparse.Namespace) -> int:
 
     datapackage = (Path(args.data_dir) / args.datapackage).as_posix()
     try:
-        results = check_tables(datapackage)
+        allowlist = args.privacy_allowlist
+        if allowlist == "data/privacy_allowlist.csv" and not Path(allowlist).exists():
+            allowlist = None  # the default, outside a project checkout: check with no allow-list
+        results = check_tables(datapackage, privacy_allowlist=allowlist)
     except DatapackageError as error:
         results = {}
         findings = [Finding(datapackage, None, None, None, "datapackage", str(error))]
+        counts = count_by_file_and_rule(findings)
     else:
         findings = [finding for result in results.values() for finding in result.findings]
+        counts = sum((result.counts for result in results.values()), Counter())
     if args.report:
-        write_json(args.report, report_document(findings, len(results)))
+        write_json(args.report, report_document(findings, len(results), counts))
     if findings:
-        print_findings(findings, closing="the raw data is not valid.")
+        print_findings(findings, closing="the raw data is not valid.", counts=counts)
         return 1
     rows = sum(result.rows for result in results.values())
     print(

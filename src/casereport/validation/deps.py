@@ -53,9 +53,22 @@ def _read_datapackage(path: str, mtime_ns: int, size: int) -> dict:
             isinstance(resource.get(key), str) for key in ("name", "path")
         ):
             raise DatapackageError(f"{where}: resource {number} needs a name and a path")
+        if problem := _outside_folder(resource["path"]):
+            raise DatapackageError(
+                f"{where}: resource {resource['name']!r} has path {resource['path']!r}, {problem}"
+            )
         if not isinstance(resource.get("schema"), dict):
             raise DatapackageError(f"{where}: resource {resource['name']!r} has no schema")
     return package
+
+
+def _outside_folder(path: str) -> str | None:
+    """Why a resource's path does not name a file inside the data package's folder."""
+    if Path(path).is_absolute() or path.startswith("~") or "\\" in path or ":" in path:
+        return "but a path must be relative to the data dictionary's folder"
+    if ".." in Path(path).parts:
+        return "but a path must stay inside the data dictionary's folder (no '..')"
+    return None
 
 
 def resources_by_name(package: dict) -> dict[str, dict]:

@@ -20,6 +20,9 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
+import re
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,14 @@ from pathlib import Path
 from casereport.validation.report import Finding
 
 UTF8_BOM = b"\xef\xbb\xbf"
+# Other Unicode encodings, by their byte-order mark (UTF-32 first: its little-endian mark starts
+# with UTF-16's).
+OTHER_BOMS = [
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+    (b"\xff\xfe", "UTF-16 (little-endian)"),
+    (b"\xfe\xff", "UTF-16 (big-endian)"),
+]
 
 
 @dataclass(frozen=True)
@@ -37,10 +48,23 @@ class ParsedFile:
     rows: list[list[str]] = field(default_factory=list)  # rows with as many cells as the header
     lines: list[int] = field(default_factory=list)  # line of each row in the file (header = 1)
     findings: list[Finding] = field(default_factory=list)
+    has_control_characters: bool = False  # somewhere in the text; schema.py says which cells
 
 
-def read_csv_file(path: str) -> ParsedFile:
-    """Read a raw CSV file, reporting what stops it being read as UTF-8 CSV with one header."""
+# Control characters (C0, DEL, C1) other than tab and the line endings: invisible in an editor and
+# in the report, they can hide text or break the PDF. CR and LF inside a cell are reported as
+# line-break-in-cell.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def read_csv_file(path: str, folder: str | None = None) -> ParsedFile:
+    """Read a raw CSV file, reporting what stops it being read as UTF-8 CSV with one header.
+
+    `folder`: the data folder the file must be a regular file inside of (checked before the
+    file is opened: a FIFO would block the read, a link could point at any file on the machine).
+    """
+    if folder is not None and (problem := not_a_raw_file(path, folder)):
+        return _unreadable(path, "not-a-regular-file", problem)
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -52,11 +76,45 @@ def read_csv_file(path: str) -> ParsedFile:
             path, "empty-file", "the file is empty (0 bytes); it needs a header line and data rows"
         )
     data = data.removeprefix(UTF8_BOM)
+    if encoding := other_unicode_encoding(data):
+        return _unreadable(
+            path,
+            "encoding",
+            f"the file is {encoding}, not UTF-8; save it as UTF-8 (in a spreadsheet: "
+            "'CSV UTF-8'; in an editor: encoding UTF-8)",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return ParsedFile(header=None, findings=encoding_findings(path, data))
     return parse_csv_text(path, text)
+
+
+def not_a_raw_file(path: str, folder: str) -> str | None:
+    """Why `path` is not a regular file inside `folder` (None when it is, or does not exist)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None  # reported as missing-file
+    except OSError as error:
+        return f"the file cannot be examined ({error.strerror})"
+    if stat.S_ISLNK(mode):
+        return (
+            "the file is a symbolic link; a raw file must be a regular file inside "
+            f"{Path(folder).as_posix()} (copy the file there instead of linking to it)"
+        )
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a FIFO"
+            if stat.S_ISFIFO(mode)
+            else ("a device or socket")
+        )
+        return f"the path is {kind}, not a regular file; a raw file must be a regular file"
+    if not Path(path).resolve().is_relative_to(Path(folder).resolve()):
+        return f"the file is outside {Path(folder).as_posix()} (through a linked folder)"
+    return None
 
 
 def parse_csv_text(path: str, text: str) -> ParsedFile:
@@ -112,7 +170,8 @@ def parse_csv_text(path: str, text: str) -> ParsedFile:
                 path, None, None, None, "no-data-rows", "the file has a header but no data rows"
             )
         )
-    return ParsedFile(header, rows, lines, findings)
+    has_control = CONTROL_CHARACTERS.search(text) is not None
+    return ParsedFile(header, rows, lines, findings, has_control)
 
 
 def check_header(path: str, header: list[str], field_names: list[str]) -> list[Finding]:
@@ -164,6 +223,20 @@ def check_header(path: str, header: list[str], field_names: list[str]) -> list[F
             )
         )
     return findings
+
+
+def other_unicode_encoding(data: bytes) -> str | None:
+    """The name of the UTF-16 or UTF-32 encoding the bytes are in, if they start with its
+    byte-order mark or, without one, look like it (ASCII text with a zero byte beside each
+    character; UTF-8 text has no zero bytes)."""
+    for bom, name in OTHER_BOMS:
+        if data.startswith(bom):
+            return f"{name}, by its byte-order mark {bom.hex(' ').upper()}"
+    start = data[:4096]
+    if len(start) >= 8 and start.count(0) * 3 >= len(start):
+        width = 4 if start.count(b"\x00\x00\x00") * 4 >= len(start) // 2 else 2
+        return f"UTF-{width * 8} without a byte-order mark (it is full of zero bytes)"
+    return None
 
 
 def encoding_findings(path: str, data: bytes) -> list[Finding]:

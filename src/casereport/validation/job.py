@@ -30,6 +30,7 @@ def run_from_snakemake(snakemake) -> int:
         table_path=snakemake.input.table,
         related_paths=list(snakemake.input.get("related", [])),
         datapackage=snakemake.input.datapackage,
+        privacy_allowlist=snakemake.input.get("privacy_allowlist"),
         validated_path=snakemake.output[0],
         findings_path=snakemake.log.findings,
     )
@@ -42,14 +43,21 @@ def validate_table_job(
     datapackage: str,
     validated_path: str,
     findings_path: str,
+    privacy_allowlist: str | None = None,
 ) -> int:
     """Validate `table`; write its findings, and its validated copy if it has no errors."""
     try:
         _check_wiring(table, table_path, related_paths, datapackage)
-        result = check_tables(datapackage, [table])[table]
-        write_table_findings(findings_path, table, result.path, result.rows, result.findings)
+        result = check_tables(datapackage, [table], privacy_allowlist)[table]
+        write_table_findings(
+            findings_path, table, result.path, result.rows, result.findings, result.counts
+        )
         if result.findings:
-            print_findings(result.findings, closing=f"{validated_path} was not written.")
+            print_findings(
+                result.findings,
+                closing=f"{validated_path} was not written.",
+                counts=result.counts,
+            )
             return DATA_ERRORS
         write_validated_copy(result.table, validated_path)
         return OK

@@ -337,13 +337,14 @@ def lab_unit_is_analyte_unit(table: CheckedTable, tables: Tables) -> Iterator[Fi
     units = units.set_index("analyte")["unit"]
     expected = table.typed["analyte"].map(units)
     unit = table.typed["unit"]
+    expected_of = expected.to_dict()  # one lookup per bad row, not a Series index per row
     for line in where(expected.notna() & unit.notna() & (unit != expected)):
         yield table.finding(
             line,
             "unit",
             "unit-mismatch",
             f"unit {table.cell(line, 'unit')!r} is not {table.cell(line, 'analyte')}'s unit "
-            f"{expected[line]!r} in {analytes.path}",
+            f"{expected_of[line]!r} in {analytes.path}",
         )
 
 

@@ -24,8 +24,9 @@ from datetime import date
 
 import pandas as pd
 
+from casereport.validation.files import CONTROL_CHARACTERS
 from casereport.validation.report import Finding
-from casereport.validation.table import CheckedTable, where
+from casereport.validation.table import CheckedTable, cells_where
 
 DEFAULT_MISSING_VALUES = [""]
 DEFAULT_TRUE_VALUES = ["true", "True", "TRUE", "1"]
@@ -134,8 +135,7 @@ def parse_fields(
         values = values.reindex(cells.index)
         invalid = ~missing & ~valid.reindex(cells.index, fill_value=True)
         kind = field.get("type", "string")
-        for line in where(invalid):
-            value = cells[line]
+        for line, value in cells_where(invalid, cells):
             message = f"value {value!r} is not {TYPE_DESCRIPTIONS[kind]}"
             findings.append(Finding(path, line, name, value, "type", message))
         values = values.mask(missing | invalid)
@@ -184,14 +184,14 @@ def constraint_findings(
     findings = []
 
     def report(mask: pd.Series, rule: str, describe) -> None:
-        for line in where(mask):
-            findings.append(Finding(path, line, name, cells[line], rule, describe(cells[line])))
+        for line, value in cells_where(mask, cells):
+            findings.append(Finding(path, line, name, value, rule, describe(value)))
 
     if constraints.get("required") or in_primary_key:
         why = "it is part of the primary key" if in_primary_key else "the column is required"
-        for line in where(missing):
+        for line, value in cells_where(missing, cells):
             findings.append(
-                Finding(path, line, name, cells[line], "required", f"the cell is empty but {why}")
+                Finding(path, line, name, value, "required", f"the cell is empty but {why}")
             )
     if "enum" in constraints:
         allowed = [_as_type(v, field) for v in constraints["enum"]]
@@ -235,11 +235,16 @@ def constraint_findings(
         report(
             present & (cells.str.len() > longest),
             "max-length",
-            lambda v: f"value {v!r} is longer than {longest} characters",
+            lambda v: f"value {_start(v)} is {len(v):,} characters long; the maximum is {longest}",
         )
     if constraints.get("unique"):
         findings += _repeats(path, values[present].to_frame(), cells.to_frame(), [name], "unique")
     return findings
+
+
+def _start(value: str, shown: int = 40) -> str:
+    """A long cell quoted by its start."""
+    return repr(value) if len(value) <= shown else f"{value[:shown]!r}..."
 
 
 def _is_calendar_date(text: str) -> bool:
@@ -260,6 +265,35 @@ def _as_type(value, field: dict):
     if kind == "boolean":
         return bool(value)
     return str(value)  # strings; dates and months compare as ISO text
+
+
+def control_character_findings(path: str, text: pd.DataFrame) -> list[Finding]:
+    """A finding for every cell holding a control character other than tab (see files.py)."""
+    findings = []
+    for name in text.columns:
+        cells = text[name]
+        for line, value in cells_where(cells.str.contains(CONTROL_CHARACTERS), cells):
+            match = CONTROL_CHARACTERS.search(value)
+            character = match.group()
+            label = CONTROL_NAMES.get(character, "")
+            message = (
+                f"the cell holds the control character U+{ord(character):04X}{label} at "
+                f"character {match.start() + 1}; only tab is allowed (delete it, or retype the "
+                "cell: it may have been pasted from another program)"
+            )
+            findings.append(Finding(path, line, name, value, "control-character", message))
+    return findings
+
+
+CONTROL_NAMES = {
+    "\x00": " (NUL)",
+    "\x07": " (BEL)",
+    "\x08": " (backspace)",
+    "\x0b": " (vertical tab)",
+    "\x0c": " (form feed)",
+    "\x1b": " (escape)",
+    "\x7f": " (DEL)",
+}
 
 
 # --- keys ---------------------------------------------------------------------------------------
@@ -284,13 +318,17 @@ def _repeats(
         return []
     findings = []
     first_line: dict[tuple, int] = {}
-    for line, key_values in zip(
-        values.index[repeated], values[repeated].itertuples(index=False, name=None), strict=True
+    lines = values.index[repeated]
+    for line, key_values, written in zip(
+        lines,
+        values[repeated].itertuples(index=False, name=None),
+        text.loc[lines, key].itertuples(index=False, name=None),
+        strict=True,
     ):
         if key_values not in first_line:
             first_line[key_values] = line
             continue
-        shown = ", ".join(text.at[line, name] for name in key)
+        shown = ", ".join(written)
         if len(key) == 1:
             what = f"{key[0]} {shown}"
         else:
@@ -328,17 +366,21 @@ def check_foreign_keys(table: CheckedTable, tables: Mapping[str, CheckedTable]) 
                 index=values.index,
             )
         where_known = "this file" if target is table else target.path
-        for line in where(present & ~known):
-            shown = ", ".join(table.cell(line, name) for name in fields)
+        unknown = present & ~known
+        # The cells as written, one vectorised selection per field (a million rows may be bad).
+        written = zip(*(cells_where(unknown, table.text[name]) for name in fields), strict=True)
+        columns = ", ".join(fields)
+        for cells in written:
+            line = cells[0][0]
+            shown = ", ".join(value for _, value in cells)
             findings.append(
                 Finding(
                     table.path,
                     line,
-                    ", ".join(fields),
+                    columns,
                     shown,
                     "foreign-key",
-                    f"{', '.join(fields)} {shown} is not a {', '.join(target_fields)} "
-                    f"in {where_known}",
+                    f"{columns} {shown} is not a {', '.join(target_fields)} in {where_known}",
                 )
             )
     return findings
