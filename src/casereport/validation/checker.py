@@ -8,13 +8,13 @@ returned (each dependency has a job of its own).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from casereport.dataset import SOURCE_LINE
+from casereport.spreadsheet import SafeWriter
 from casereport.validation.deps import dependencies, raw_tables, read_datapackage, resources_by_name
 from casereport.validation.files import check_header, read_csv_file
 from casereport.validation.report import Finding, sorted_findings
@@ -111,11 +111,12 @@ def load_table(path: str, resource: dict) -> tuple[CheckedTable | None, list[Fin
 
 
 def write_validated_copy(table: CheckedTable, path: Path | str) -> None:
-    """The raw file's cells unchanged, UTF-8 with LF line endings, plus its line number per row."""
+    """The raw file's cells, UTF-8 with LF line endings, plus its line number per row; a cell a
+    spreadsheet would execute is guarded (casereport.spreadsheet; load_dataset takes it off)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = SafeWriter(handle)
         writer.writerow([*table.header, SOURCE_LINE])
         for line, row in zip(table.lines, table.rows, strict=True):
             writer.writerow([*row, line])
