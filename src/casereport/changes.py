@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from casereport.arguments import existing_dir, existing_file, file_or_absent
 from casereport.ledger import COLUMNS, Ledger
 from casereport.spreadsheet import neutralise, restore
 
@@ -441,9 +442,15 @@ def run_check_numbers(args: argparse.Namespace) -> int:
 
 
 def _add_path_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", default=".", help="project directory (default: .)")
-    parser.add_argument("--numbers", help=f"the current ledger (default: ROOT/{NUMBERS})")
-    parser.add_argument("--lock", help=f"the accepted baseline (default: ROOT/{LOCK})")
+    parser.add_argument(
+        "--root", default=".", type=existing_dir, help="project directory (default: .)"
+    )
+    parser.add_argument(
+        "--numbers", type=existing_file, help=f"the current ledger (default: ROOT/{NUMBERS})"
+    )
+    parser.add_argument(
+        "--lock", type=file_or_absent, help=f"the accepted baseline (default: ROOT/{LOCK})"
+    )
 
 
 def add_changes_parsers(subparsers) -> None:

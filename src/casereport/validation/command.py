@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from casereport.arguments import file_to_write
 from casereport.validation.report import Finding, print_findings, report_document, write_json
 
 
@@ -28,7 +29,9 @@ def add_validate_parser(subparsers) -> None:
         default="datapackage.yaml",
         help="the data dictionary, relative to --data-dir (default: %(default)s)",
     )
-    parser.add_argument("--report", help="also write the findings as JSON to this file")
+    parser.add_argument(
+        "--report", type=file_to_write, help="also write the findings as JSON to this file"
+    )
     parser.set_defaults(func=run_validate)
 
 
