@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from casereport.spreadsheet import neutralise_row
+
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 DATAPACKAGE = RAW / "datapackage.yaml"
@@ -25,14 +27,15 @@ PROJECT_FILES = ["Snakefile", "config", "workflow", "profiles", "data", "report/
 
 
 def write_validated_copy(raw_csv: Path, out_csv: Path) -> None:
-    """Copy a raw CSV adding `source_line` (header = line 1), as the validate stage does."""
+    """Copy a raw CSV adding `source_line` (header = line 1), as the validate stage does (cells a
+    spreadsheet would execute guarded, casereport.spreadsheet)."""
     with open(raw_csv, encoding="utf-8-sig", newline="") as src:
         rows = list(csv.reader(src))
     with open(out_csv, "w", encoding="utf-8", newline="") as dst:
         writer = csv.writer(dst, lineterminator="\n")
         writer.writerow([*rows[0], "source_line"])
         for line_number, row in enumerate(rows[1:], start=2):
-            writer.writerow([*row, line_number])
+            writer.writerow(neutralise_row([*row, line_number]))
 
 
 def make_validated_dir(raw_dir: Path, out_dir: Path) -> Path:

@@ -213,9 +213,10 @@ def test_changes_md_shows_old_and_new_value_source_cell_and_sections(edited_proj
     for row in rows:
         table_row = next(line for line in markdown.splitlines() if f"`{row['id']}`" in line)
         old, new = baseline[row["id"]], current[row["id"]]
-        assert f"{old['display']} → {new['display']}" in table_row
+        shown = f"{changes.markdown_text(old['display'])} → {changes.markdown_text(new['display'])}"
+        assert shown in table_row
         assert source_cell(new) in table_row
-        assert ", ".join(new["sections"].split(";")) in table_row
+        assert changes.markdown_text(", ".join(new["sections"].split(";"))) in table_row
 
 
 def test_changes_csv_has_one_row_per_change_with_the_agreed_columns(edited_project):

@@ -24,7 +24,6 @@ def written_by_csv_module(rows: list) -> str:
         ["derived.x", "10,000", "10000", "", "f.csv", "2;3", "a", "from start to end, both"],
         ["a", 'the "pre" value', "b"],
         ["a", "two\nlines", "b"],
-        ["a", "carriage\rreturn", "b"],
         ["", "", ""],
         [""],
         ["only"],
@@ -34,6 +33,14 @@ def written_by_csv_module(rows: list) -> str:
 )
 def test_csv_line_is_what_csv_writer_writes(fields):
     assert csv_line(fields) == written_by_csv_module([fields])
+
+
+def test_a_carriage_return_is_quoted_and_reads_back():
+    # csv.writer with a "\n" terminator leaves a lone CR unquoted, and readers end the row there.
+    fields = ["a", "carriage\rreturn", "b"]
+    line = csv_line(fields)
+    assert line == 'a,"carriage\rreturn",b\n'
+    assert next(csv.reader(io.StringIO(line, newline=""))) == fields
 
 
 def number(number_id: str, **changes: str) -> Number:

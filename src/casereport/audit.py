@@ -30,6 +30,7 @@ import pandas as pd
 from casereport import stages
 from casereport.dataset import SOURCE_LINE, Dataset
 from casereport.ledger import Number
+from casereport.spreadsheet import SafeWriter, restore_frame
 
 CONSISTENT = "consistent"
 # The data allow the published value only on a stretched reading: dates known only to the month
@@ -1642,14 +1643,14 @@ def run_audit(dataset: Dataset | IndexedDataset, claims_frame: pd.DataFrame) -> 
 
 def write_audit_csv(results: pd.DataFrame, path: Path | str) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = SafeWriter(handle)
         writer.writerow(AUDIT_COLUMNS)
         for _, row in results.iterrows():
             writer.writerow(["" if pd.isna(row[c]) else row[c] for c in AUDIT_COLUMNS])
 
 
 def read_audit_csv(path: Path | str) -> pd.DataFrame:
-    return pd.read_csv(path, dtype="string", keep_default_na=False)
+    return restore_frame(pd.read_csv(path, dtype="string", keep_default_na=False))
 
 
 def split_cell(text: str) -> tuple[str, int, str]:

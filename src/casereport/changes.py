@@ -28,7 +28,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from casereport.arguments import existing_dir, existing_file, file_or_absent
 from casereport.ledger import COLUMNS, Ledger
+from casereport.spreadsheet import neutralise, restore
 
 NUMBERS = "results/numbers.csv"
 LOCK = "report/numbers.lock.csv"
@@ -106,7 +108,9 @@ def read_ledger_rows(path: Path | str) -> dict[str, dict[str, str]]:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or "id" not in reader.fieldnames:
             raise LedgerFileError(f"{path.as_posix()} is not a number ledger: no 'id' column")
-        return _index(reader, path.as_posix())
+        # Undo the spreadsheet guard of Ledger.write_csv (casereport.spreadsheet).
+        rows = ({k: restore(v) if type(v) is str else v for k, v in r.items()} for r in reader)
+        return _index(rows, path.as_posix())
 
 
 def ledger_rows(source) -> dict[str, dict[str, str]]:
@@ -202,13 +206,35 @@ def source_cell(row: Row) -> str:
     return f"{row['source_file']}:{row['source_line']}:{row['source_column']}"
 
 
-def _old_to_new(old: str, new: str) -> str:
-    return new if old == new else f"{old} → {new}"
+# changes.md quotes data (ids, displays, values, source files) and CI shows it as a GitHub job
+# summary: quoted text must stay text there, never become a link, an image, HTML, math or an
+# emphasis. Backslash-escaping is CommonMark's own way to say "this character is literal"; these
+# are the characters that start inline markup (`:` and `www.` stop GitHub's bare autolinks).
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>!|~$&:@]|(?i:(?<=www)\.)")
+_LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ") or "—"
+def markdown_text(text: str) -> str:
+    """Text shown literally in a Markdown table cell (GitHub-flavoured), on one line."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(0), _LINE_BREAKS.sub(" ", text))
+
+
+def markdown_code(text: str) -> str:
+    """Text as an inline code span in a Markdown table cell: fenced by more backticks than it
+    holds, `|` escaped (GitHub tables split cells on it even inside code), on one line."""
+    text = _LINE_BREAKS.sub(" ", text).replace("|", "\\|")
+    fence = "`" * (1 + max((len(run) for run in re.findall("`+", text)), default=0))
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _old_to_new(old: str, new: str, quote=markdown_text) -> str:
+    return quote(new) if old == new else f"{quote(old)} → {quote(new)}"
+
+
+def _cell(markdown: str) -> str:
+    """A table cell (already Markdown); an empty one shows a dash."""
+    return markdown or "—"
 
 
 def _sections(row: Row) -> str:
@@ -224,11 +250,11 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def _changed_table(changes: Iterable[Change]) -> list[str]:
     rows = [
         [
-            f"`{c.id}`",
+            markdown_code(c.id),
             _old_to_new(c.old["display"], c.new["display"]),
             _old_to_new(c.old["value"], c.new["value"]),
-            ", ".join(c.fields),
-            _old_to_new(source_cell(c.old), source_cell(c.new)),
+            markdown_text(", ".join(c.fields)),
+            _old_to_new(source_cell(c.old), source_cell(c.new), markdown_code),
             _old_to_new(_sections(c.old), _sections(c.new)),
         ]
         for c in changes
@@ -239,7 +265,13 @@ def _changed_table(changes: Iterable[Change]) -> list[str]:
 
 def _listed_table(changes: Iterable[Change]) -> list[str]:
     rows = [
-        [f"`{c.id}`", c.row["display"], c.row["value"], source_cell(c.row), _sections(c.row)]
+        [
+            markdown_code(c.id),
+            markdown_text(c.row["display"]),
+            markdown_text(c.row["value"]),
+            markdown_code(source_cell(c.row)),
+            markdown_text(_sections(c.row)),
+        ]
         for c in changes
     ]
     return _table(["Number", "Shown as", "Value", "Source cell", "Appears in"], rows)
@@ -322,7 +354,9 @@ def write_changes_csv(changes: Changes, path: Path | str) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(changes_rows(changes))
+        writer.writerows(
+            {name: neutralise(cell) for name, cell in row.items()} for row in changes_rows(changes)
+        )
 
 
 def write_changes_reports(
@@ -408,9 +442,15 @@ def run_check_numbers(args: argparse.Namespace) -> int:
 
 
 def _add_path_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", default=".", help="project directory (default: .)")
-    parser.add_argument("--numbers", help=f"the current ledger (default: ROOT/{NUMBERS})")
-    parser.add_argument("--lock", help=f"the accepted baseline (default: ROOT/{LOCK})")
+    parser.add_argument(
+        "--root", default=".", type=existing_dir, help="project directory (default: .)"
+    )
+    parser.add_argument(
+        "--numbers", type=existing_file, help=f"the current ledger (default: ROOT/{NUMBERS})"
+    )
+    parser.add_argument(
+        "--lock", type=file_or_absent, help=f"the accepted baseline (default: ROOT/{LOCK})"
+    )
 
 
 def add_changes_parsers(subparsers) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from importlib import metadata
 
 # (module, function adding the command's parser), in the order `casereport --help` lists them.
 COMMANDS = [
@@ -23,11 +24,27 @@ COMMANDS = [
 ]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (argparse prints the whole usage text
+    first), naming the command and pointing at its --help; exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def version() -> str:
+    try:
+        return metadata.version("casereport")
+    except metadata.PackageNotFoundError:  # run from a source tree that was not installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="casereport",
         description="Rebuild a published clinical case report from its raw data.",
     )
+    parser.add_argument("--version", action="version", version=f"casereport {version()}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_name, function_name in COMMANDS:
         getattr(importlib.import_module(module_name), function_name)(subparsers)

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from casereport.spreadsheet import restore_frame
+
 SOURCE_LINE = "source_line"
 
 # Frictionless field type -> pandas dtype. Dates stay ISO text: they are compared as text and
@@ -115,6 +117,7 @@ def load_dataset(
         raw = pd.read_csv(
             validated_dir / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""]
         )
+        restore_frame(raw)  # the raw cells, without the spreadsheet guard of the validated copy
         source_file = (datapackage.parent / resource["path"]).as_posix()
         typed = type_frame(raw, fields)
         tables[name] = Table(name, source_file, typed, fields, schema=resource["schema"])

@@ -88,6 +88,11 @@ STYLE = {
     "svg.hashsalt": "casereport",  # SVG element ids from a fixed salt, not a random one
     "svg.fonttype": "path",  # glyphs as paths: the SVG looks the same without the font
     "figure.dpi": 100,
+    # Text is text: every string is drawn as written. Data cells are free text (an adverse event
+    # "fever $\alpha$", a unit "100%"): read as mathtext or TeX they would be drawn as formulas
+    # or crash the job. Every figure is drawn and saved inside this style.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 # Colour-blind-safe palette (Okabe-Ito), cycled by patient position on the before/after plots.

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
+from casereport.spreadsheet import csv_row, line_may_need_guard, restore_row, text_may_hold_guard
+
 COLUMNS = [
     "id",
     "display",
@@ -31,13 +33,14 @@ COLUMNS = [
 
 
 def csv_line(fields: Sequence) -> str:
-    """`fields` as the line csv.writer(lineterminator="\n") writes them. A row of text fields that
-    need no quoting (almost every row of a ledger) is joined directly, several times faster than
-    the csv module; any other row goes through the csv module."""
+    """`fields` as the line casereport.spreadsheet.csv_row writes them (as csv.writer does, each
+    cell neutralised for spreadsheets). A row of text fields that need no quoting and no guard
+    (almost every row of a ledger) is joined directly, several times faster than the csv module;
+    any other row goes through csv_row."""
     try:
         line = ",".join(fields)
-    except TypeError:  # a field that is not text: csv.writer says how it is written
-        line = ""
+    except TypeError:  # a field that is not text: csv_row says how it is written
+        return csv_row(fields)
     # csv.writer quotes a field holding a comma (more commas than the separators), a quote or a
     # line break, and a lone empty field (line == "").
     plain = (
@@ -46,12 +49,9 @@ def csv_line(fields: Sequence) -> str:
         and '"' not in line
         and "\n" not in line
         and "\r" not in line
+        and not line_may_need_guard(line)
     )
-    if plain:
-        return line + "\n"
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(fields)
-    return buffer.getvalue()
+    return line + "\n" if plain else csv_row(fields)
 
 
 def cell_id(table: str, key: tuple | list | str | int, column: str) -> str:
@@ -151,18 +151,21 @@ class Ledger:
         a large series' catalog has 400,000 rows, and this is twice as quick.
         """
         with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, [])
-            present = [name for name in COLUMNS if name in header]
-            positions = [header.index(name) for name in present]
-            if present == COLUMNS[: len(present)] and positions == list(range(len(present))):
-                width = len(present)
-                numbers = [Number(*row[:width]) for row in reader]
-            else:
-                numbers = [
-                    Number(**{name: row[i] for name, i in zip(present, positions, strict=True)})
-                    for row in reader
-                ]
+            text = handle.read()
+        reader = csv.reader(io.StringIO(text, newline=""))
+        if text_may_hold_guard(text):  # undo the spreadsheet guard of write_csv
+            reader = map(restore_row, reader)
+        header = next(reader, [])
+        present = [name for name in COLUMNS if name in header]
+        positions = [header.index(name) for name in present]
+        if present == COLUMNS[: len(present)] and positions == list(range(len(present))):
+            width = len(present)
+            numbers = [Number(*row[:width]) for row in reader]
+        else:
+            numbers = [
+                Number(**{name: row[i] for name, i in zip(present, positions, strict=True)})
+                for row in reader
+            ]
         ledger = cls()
         ledger._numbers = {number.id: number for number in numbers}
         if len(ledger._numbers) != len(numbers):

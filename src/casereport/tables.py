@@ -21,7 +21,6 @@ statistics (casereport.summary); the per-patient tables stay the workflow's CSV 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +49,7 @@ from casereport.formatting import (
 )
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import Ref, TableModel, Text, plain, text
+from casereport.spreadsheet import SafeWriter
 from casereport.summary import Source, quartile_numbers, share_numbers, summary_id
 
 TREATMENT_LINE_SEPARATOR = "\n"  # Table I prints one treatment per line within a cell
@@ -742,7 +742,7 @@ def table_cells(model: TableModel, ledger: Ledger) -> list[list[str]]:
 
 def write_table_csv(model: TableModel, ledger: Ledger, path: Path | str) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(table_cells(model, ledger))
+        SafeWriter(handle).writerows(table_cells(model, ledger))
 
 
 @cyclic_gc_paused()

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from casereport.arguments import existing_dir, existing_file
 from casereport.changes import SECTIONS, LedgerFileError, read_ledger_rows
 
 NUMBERS = "results/numbers.csv"
@@ -370,9 +371,17 @@ def add_trace_parser(subparsers) -> None:
     )
     parser.add_argument("query", help="a number's id, or its displayed value (e.g. '0.475')")
     parser.add_argument("--section", help="only numbers appearing in this section or figure")
-    parser.add_argument("--root", default=".", help="project directory (default: .)")
-    parser.add_argument("--numbers", help=f"the report's ledger (default: ROOT/{NUMBERS})")
-    parser.add_argument("--catalog", help=f"the catalog of all numbers (default: ROOT/{CATALOG})")
+    parser.add_argument(
+        "--root", default=".", type=existing_dir, help="project directory (default: .)"
+    )
+    parser.add_argument(
+        "--numbers", type=existing_file, help=f"the report's ledger (default: ROOT/{NUMBERS})"
+    )
+    parser.add_argument(
+        "--catalog",
+        type=existing_file,
+        help=f"the catalog of all numbers (default: ROOT/{CATALOG})",
+    )
     parser.set_defaults(func=run_trace)
 
 

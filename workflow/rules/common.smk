@@ -20,6 +20,7 @@ os.environ.update(
 )
 
 from casereport import stages
+from casereport.build_messages import failure_summary, lock_problem
 from casereport.codedeps import package_code
 from casereport.configcheck import config_problems
 from casereport.validation.deps import (
@@ -31,6 +32,17 @@ from casereport.validation.deps import (
 # Paths inside the project, distinct, writable: checked before anything reads or writes them.
 if problems := config_problems(config, Path.cwd()):
     sys.exit("\n".join(f"config error: {problem}" for problem in problems))
+
+# A run killed midway leaves its lock behind, and Snakemake's LockException buries its advice in
+# a paragraph: say in one line whether the lock is stale (run `snakemake --unlock`) or held by a run
+# still going, before Snakemake stops on it. Only the run the user started checks (a cluster job's
+# own snakemake runs while the lock is held, by design).
+if workflow.is_main_process:
+    _lock_message = lock_problem(sys.argv)
+    if _lock_message and _lock_message.startswith("error:"):
+        sys.exit(_lock_message)
+    elif _lock_message:
+        print(_lock_message, file=sys.stderr)
 
 DATA = config["data_dir"]
 DATAPACKAGE = f"{DATA}/{config['datapackage']}"
@@ -94,3 +106,21 @@ def gather_validation(failed):
         f"{RESULTS}/validation/report.json",
         print_errors=failed,
     )
+
+
+def explain_failure(snakemake_logs):
+    """The onerror handler: every validation error once, the end of the log of any other failed
+    job, and a last line that says what to do (casereport.build_messages). `snakemake_logs`: the
+    run's log file(s), as Snakemake passes them to onerror (a path, or a list of paths).
+    """
+    gather_validation(failed=True)
+    paths = (
+        [snakemake_logs] if isinstance(snakemake_logs, (str, Path)) else snakemake_logs
+    )
+    text = ""
+    for path in paths or []:
+        try:
+            text += Path(path).read_text(encoding="utf-8", errors="replace")
+        except (OSError, TypeError):
+            continue
+    print(failure_summary(text, validation_rule="validate_table"), file=sys.stderr)

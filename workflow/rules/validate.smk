@@ -30,4 +30,4 @@ onsuccess:
 
 
 onerror:
-    gather_validation(failed=True)
+    explain_failure(log)

@@ -8,7 +8,6 @@ returned (each dependency has a job of its own).
 
 from __future__ import annotations
 
-import csv
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import pandas as pd
 
 from casereport.dataset import SOURCE_LINE
 from casereport.privacy import Allowed, column_findings, read_allowlist, text_columns
+from casereport.spreadsheet import SafeWriter
 from casereport.validation.deps import dependencies, raw_tables, read_datapackage, resources_by_name
 from casereport.validation.files import check_header, read_csv_file
 from casereport.validation.report import (
@@ -172,11 +172,12 @@ def privacy_findings(table: CheckedTable, allowed: list[Allowed]) -> list[Findin
 
 
 def write_validated_copy(table: CheckedTable, path: Path | str) -> None:
-    """The raw file's cells unchanged, UTF-8 with LF line endings, plus its line number per row."""
+    """The raw file's cells, UTF-8 with LF line endings, plus its line number per row; a cell a
+    spreadsheet would execute is guarded (casereport.spreadsheet; load_dataset takes it off)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = SafeWriter(handle)
         writer.writerow([*table.header, SOURCE_LINE])
         for line, row in zip(table.lines, table.rows, strict=True):
             writer.writerow([*row, line])

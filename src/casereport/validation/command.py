@@ -10,6 +10,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from casereport.arguments import file_to_write
 from casereport.validation.report import (
     Finding,
     count_by_file_and_rule,
@@ -35,7 +36,9 @@ def add_validate_parser(subparsers) -> None:
         default="datapackage.yaml",
         help="the data dictionary, relative to --data-dir (default: %(default)s)",
     )
-    parser.add_argument("--report", help="also write the findings as JSON to this file")
+    parser.add_argument(
+        "--report", type=file_to_write, help="also write the findings as JSON to this file"
+    )
     parser.add_argument(
         "--privacy-allowlist",
         default="data/privacy_allowlist.csv",
