@@ -19,6 +19,7 @@ COMMANDS = [
     ("casereport.validation.command", "add_validate_parser"),
     ("casereport.trace", "add_trace_parser"),
     ("casereport.changes", "add_changes_parsers"),
+    ("casereport.fingerprint", "add_status_parser"),
 ]
 
 
