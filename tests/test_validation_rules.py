@@ -162,7 +162,6 @@ def finding_after_a_study_drug_still_given():
     return edit("findings", finding["_line"], "timing", "after", "after-ongoing-study-drug")
 
 
-
 @pytest.fixture(params=["bmd_categories", "protocol", "background_facts"])
 def table_citing_references(request):
     return request.param
