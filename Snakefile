@@ -57,6 +57,7 @@ rule all:
         expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_NAMES),
         f"{REPORT}/report.html",
         f"{REPORT}/report.pdf",
+        f"{REPORT}/inputs.sha256.csv",
         f"{RESULTS}/audit.csv",
         f"{RESULTS}/changes.md",
         f"{RESULTS}/changes.csv",

@@ -31,6 +31,7 @@ from casereport.changes import (
     write_changes_reports,
 )
 from casereport.dataset import load_dataset
+from casereport.fingerprint import FINGERPRINT, write_fingerprint
 from casereport.ledger import Ledger, Number
 
 NUMBERS = "results/numbers.csv"
@@ -67,6 +68,10 @@ def write_ledgers(
     catalog.write_csv(project / "results/ledger/catalog.csv")
     extra = {n.id: {"sections": ";".join(sections(n))} for n in catalog}
     catalog.write_csv(project / NUMBERS, extra=extra)
+    # A build ends by recording the raw files it read (check-numbers compares them with data/raw).
+    (project / "report").mkdir(exist_ok=True)
+    with contextlib.chdir(project):
+        write_fingerprint("data/raw/datapackage.yaml", FINGERPRINT)
     return catalog
 
 

@@ -403,3 +403,17 @@ def test_ten_thousand_patients_in_well_under_ten_seconds(tmp_path):
     facts = table(RAW, "background_facts").set_index("fact_id")
     ratio = float(facts.loc["jdm_female_to_male_ratio", "value"])
     assert (patients["sex"] == "female").mean() == pytest.approx(ratio / (1 + ratio), abs=0.02)
+
+
+def test_findings_are_drawn_symptoms_and_signs_never_the_papers_patients(medium):
+    """findings.csv describes the synthetic patients: the template's symptoms and signs only
+    (no invented investigation or outcome), and some patients have none."""
+    findings = table(medium, "findings")
+    template = table(RAW, "findings")
+    features = template[template["kind"].isin(["symptom", "sign"])]
+    assert set(zip(findings["kind"], findings["finding"], strict=True)) <= set(
+        zip(features["kind"], features["finding"], strict=True)
+    )
+    assert set(findings["source"]) == {"Synthetic cohort"}
+    patients = set(table(medium, "patients")["patient_id"])
+    assert set(findings["patient_id"]) < patients  # a proper subset: someone has no findings

@@ -156,6 +156,12 @@ def adverse_event_after_the_last_course():
     )
 
 
+def finding_after_a_study_drug_still_given():
+    patient = first_row("patients", lambda r: r["pamidronate_ongoing"] == "true")
+    finding = first_row("findings", lambda r: r["patient_id"] == patient["patient_id"])
+    return edit("findings", finding["_line"], "timing", "after", "after-ongoing-study-drug")
+
+
 @pytest.fixture(params=["bmd_categories", "protocol", "background_facts"])
 def table_citing_references(request):
     return request.param
@@ -235,6 +241,7 @@ CASES = [
     lab_in_another_unit,
     lab_in_an_unknown_unit,
     adverse_event_after_the_last_course,
+    finding_after_a_study_drug_still_given,
     duplicate_of_itself,
     between_without_upper,
     upper_without_between,
@@ -294,6 +301,7 @@ def test_every_rule_has_a_docstring_and_a_test():
         "follow_up_only_after_stopping",
         "lab_unit_is_analyte_unit",
         "adverse_event_course_was_given",
+        "finding_timing_fits_study_drug",
         "reference_numbers_exist",
         "duplicate_is_an_earlier_reference",
         "value_upper_only_for_between",
@@ -301,3 +309,21 @@ def test_every_rule_has_a_docstring_and_a_test():
     }
     assert {rule.name for rule in RULES} == tested_rules
     assert all(rule.summary for rule in RULES)
+
+
+def test_a_finding_during_a_study_drug_never_given_is_reported(project):
+    # Other files' rules would object to a patient without courses who has adverse events or
+    # pamidronate rows: only the findings are checked here.
+    finding = first_row("findings")
+    patient = first_row("patients", lambda r: r["patient_id"] == finding["patient_id"])
+    set_cell("patients", patient["_line"], "pamidronate_courses", "0")
+    edited = edit("findings", finding["_line"], "timing", "during", "timing-without-study-drug")
+    rows = read_table("findings")[1]
+    others = [
+        (raw_file("findings"), r["_line"], "timing", r["timing"], "timing-without-study-drug")
+        for r in rows
+        if r["patient_id"] == patient["patient_id"]
+        and r["timing"] in ("during", "after")
+        and r["_line"] != finding["_line"]
+    ]
+    assert sorted(key(f) for f in findings_of("findings")) == sorted([edited, *others])

@@ -77,3 +77,25 @@ def test_bad_data_stops_the_build_with_every_error_at_once(tmp_path):
     assert {"data/raw/labs.csv", "data/raw/treatments.csv"} <= files
     assert not (project / "results/tables/table2.csv").exists()
     assert not (project / "report/report.html").exists()
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("Build failed: report/ holds no complete successful build")
+
+
+def test_a_failed_build_after_a_good_one_says_report_is_the_previous_build(built_project, tmp_path):
+    import shutil
+
+    from casereport.fingerprint import status
+
+    project = copy_project(tmp_path / "project")
+    for directory in ["results", "report", ".snakemake"]:
+        shutil.copytree(built_project / directory, project / directory, dirs_exist_ok=True)
+    assert status(project).current
+    _edit_cell(project / "data/raw/labs.csv", 2, "value", "high")
+    result = run_snakemake(project)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line == (
+        "Build failed: report/ is from the previous successful build "
+        "(data/raw has changed since: labs.csv changed)."
+    )
+    assert not status(project).current

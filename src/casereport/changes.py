@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from casereport import fingerprint
 from casereport.arguments import existing_dir, existing_file, file_or_absent
 from casereport.ledger import COLUMNS, Ledger
 from casereport.spreadsheet import neutralise, restore
@@ -436,6 +437,10 @@ def run_check_numbers(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    # The numbers match, but they are the last successful build's: stale if data/raw changed.
+    inputs = fingerprint.status(args.root)
+    if not inputs.current:
+        return _fail(inputs.line())
     count = changes.current_count
     print(f"OK: the {count} numbers in {numbers.as_posix()} match {lock.as_posix()}")
     return 0

@@ -21,6 +21,7 @@ COMMANDS = [
     ("casereport.trace", "add_trace_parser"),
     ("casereport.changes", "add_changes_parsers"),
     ("casereport.privacy", "add_privacy_parser"),
+    ("casereport.fingerprint", "add_status_parser"),
 ]
 
 

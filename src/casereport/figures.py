@@ -283,10 +283,14 @@ def draw_courses(ax: Axes, months: Iterable[int], lane: float) -> None:
 def onset_months(data: TimelineData, pid: int) -> list[int]:
     """Calcinosis onset, counted in years from the first Table I treatment, as month indices: one
     month, or the two ends of the range the paper gives; none when it is not known."""
-    patient = data.patients[pid]
-    if pid not in data.first_rows or patient["calcinosis_onset_min_years"] is None:
+    return patient_onset_months(data.patients[pid], data.first_rows.get(pid))
+
+
+def patient_onset_months(patient: dict, first_row: dict | None) -> list[int]:
+    """onset_months for one patient's row and first Table I treatment (None: not known)."""
+    if first_row is None or patient["calcinosis_onset_min_years"] is None:
         return []
-    first_month = month_index(data.first_rows[pid]["start_month"])
+    first_month = month_index(first_row["start_month"])
     low = first_month + 12 * int(patient["calcinosis_onset_min_years"])
     high = first_month + 12 * int(patient["calcinosis_onset_max_years"] or 0)
     return sorted({low, max(low, high)})
@@ -873,7 +877,20 @@ def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, 
     )
 
 
-BUILDERS = {"timeline": timeline, "labs": labs, "bone_density": bone_density}
+def calcinosis(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
+    """The calcinosis response per patient, drawn by casereport.calcinosis_figure (imported here,
+    not at the top: that module builds on this one)."""
+    from casereport.calcinosis_figure import calcinosis_response
+
+    return calcinosis_response(dataset, max_individual_lines)
+
+
+BUILDERS = {
+    "timeline": timeline,
+    "calcinosis": calcinosis,
+    "labs": labs,
+    "bone_density": bone_density,
+}
 
 
 def build_figure(

@@ -53,6 +53,9 @@ from casereport.audit import (
 )
 from casereport.catalog import bmd_category, column_values
 from casereport.catalog import rows as frame_rows
+from casereport.clinical_findings import SECTION_HEADING as FINDINGS_HEADING
+from casereport.clinical_findings import SECTION_ID as FINDINGS_SECTION
+from casereport.clinical_findings import findings_context
 from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
 from casereport.formatting import capitalise_first, display_number
 from casereport.ledger import Ledger, Number, cell_id
@@ -72,7 +75,7 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 
 # Sections of the report in reading order: (HTML id, template, heading). Tables and figures are
 # sections of their own so that numbers.csv can say "table2" or "figure-labs".
-TEXT_SECTIONS_BEFORE_TABLES = ("summary", "background", "methods", "patients")
+TEXT_SECTIONS_BEFORE_TABLES = ("summary", "background", "methods", "patients", FINDINGS_SECTION)
 TEXT_SECTIONS_AFTER_FIGURES = ("outcomes", "audit", "care", "references")
 # Only in a large series: the first patients' rows of the per-patient tables.
 PATIENT_TABLES_SECTION = "patient_tables"
@@ -403,6 +406,7 @@ SECTION_HEADINGS = {
     "background": "Background",
     "methods": "Patients and methods",
     "patients": "Case summaries",
+    FINDINGS_SECTION: FINDINGS_HEADING,
     "outcomes": "Results",
     "audit": "Reproduction audit",
     "care": "CARE checklist",
@@ -942,6 +946,7 @@ def build_context(
         "excerpt_patients": excerpt,
         "patient_tables": list(patient_tables),
         "adverse_events_id": ADVERSE_EVENTS_STEM,
+        **findings_context(dataset, patients, excerpt),
     }
 
 

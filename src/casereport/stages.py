@@ -19,6 +19,8 @@ TABLES: dict[str, tuple[str, ...]] = {
 # spans; protocol.csv the follow-up time the before/after captions state.
 FIGURES: dict[str, tuple[str, ...]] = {
     "timeline": ("patients", "treatments", "adverse_events", "publication"),
+    # The calcinosis response: onset, the study drug's courses, the outcome and the follow-up.
+    "calcinosis": ("patients", "treatments", "publication"),
     "labs": ("patients", "analytes", "labs", "protocol"),
     "bone_density": ("patients", "bone_density", "bmd_categories", "protocol"),
 }

@@ -44,6 +44,7 @@ PATIENT_TABLES = (
     "labs",
     "bone_density",
     "adverse_events",
+    "findings",
 )
 SOURCE = "Synthetic cohort"
 DATAPACKAGE = "datapackage.yaml"
@@ -66,6 +67,10 @@ SITES_RANGE = (1, 3)
 ADVERSE_EVENT_COUNT_WEIGHTS = (0.75, 0.15, 0.10)  # P(0, 1, 2 events); the paper: 1 of 3 had 2
 SHARE_EVENTS_AFTER_FIRST_COURSE = 0.6
 SHARE_EVENTS_RECURRED = 0.1
+# Symptoms and signs of the disease per patient: P(0, 1, 2, 3); a patient may have none recorded.
+FINDING_COUNT_WEIGHTS = (0.2, 0.3, 0.3, 0.2)
+FEATURE_KINDS = ("symptom", "sign")  # the kinds drawn; no investigation or outcome is invented
+FEATURE_TIMING = "history"
 # Lab values are log-normal around the template's values; with three patients the spread is
 # noisy, so it is never allowed below these floors.
 MIN_LOG_SD = 0.3
@@ -171,6 +176,7 @@ class CohortSpec:
     lab_template: pd.DataFrame  # labs.csv
     bmd_site: str
     events: pd.DataFrame  # distinct (event, managed_with)
+    features: pd.DataFrame  # distinct (kind, finding) of the template's symptoms and signs
 
 
 # Columns that describe how a drug is given (as opposed to when and to whom).
@@ -237,7 +243,17 @@ def spec_from_template(template: Template) -> CohortSpec:
         lab_template=tables["labs"],
         bmd_site=tables["bone_density"]["site"].iloc[0],
         events=events[["event", "managed_with"]].drop_duplicates("event", ignore_index=True),
+        features=features_from_template(template),
     )
+
+
+def features_from_template(template: Template) -> pd.DataFrame:
+    """The template's symptoms and signs, once each, in file order (none without findings.csv)."""
+    findings = template.tables.get("findings")
+    if findings is None:
+        return pd.DataFrame(columns=["kind", "finding"])
+    features = findings[findings["kind"].isin(FEATURE_KINDS)]
+    return features[["kind", "finding"]].drop_duplicates("finding", ignore_index=True)
 
 
 # --- Small vectorised draws -----------------------------------------------------------------
@@ -649,6 +665,33 @@ def draw_adverse_events(
     return rows[columns]
 
 
+def draw_findings(
+    rng: np.random.Generator, timelines: pd.DataFrame, spec: CohortSpec, columns: list[str]
+) -> pd.DataFrame:
+    """Up to three of the template's symptoms and signs per patient, in the disease history;
+    some patients have none. Investigations and outcomes are not invented."""
+    n, features = len(timelines), spec.features
+    weights = np.array(FINDING_COUNT_WEIGHTS[: len(features) + 1])
+    count = rng.choice(len(weights), size=n, p=weights / weights.sum())
+    first = integers_between(rng, 0, max(len(features) - 1, 0), size=n)
+    patient_row = np.repeat(np.arange(n), count)
+    nth = np.arange(len(patient_row)) - np.repeat(np.cumsum(count) - count, count)
+    chosen = features.iloc[(first[patient_row] + nth) % max(len(features), 1)]
+    rows = pd.DataFrame(
+        {
+            "finding_id": np.arange(1, len(patient_row) + 1).astype(str),
+            "patient_id": timelines["patient_id"].to_numpy()[patient_row].astype(str),
+            "kind": chosen["kind"].to_numpy(),
+            "finding": chosen["finding"].to_numpy(),
+            "present": "true",
+            "result": "",
+            "timing": FEATURE_TIMING,
+            "source": SOURCE,
+        }
+    )
+    return rows[columns]
+
+
 # --- The cohort -----------------------------------------------------------------------------
 
 
@@ -686,6 +729,7 @@ def cohort_tables(template: Template, n_patients: int, seed: int) -> dict[str, p
         "labs": draw_labs,
         "bone_density": draw_bone_density,
         "adverse_events": draw_adverse_events,
+        "findings": draw_findings,
     }
     tables = {"patients": patients[columns["patients"]]}
     for name, draw in draws.items():

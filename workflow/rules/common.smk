@@ -3,6 +3,7 @@
 # Kept light: it runs on every `snakemake` call, the no-op one included; the jobs import the heavy
 # libraries they need, not this file.
 
+import atexit
 import os
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ os.environ.update(
 from casereport import stages
 from casereport.build_messages import failure_summary, lock_problem
 from casereport.codedeps import package_code
+from casereport.fingerprint import failed_build_line
 from casereport.configcheck import config_problems
 from casereport.validation.deps import (
     DatapackageError,

@@ -140,3 +140,25 @@ rule report_pdf:
         pdf_appendix=config["pdf_appendix"],
     script:
         "../scripts/render_pdf.py"
+
+
+# Last: the fingerprint of the raw data the report was built from (SHA-256 of each file of the data
+# package). It waits for both reports, so a failed build leaves the previous good build's record,
+# and `casereport status` can tell whether report/ still matches data/raw.
+rule input_fingerprint:
+    input:
+        tables=list(RAW_TABLES.values()),
+        datapackage=DATAPACKAGE,
+        html=f"{REPORT}/report.html",
+        pdf=f"{REPORT}/report.pdf",
+        code=package_code("casereport.fingerprint"),
+    output:
+        f"{REPORT}/inputs.sha256.csv",
+    log:
+        f"{LOGS}/input_fingerprint.log",
+    benchmark:
+        f"{BENCHMARKS}/input_fingerprint.tsv"
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../scripts/fingerprint.py"

@@ -31,3 +31,10 @@ onsuccess:
 
 onerror:
     explain_failure(log)
+    # The last line of a failed run says what report/ now holds (casereport.fingerprint). Printed
+    # at exit: Snakemake reports the failure itself after this handler returns.
+    atexit.register(
+        print,
+        failed_build_line(report_dir=REPORT, datapackage=DATAPACKAGE),
+        file=sys.stderr,
+    )

@@ -364,6 +364,34 @@ def adverse_event_course_was_given(table: CheckedTable, tables: Tables) -> Itera
         )
 
 
+@rule(checks="findings", reads=["patients"])
+def finding_timing_fits_study_drug(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
+    """findings: a finding placed while or after the study drug was given belongs to a patient
+    who received it (pamidronate_courses > 0), and one placed after it was stopped to a patient
+    no longer receiving it (pamidronate_ongoing false in patients.csv)."""
+    patients = tables["patients"]
+    patient = table.typed["patient_id"]
+    courses = patient.map(_by_patient(patients, "pamidronate_courses"))
+    ongoing = patient.map(_by_patient(patients, "pamidronate_ongoing"))
+    timing = table.typed["timing"]
+    for line in where(timing.isin(["during", "after"]) & (courses == 0)):
+        yield table.finding(
+            line,
+            "timing",
+            "timing-without-study-drug",
+            f"timing {table.cell(line, 'timing')!r}, but {patients.path} gives patient "
+            f"{table.cell(line, 'patient_id')} no course of the study drug",
+        )
+    for line in where((timing == "after") & (ongoing == True)):  # noqa: E712 (a pandas mask)
+        yield table.finding(
+            line,
+            "timing",
+            "after-ongoing-study-drug",
+            f"timing 'after', but {patients.path} says patient "
+            f"{table.cell(line, 'patient_id')} was still receiving the study drug",
+        )
+
+
 # --- references ---------------------------------------------------------------------------------
 
 
