@@ -66,6 +66,12 @@ def end_after_study_period():
     return edit("treatments", row["_line"], "end_month", late, "outside-study-period")
 
 
+def end_after_time_of_writing():
+    row = first_row("treatments", lambda r: r["end_month"])
+    late = month_after(publication()["time_of_writing"])
+    return edit("treatments", row["_line"], "end_month", late, "after-time-of-writing")
+
+
 def disease_duration_not_age_difference():
     row = first_row("patients")
     wrong = str(int(row["disease_duration_years"]) + 1)
@@ -224,6 +230,7 @@ CASES = [
     end_before_start,
     start_before_study_period,
     end_after_study_period,
+    end_after_time_of_writing,
     disease_duration_not_age_difference,
     onset_min_above_max,
     follow_up_while_ongoing,
@@ -287,6 +294,7 @@ def test_every_rule_has_a_docstring_and_a_test():
         "ongoing_exposure_has_not_ended",
         "pamidronate_ongoing_agrees",
         "dates_inside_study_period",
+        "treatments_not_after_time_of_writing",
         "publication_has_one_row",
         "publication_dates_in_order",
         "disease_duration_is_age_difference",

@@ -453,10 +453,11 @@ def patient_treatments(dataset: IndexedDataset, patient_id: int, table_i_only: b
 
 
 def writing_month(dataset: Dataset | IndexedDataset) -> tuple[int, str]:
-    """The time of writing: the month the manuscript was received (publication.csv)."""
+    """The time of writing: publication.csv `time_of_writing` (the month the manuscript was
+    received, curation_log.md), the same month the timeline draws up to."""
     publication = dataset["publication"].iloc[0]
-    return month_index(publication["received"]), cell(
-        dataset, "publication", publication, "received"
+    return month_index(publication["time_of_writing"]), cell(
+        dataset, "publication", publication, "time_of_writing"
     )
 
 

@@ -35,6 +35,9 @@ Computed (`derivation` says how; `source_line` lists every line used, joined by 
     derived.bone_density.<pid>.bmd_change               post - pre
     derived.bone_density.<pid>.z_change                 post - pre
     derived.bmd_improved_count                          patients whose BMD rose
+    derived.bmd_measured_count                          patients measured before and after
+    derived.study_drug_patient_count                    patients with a row of the study drug
+                                                        (publication.csv study_drug) or courses
     derived.labs.<pid>.<analyte>.change                 post - pre
 
 "pre" and "post" are the first and last values of the `timepoint` enum in the data dictionary.
@@ -67,6 +70,7 @@ from casereport.formatting import (
     to_decimal,
 )
 from casereport.ledger import Ledger, Number, cell_id
+from casereport.words import study_drug
 
 # Row numbers that only tie rows together; the report never shows them.
 SURROGATE_IDS = frozenset({"treatment_id", "site_id", "event_id"})
@@ -74,10 +78,6 @@ SURROGATE_IDS = frozenset({"treatment_id", "site_id", "event_id"})
 READ_AS_IS_TYPES = frozenset({"integer", "number", "date", "yearmonth"})
 
 DERIVED = "derived"
-
-# The study drug: the schema names it in patients.pamidronate_courses and
-# adverse_events.pamidronate_course, so its generic name is a fixed part of this data format.
-STUDY_DRUG = "pamidronate"
 
 MEAN_DISPLAY_DECIMALS = 1
 MEAN_VALUE_DECIMALS = 6
@@ -526,6 +526,15 @@ def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
         if change_between(measured["bmd_g_cm2"], before, after) > 0:
             improved.append((pid, before, after))
     yield computed_at_lines(
+        f"{DERIVED}.bmd_measured_count",
+        len(pairs),
+        unit="patients",
+        source_file=source,
+        source_line=joined_lines(line_of) if line_of else "",
+        columns="patient_id;timepoint",
+        derivation=f"number of patients with bmd_g_cm2 at both {before_name} and {after_name}",
+    )
+    yield computed_at_lines(
         f"{DERIVED}.bmd_improved_count",
         len({pid for pid, _, _ in improved}),
         unit="patients",
@@ -560,12 +569,32 @@ def lab_numbers(dataset: Dataset) -> Iterator[Number]:
         )
 
 
+def study_drug_numbers(dataset: Dataset) -> Iterator[Number]:
+    """How many patients received the study drug: a row of it in treatments.csv, or courses of it
+    in patients.csv."""
+    drug = study_drug(dataset)
+    patients = rows(dataset["patients"])
+    treated_rows = [r for r in rows(dataset["treatments"]) if r["drug"] == drug]
+    with_rows = {int(r["patient_id"]) for r in treated_rows}
+    treated = [p for p in patients if int(p["patient_id"]) in with_rows or p["pamidronate_courses"]]
+    yield count_number(
+        f"{DERIVED}.study_drug_patient_count",
+        treated,
+        patients,
+        unit="patients",
+        source_file=dataset.source_file("patients"),
+        columns="patient_id;pamidronate_courses",
+        derivation=f"number of patients with {drug} in treatments or pamidronate_courses above 0",
+    )
+
+
 # Each group of computed numbers and the tables it needs.
 COMPUTED_GROUPS: tuple[tuple[tuple[str, ...], Callable[[Dataset], Iterator[Number]]], ...] = (
     (("patients",), patient_numbers),
     (("treatments",), treatment_numbers),
     (("bone_density",), bone_density_numbers),
     (("labs",), lab_numbers),
+    (("patients", "treatments", "publication"), study_drug_numbers),
 )
 
 

@@ -63,6 +63,7 @@ from casereport.tables import (
     per_patient_excerpt,
     summary_table,
 )
+from casereport.words import field_labels, study_drug, words_for
 
 TEMPLATES_PACKAGE = "casereport"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -369,24 +370,8 @@ def primary_keys(datapackage: dict) -> dict[str, list[str]]:
 
 # --- context ---------------------------------------------------------------------------------
 
-# Words for each value of an enum of the data dictionary.
-SEX_WORDS = {
-    "male": {"noun": "a boy", "pronoun": "he", "possessive": "his", "one": "boy", "many": "boys"},
-    "female": {
-        "noun": "a girl",
-        "pronoun": "she",
-        "possessive": "her",
-        "one": "girl",
-        "many": "girls",
-    },
-}
-OUTCOME_WORDS = {  # "the calcinosis ..." in a case summary / "Calcinosis ... in 2 patients"
-    "cleared": ("had cleared completely", "cleared completely"),
-    "decreased": ("had decreased", "decreased"),
-    "unchanged": ("was unchanged", "did not change"),
-    "increased": ("had increased", "increased"),
-}
-STUDY_DRUG = "pamidronate"
+# Words for the values of the data (sex, outcome, route, site, category) come from the data
+# dictionary's `enumLabels` (casereport.words); the study drug from publication.csv.
 
 # References the article cites for statements that have no row of their own in the data: the
 # diagnostic criteria of Bohan and Peter, and the Spanish reference values of lumbar BMD. Given
@@ -441,6 +426,10 @@ class PatientRecords:
         timepoints = enum_of(dataset, "bone_density", "timepoint")
         self.before, self.after = timepoints[0], timepoints[-1]
         self.bmd_category = bmd_category
+        self.study_drug = study_drug(dataset)
+        self.fields = dataset.tables["patients"].fields
+        self.category_field = dataset.tables["bmd_categories"].fields["category"]
+        self.site_field = dataset.tables["bone_density"].fields["site"]
         # The category rows as dicts once, rather than the frame converted again for every z-score.
         self.categories = frame_rows(dataset["bmd_categories"])
 
@@ -453,7 +442,10 @@ class PatientRecords:
 
     def category(self, measurement: Row | None) -> str:
         """The bone density category of a measurement's z-score."""
-        return self.bmd_category(measurement["z_score"], self.categories) if measurement else ""
+        if not measurement:
+            return ""
+        name = self.bmd_category(measurement["z_score"], self.categories)
+        return words_for(self.category_field, name)
 
 
 @dataclass(frozen=True)
@@ -509,15 +501,30 @@ class Patient:
 
     @property
     def words(self) -> dict[str, str]:
-        return SEX_WORDS[self.row["sex"]]
+        """noun, pronoun, possessive: the dictionary's words for the patient's sex."""
+        return field_labels(self.records.fields["sex"])[self.row["sex"]]
 
     @property
     def pamidronate(self) -> list[Row]:
-        return [t for t in self.treatments if t["drug"] == STUDY_DRUG]
+        """The patient's rows of the study drug (publication.csv `study_drug`)."""
+        return [t for t in self.treatments if t["drug"] == self.records.study_drug]
+
+    @property
+    def received_study_drug(self) -> bool:
+        return bool(self.pamidronate) or bool(self.row["pamidronate_courses"])
+
+    @property
+    def bmd_site_words(self) -> str:
+        """The measured site in the dictionary's words ('lumbar spine')."""
+        return words_for(self.records.site_field, self.bmd_before["site"])
+
+    @property
+    def has_bmd_pair(self) -> bool:
+        return self.bmd_before is not None and self.bmd_after is not None
 
     @property
     def other_treatments(self) -> list[Row]:
-        return [t for t in self.treatments if t["drug"] != STUDY_DRUG]
+        return [t for t in self.treatments if t["drug"] != self.records.study_drug]
 
     @property
     def sites_in_table(self) -> list[Row]:
@@ -529,7 +536,9 @@ class Patient:
 
     @property
     def outcome_words(self) -> str:
-        return OUTCOME_WORDS[self.row["calcinosis_outcome"]][0]
+        return words_for(
+            self.records.fields["calcinosis_outcome"], self.row["calcinosis_outcome"], "state"
+        )
 
     @property
     def bmd_direction(self) -> str:
@@ -584,8 +593,9 @@ def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
     having: dict[str, list[Patient]] = {}
     for patient in patients:  # one pass over the series, not one per outcome
         having.setdefault(patient.row["calcinosis_outcome"], []).append(patient)
+    field = dataset.tables["patients"].fields["calcinosis_outcome"]
     return [
-        Outcome(name, OUTCOME_WORDS[name][1], f"derived.outcome.{name}.count", having[name])
+        Outcome(name, words_for(field, name, "verb"), f"derived.outcome.{name}.count", having[name])
         for name in enum_of(dataset, "patients", "calcinosis_outcome")
         if name in having
     ]
@@ -625,14 +635,62 @@ def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Pat
     ]
 
 
+def study_drug_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
+    """The study drug as the text names it, and who received it.
+
+    `study_drug_words` is 'intravenous pamidronate' when every row of the drug gives the same
+    route (its words from the dictionary), else the drug's name alone."""
+    drug = study_drug(dataset)
+    treatments = dataset["treatments"]
+    routes = treatments.loc[treatments["drug"] == drug, "route"]
+    route_field = dataset.tables["treatments"].fields["route"]
+    distinct = list(dict.fromkeys(column_values(routes.to_frame(), "route")))
+    one_route = distinct[0] if len(distinct) == 1 else None
+    route = words_for(route_field, one_route)
+    treated = [p for p in patients if p.received_study_drug]
+    return {
+        "study_drug": drug,
+        "study_drug_route": route,
+        "study_drug_adverb": words_for(route_field, one_route, "adverb"),
+        "total_courses": sum(p.row["pamidronate_courses"] or 0 for p in patients),
+        "study_drug_words": f"{route} {drug}" if route else drug,
+        "treated_patients": treated,
+        "untreated_patients": [p for p in patients if not p.received_study_drug],
+    }
+
+
+def bone_density_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
+    """The measured sites in the dictionary's words, and who has a measurement before and after
+    (the denominator of every statement about bone density)."""
+    site_field = dataset.tables["bone_density"].fields["site"]
+    sites = list(dict.fromkeys(column_values(dataset["bone_density"], "site")))
+    labels = field_labels(site_field)
+    return {
+        "bmd_site_words": join_words([words_for(site_field, site) for site in sites]),
+        "bmd_vertebra_letter": (
+            labels.get(sites[0], {}).get("vertebra_letter", "") if len(sites) == 1 else ""
+        ),
+        "bmd_measured": [p for p in patients if p.has_bmd_pair],
+        "bmd_unmeasured": [p for p in patients if not p.has_bmd_pair],
+    }
+
+
+def join_words(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def sex_counts(dataset: Dataset, patients: list[Patient]) -> list[dict[str, str]]:
     """'2 boys, 1 girl': one entry per sex present, words by count."""
     patients_of_sex = Counter(p.row["sex"] for p in patients)  # one pass, not one per sex
+    field = dataset.tables["patients"].fields["sex"]
     counts = []
     for sex in enum_of(dataset, "patients", "sex"):
         count = patients_of_sex[sex]
         if count:
-            words = SEX_WORDS[sex]["one" if count == 1 else "many"]
+            words = words_for(field, sex, "label" if count == 1 else "plural")
             counts.append({"id": f"derived.sex.{sex}.count", "words": words})
     return counts
 
@@ -884,6 +942,8 @@ def build_context(
         "outcomes": outcomes,
         "cleared_patients": [p for o in outcomes if o.name == "cleared" for p in o.patients],
         "patients_with_events": [p for p in patients if p.has_adverse_events],
+        **study_drug_context(dataset, patients),
+        **bone_density_context(dataset, patients),
         "protocol": {r["parameter"]: r for r in rows["protocol"]},
         "analytes_by_measure": grouped(rows["analytes"], "measures"),
         # A large series gives the medians of the changes in Table II instead.

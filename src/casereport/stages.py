@@ -15,12 +15,13 @@ TABLES: dict[str, tuple[str, ...]] = {
     "table3": ("patients", "bone_density", "bmd_categories", "protocol"),
 }
 
-# Figure -> validated tables it is drawn from. publication.csv gives the study period the timeline
-# spans; protocol.csv the follow-up time the before/after captions state.
+# Figure -> validated tables it is drawn from. publication.csv gives the study period and time of
+# writing the timeline spans and the study drug the captions name; protocol.csv the follow-up time
+# the before/after captions state.
 FIGURES: dict[str, tuple[str, ...]] = {
     "timeline": ("patients", "treatments", "adverse_events", "publication"),
-    "labs": ("patients", "analytes", "labs", "protocol"),
-    "bone_density": ("patients", "bone_density", "bmd_categories", "protocol"),
+    "labs": ("patients", "analytes", "labs", "protocol", "publication"),
+    "bone_density": ("patients", "bone_density", "bmd_categories", "protocol", "publication"),
 }
 
 # Validated tables the reproduction audit reads (data/claims.csv is checked against them).

@@ -13,7 +13,7 @@ adverse_events.csv), the analytes and their units (analytes.csv), the spread of 
 (labs.csv), the enums (datapackage.yaml) and the study period (publication.csv).
 
 Timeline model (months are counted as year * 12 + month - 1):
-  * every patient is "written up" in the last month of the study period, so the disease duration is
+  * every patient is "written up" at the time of writing (publication.csv), so the disease duration is
     the whole years from diagnosis to that month and age_in_narrative = age at diagnosis + duration;
   * calcinosis starts within the first duration - 1 years, pamidronate starts after it and at least
     a year before the end of the study period (the post-treatment labs and DXA are one year after
@@ -219,7 +219,8 @@ def spec_from_template(template: Template) -> CohortSpec:
     patients = tables["patients"]
     return CohortSpec(
         study_start=month_index(publication["study_period_start"]),
-        study_end=month_index(publication["study_period_end"]),
+        # Patients are written up at the time of writing: no date of theirs is later.
+        study_end=month_index(publication["time_of_writing"]),
         female_share=ratio / (1 + ratio),
         mean_age_at_onset=float(lookup(facts, "fact_id", "jdm_mean_age_at_onset")),
         outcomes=template.enum("patients", "calcinosis_outcome"),

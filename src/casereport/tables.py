@@ -39,7 +39,6 @@ from casereport.catalog import (
 )
 from casereport.dataset import Dataset
 from casereport.formatting import (
-    ROUTE_ABBREVIATIONS,
     capitalise_first,
     date_range_text,
     dose_text,
@@ -51,6 +50,7 @@ from casereport.formatting import (
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import Ref, TableModel, Text, plain, text
 from casereport.summary import Source, quartile_numbers, share_numbers, summary_id
+from casereport.words import route_abbreviations
 
 TREATMENT_LINE_SEPARATOR = "\n"  # Table I prints one treatment per line within a cell
 
@@ -160,7 +160,7 @@ def later_schedule_text(row: dict) -> Text:
     return text(", and then ", *interval_text(interval, int(row["later_interval_months"])))
 
 
-def treatment_entry(row: dict, show_route: bool) -> Text:
+def treatment_entry(row: dict, route_label: str) -> Text:
     """One line of Table I's Treatment cell, e.g.
     'Pamidronate 1 mg/kg/day 3 consecutive days every 3 months (April 2005–August 2008), and then
     every 6 months'."""
@@ -172,7 +172,7 @@ def treatment_entry(row: dict, show_route: bool) -> Text:
     pieces: list[Text] = [
         text(row["drug_label"]),
         dose_text(ref("dose"), ref("dose_upper"), row["dose_unit"] or ""),
-        text(ROUTE_ABBREVIATIONS[row["route"]]) if show_route and row["route"] else (),
+        text(route_label) if route_label else (),
         schedule_text(row),
         text(row["schedule_note"] or ""),
         date_range_text(ref("start_month"), ref("end_month")) if row["start_month"] else (),
@@ -181,8 +181,20 @@ def treatment_entry(row: dict, show_route: bool) -> Text:
     return line + later_schedule_text(row)
 
 
-def treatment_cell(treatments: list[dict], several_routes: set[str]) -> Text:
-    entries = [treatment_entry(row, row["drug"] in several_routes) for row in treatments]
+def treatment_cell(
+    treatments: list[dict], several_routes: set[str], abbreviations: dict[str, str]
+) -> Text:
+    """The Treatment cell; a route is printed (as the dictionary abbreviates it) only for drugs
+    given by several routes."""
+    entries = [
+        treatment_entry(
+            row,
+            abbreviations.get(row["route"], row["route"])
+            if row["drug"] in several_routes and row["route"]
+            else "",
+        )
+        for row in treatments
+    ]
     return join_texts(entries, separator=TREATMENT_LINE_SEPARATOR, last=TREATMENT_LINE_SEPARATOR)
 
 
@@ -203,6 +215,7 @@ def table1(dataset: Dataset, first_patients: int | None = None) -> TableModel:
     patients = {int(p["patient_id"]): p for p in rows(dataset["patients"])}
     listed = table_i_treatments(dataset)
     several_routes = drugs_given_by_several_routes(listed)
+    abbreviations = route_abbreviations(dataset)
     treatments_of = by_patient(listed)
     sites_of = by_patient(
         sorted(
@@ -228,7 +241,10 @@ def table1(dataset: Dataset, first_patients: int | None = None) -> TableModel:
                 "Disease duration", lambda pid: years_text(patients[pid], "disease_duration_years")
             ),
             row(
-                "Treatment", lambda pid: treatment_cell(treatments_of.get(pid, []), several_routes)
+                "Treatment",
+                lambda pid: treatment_cell(
+                    treatments_of.get(pid, []), several_routes, abbreviations
+                ),
             ),
             row("Location of calcinosis", lambda pid: sites_cell(sites_of.get(pid, []))),
         ),
