@@ -72,6 +72,18 @@ def end_after_time_of_writing():
     return edit("treatments", row["_line"], "end_month", late, "after-time-of-writing")
 
 
+def lab_value_missing_without_reason():
+    row = first_row("labs")
+    return edit("labs", row["_line"], "value", "", "missing-without-reason")
+
+
+def reason_given_for_a_recorded_value():
+    row = first_row("bone_density")
+    return edit(
+        "bone_density", row["_line"], "missing_reason", "not measured", "reason-for-a-value"
+    )
+
+
 def disease_duration_not_age_difference():
     row = first_row("patients")
     wrong = str(int(row["disease_duration_years"]) + 1)
@@ -231,6 +243,8 @@ CASES = [
     start_before_study_period,
     end_after_study_period,
     end_after_time_of_writing,
+    lab_value_missing_without_reason,
+    reason_given_for_a_recorded_value,
     disease_duration_not_age_difference,
     onset_min_above_max,
     follow_up_while_ongoing,
@@ -295,6 +309,7 @@ def test_every_rule_has_a_docstring_and_a_test():
         "pamidronate_ongoing_agrees",
         "dates_inside_study_period",
         "treatments_not_after_time_of_writing",
+        "missing_value_has_a_reason",
         "publication_has_one_row",
         "publication_dates_in_order",
         "disease_duration_is_age_difference",
@@ -309,3 +324,11 @@ def test_every_rule_has_a_docstring_and_a_test():
     }
     assert {rule.name for rule in RULES} == tested_rules
     assert all(rule.summary for rule in RULES)
+
+
+def test_a_missing_value_with_its_reason_is_valid(project):
+    """An empty lab value is data when missing_reason says why (issue 9, item 1)."""
+    row = first_row("labs")
+    set_cell("labs", row["_line"], "value", "")
+    set_cell("labs", row["_line"], "missing_reason", "not measured")
+    assert findings_of() == []

@@ -1154,6 +1154,9 @@ def bone_density_pair(dataset: IndexedDataset, patient_id: int) -> tuple[Row, Ro
     rows = {row["timepoint"]: row for row in dataset.bone_density.get(patient_id, [])}
     if not {"pre", "post"} <= set(rows):
         raise NotCheckable(f"patient {patient_id} lacks a bone density before or after pamidronate")
+    # A measurement recorded as missing (casereport.missing) is lacking too.
+    if any(missing(rows[p][c]) for p in ("pre", "post") for c in ("bmd_g_cm2", "z_score")):
+        raise NotCheckable(f"patient {patient_id}'s bone density is recorded as missing")
     return rows["pre"], rows["post"]
 
 

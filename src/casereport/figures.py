@@ -52,6 +52,7 @@ from casereport.formatting import (
     plural,
 )
 from casereport.ledger import cell_id
+from casereport.missing import reasons_by_key
 from casereport.model import FigureModel, Ref, Text, figure_to_json, text
 from casereport.tables import (
     EXCERPT_PATIENTS,
@@ -134,7 +135,9 @@ def colour(position: int) -> str:
 
 
 def column_by_key(frame: pd.DataFrame, key: Sequence[str], column: str) -> dict[tuple, object]:
-    """`column` by the row's values of the `key` columns (missing cells as pandas' NA)."""
+    """`column` by the row's values of the `key` columns; rows whose `column` is empty (a value
+    recorded as missing, casereport.missing) are left out: there is nothing to draw."""
+    frame = frame[frame[column].notna()]
     keys = zip(*(frame[name].tolist() for name in key), strict=True)
     return dict(zip(keys, frame[column].tolist(), strict=True))
 
@@ -716,23 +719,24 @@ def before_after_panel(
     ax.set_xlim(-0.25, 1.3)
 
 
-def drawn_patients_text(dataset: Dataset, drawn: Sequence[int], what: str) -> Text:
-    """'3 patients' when every patient has a line; else 'of the 4 patients, Patient 4 has no
-    <what> recorded at both times', so that a caption never counts a patient it does not draw."""
+def drawn_patients_text(
+    dataset: Dataset, drawn: Sequence[int], what: str, reasons: dict[tuple, str]
+) -> Text:
+    """'3 patients' when every patient has a line; else 'of the 4 patients; no <what> at both
+    times for Patient 4 (not measured)', so that a caption never counts a patient it does not
+    draw and says why (`reasons`: (patient,) -> the words of missing_reason; 'not recorded' when
+    the patient has no row)."""
     pids = patient_ids(dataset)
     if len(drawn) == len(pids):
         return patients_text(dataset)
     left_out = [pid for pid in pids if pid not in set(drawn)]
-    names = join_texts([text(patient_ref(pid)) for pid in left_out])
-    return text(
-        "of the ",
-        *patients_text(dataset),
-        ", ",
-        plural("Patient", len(left_out)),
-        " ",
-        *names,
-        f" {'has' if len(left_out) == 1 else 'have'} no {what} recorded at both times",
+    names = join_texts(
+        [
+            text("Patient ", patient_ref(pid), f" ({reasons.get((pid,), 'not recorded')})")
+            for pid in left_out
+        ]
     )
+    return text("of the ", *patients_text(dataset), f"; no {what} at both times for ", *names)
 
 
 def patient_legend(figure: Figure, pids: list[int], max_individual_lines: int) -> None:
@@ -813,18 +817,24 @@ def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureMo
             f"Laboratory values before {study_drug(dataset)} and ",
             *follow_up_text(dataset),
             " after its start, one panel per analyte and one line per patient (",
-            *drawn_patients_text(dataset, drawn_pids, "laboratory value"),
+            *drawn_patients_text(
+                dataset, drawn_pids, "laboratory value", reasons_by_key(table, ["patient_id"])
+            ),
             "): ",
             *join_texts(names),
             ".",
-            *missing_lab_text(missing_by_analyte),
+            *missing_lab_text(missing_by_analyte, reasons_by_key(table, ["patient_id", "analyte"])),
         ),
         number_ids=tuple(drawing.number_ids),
     )
 
 
-def missing_lab_text(missing_by_analyte: list[tuple[str, list[int]]]) -> Text:
-    """' No line where a value is not recorded at both times: ESR (Patient 4).' or nothing."""
+def missing_lab_text(
+    missing_by_analyte: list[tuple[str, list[int]]], reasons: dict[tuple, str]
+) -> Text:
+    """' No line where a value is missing at either time: ESR (Patient 4: not measured).' or
+    nothing. `reasons`: (patient, analyte) -> the words of missing_reason; a patient without a
+    row of the analyte reads 'not recorded'."""
     if not missing_by_analyte:
         return ()
     parts = [
@@ -833,12 +843,14 @@ def missing_lab_text(missing_by_analyte: list[tuple[str, list[int]]]) -> Text:
             " (",
             plural("Patient", len(pids)),
             " ",
-            *join_texts([text(patient_ref(p)) for p in pids]),
+            *join_texts(
+                [text(patient_ref(p), f": {reasons.get((p, name), 'not recorded')}") for p in pids]
+            ),
             ")",
         )
         for name, pids in missing_by_analyte
     ]
-    return text(" No line where a value is not recorded at both times: ", *join_texts(parts), ".")
+    return text(" No line where a value is missing at either time: ", *join_texts(parts), ".")
 
 
 def shade_categories(ax: Axes, categories: list[dict], low: float, high: float) -> None:
@@ -922,7 +934,9 @@ def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, 
             "and ",
             *follow_up_text(dataset),
             " after its start, one line per patient (",
-            *drawn_patients_text(dataset, drawn_pids, "measurement"),
+            *drawn_patients_text(
+                dataset, drawn_pids, "measurement", reasons_by_key(table, ["patient_id"])
+            ),
             "). Shaded bands mark the z-score categories: ",
             *category_definitions(dataset),
             ".",

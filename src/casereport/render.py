@@ -430,6 +430,7 @@ class PatientRecords:
         self.fields = dataset.tables["patients"].fields
         self.category_field = dataset.tables["bmd_categories"].fields["category"]
         self.site_field = dataset.tables["bone_density"].fields["site"]
+        self.reason_field = dataset.tables["bone_density"].fields.get("missing_reason", {})
         # The category rows as dicts once, rather than the frame converted again for every z-score.
         self.categories = frame_rows(dataset["bmd_categories"])
 
@@ -520,7 +521,24 @@ class Patient:
 
     @property
     def has_bmd_pair(self) -> bool:
-        return self.bmd_before is not None and self.bmd_after is not None
+        """Measured before and after (a measurement recorded as missing does not count)."""
+        return all(
+            m is not None and m["bmd_g_cm2"] is not None and m["z_score"] is not None
+            for m in (self.bmd_before, self.bmd_after)
+        )
+
+    @property
+    def bmd_missing_reason(self) -> str:
+        """Why the patient has no pair of measurements: the dictionary's words of the reason
+        recorded, or 'not recorded' when a row is absent."""
+        reasons = [
+            words_for(self.records.reason_field, m["missing_reason"])
+            for m in (self.bmd_before, self.bmd_after)
+            if m is not None and m.has("missing_reason")
+        ]
+        if len(reasons) < 2 and None in (self.bmd_before, self.bmd_after):
+            reasons.append("not recorded")
+        return " and ".join(dict.fromkeys(reasons))
 
     @property
     def other_treatments(self) -> list[Row]:
@@ -609,20 +627,37 @@ class LabChange:
     fell: list[tuple[Patient, str]]  # (patient, id of the change)
     rose: list[tuple[Patient, str]]
     unchanged: list[tuple[Patient, str]]
+    # Patients without a value at both times, and why ('not measured', or 'not recorded' when a
+    # row is absent): a list of who moved is only honest with who could not be counted.
+    missing: list[tuple[Patient, str]] = field(default_factory=list)
 
 
 def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Patient]):
     """Per analyte (analytes.csv order), the patients whose value fell, rose or stayed."""
     points = enum_of(dataset, "labs", "timepoint")
     before, after = points[0], points[-1]
-    values = {(r["patient_id"], r["analyte"], r["timepoint"]): r["value"] for r in rows["labs"]}
+    # A value recorded as missing (casereport.missing) has no change.
+    values = {
+        (r["patient_id"], r["analyte"], r["timepoint"]): r["value"]
+        for r in rows["labs"]
+        if r["value"] is not None
+    }
+    reason_field = dataset.tables["labs"].fields.get("missing_reason", {})
+    reasons = {
+        (r["patient_id"], r["analyte"]): words_for(reason_field, r["missing_reason"])
+        for r in rows["labs"]
+        if r.has("missing_reason")
+    }
     analytes = rows["analytes"]
     # Per analyte (by position): the patients in each direction. One pass over the series.
-    moved: list[dict[str, list]] = [{"fell": [], "rose": [], "unchanged": []} for _ in analytes]
+    moved: list[dict[str, list]] = [
+        {"fell": [], "rose": [], "unchanged": [], "missing": []} for _ in analytes
+    ]
     for patient in patients:
         for analyte, directions in zip(analytes, moved, strict=True):
             key = (patient.id, analyte["analyte"])
             if (*key, before) not in values or (*key, after) not in values:
+                directions["missing"].append((patient, reasons.get(key, "not recorded")))
                 continue
             difference = values[(*key, after)] - values[(*key, before)]
             direction = "fell" if difference < 0 else "rose" if difference > 0 else "unchanged"
@@ -631,7 +666,7 @@ def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Pat
     return [
         LabChange(analyte, **directions)
         for analyte, directions in zip(analytes, moved, strict=True)
-        if any(directions.values())
+        if directions["fell"] or directions["rose"] or directions["unchanged"]
     ]
 
 

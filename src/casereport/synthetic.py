@@ -13,10 +13,11 @@ adverse_events.csv), the analytes and their units (analytes.csv), the spread of 
 (labs.csv), the enums (datapackage.yaml) and the study period (publication.csv).
 
 Timeline model (months are counted as year * 12 + month - 1):
-  * every patient is "written up" at the time of writing (publication.csv), so the disease duration is
-    the whole years from diagnosis to that month and age_in_narrative = age at diagnosis + duration;
+  * every patient is "written up" at the time of writing (publication.csv), so the disease
+    duration is the whole years from diagnosis to that month and age_in_narrative = age at
+    diagnosis + duration;
   * calcinosis starts within the first duration - 1 years, pamidronate starts after it and at least
-    a year before the end of the study period (the post-treatment labs and DXA are one year after
+    a year before the time of writing (the post-treatment labs and DXA are one year after
     the first course);
   * prednisone starts at diagnosis; the other drugs start between diagnosis and the study's end.
 
@@ -542,7 +543,7 @@ class LabDistribution:
 
 
 def lab_distribution(lab_template: pd.DataFrame, analyte: str) -> LabDistribution:
-    rows = lab_template[lab_template["analyte"] == analyte]
+    rows = lab_template[(lab_template["analyte"] == analyte) & (lab_template["value"] != "")]
     wide = rows.pivot(index="patient_id", columns="timepoint", values="value").astype(float)
     if not {"pre", "post"} <= set(wide.columns) or wide.empty:
         return LabDistribution(DEFAULT_LOG_MEAN, MIN_LOG_SD, 0.0, MIN_LOG_RATIO_SD, 0)
@@ -580,6 +581,7 @@ def draw_labs(
             "timepoint": np.tile(["pre", "post"], n * len(analytes)),
             "value": values.reshape(-1),
             "unit": np.tile(np.repeat(analytes["unit"].to_numpy(), 2), n),
+            "missing_reason": "",
             "source": SOURCE,
         }
     )
@@ -607,6 +609,7 @@ def draw_bone_density(
             "bmd_g_cm2": format_number(np.column_stack([bmd_pre, bmd_post]).reshape(-1), 3),
             "z_score": format_number(np.column_stack([z_pre, z_post]).reshape(-1), 2),
             "site": spec.bmd_site,
+            "missing_reason": "",
             "source": SOURCE,
         }
     )

@@ -253,6 +253,10 @@ def table1(dataset: Dataset, first_patients: int | None = None) -> TableModel:
 
 # --- Table II --------------------------------------------------------------------------------
 
+# A cell whose patient has no row for it, and a change that lacks one of its two values.
+NOT_RECORDED = "not recorded"
+NOT_COMPUTED = "not computed"
+
 
 def analytes_measured(dataset: Dataset) -> list[dict]:
     """Analytes with at least one lab value, in analytes.csv order (the paper's order)."""
@@ -267,8 +271,9 @@ def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:
     present = {(int(r["patient_id"]), r["analyte"], r["timepoint"]) for r in rows(labs.frame)}
 
     def value(pid: int, analyte: str, point: str) -> Text:
+        # A value recorded as missing is a ledger Number that shows its reason (casereport.missing).
         if (pid, analyte, point) not in present:
-            return ()
+            return text(NOT_RECORDED)
         return text(Ref(cell_id("labs", (pid, analyte, point), "value")))
 
     header = [text()]
@@ -308,18 +313,20 @@ def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
     z_unit = density.fields["z_score"].get("unit", "")
 
     def measurement(pid: int, point: str, column: str) -> Text:
+        # A value recorded as missing is a ledger Number that shows its reason (casereport.missing).
         if (pid, point) not in measured:
-            return ()
+            return text(NOT_RECORDED)
         return text(Ref(cell_id("bone_density", (pid, point), column)))
 
-    def difference(pid: int, name: str) -> Text:
-        if (pid, before) not in measured or (pid, after) not in measured:
-            return ()
+    def difference(pid: int, name: str, column: str) -> Text:
+        pair = [measured.get((pid, point), {}).get(column) for point in (before, after)]
+        if None in pair:
+            return text(NOT_COMPUTED)
         return text(Ref(f"derived.bone_density.{pid}.{name}"))
 
     def category(pid: int, point: str) -> Text:
-        if (pid, point) not in measured:
-            return ()
+        if (pid, point) not in measured or measured[pid, point]["z_score"] is None:
+            return measurement(pid, point, "z_score")  # the reason it is missing
         return text(capitalise_first(category_of(measured[pid, point]["z_score"])))
 
     header = (
@@ -338,10 +345,10 @@ def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
             patient_label(pid),
             measurement(pid, before, "bmd_g_cm2"),
             measurement(pid, after, "bmd_g_cm2"),
-            difference(pid, "bmd_change"),
+            difference(pid, "bmd_change", "bmd_g_cm2"),
             measurement(pid, before, "z_score"),
             measurement(pid, after, "z_score"),
-            difference(pid, "z_change"),
+            difference(pid, "z_change", "z_score"),
             category(pid, before),
             category(pid, after),
         )
@@ -604,7 +611,8 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
     labs = dataset.tables["labs"]
     points = timepoints(labs)
     builder = SummaryBuilder(dataset.source_file("labs"))
-    lab_rows = rows(labs.frame)
+    # Values recorded as missing (casereport.missing) are summarised by no statistic.
+    lab_rows = [r for r in rows(labs.frame) if r["value"] is not None]
     rows_of_analyte = grouped(lab_rows, "analyte")
     for analyte in analytes_measured(dataset):
         name = analyte["analyte"]
@@ -653,7 +661,11 @@ def summary_table3(dataset: Dataset) -> tuple[TableModel, list[Number]]:
     density = dataset.tables["bone_density"]
     points = timepoints(density)
     builder = SummaryBuilder(dataset.source_file("bone_density"))
-    pairs = pairs_of(rows(density.frame), lambda r: (r["patient_id"],), points)
+    # Measurements recorded as missing (casereport.missing) are summarised by no statistic.
+    present = [
+        r for r in rows(density.frame) if r["bmd_g_cm2"] is not None and r["z_score"] is not None
+    ]
+    pairs = pairs_of(present, lambda r: (r["patient_id"],), points)
     both = [row for pair in pairs for row in pair]
     count_id = summary_id("bone_density", "pairs")
     builder.numbers.append(

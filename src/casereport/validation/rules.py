@@ -274,6 +274,45 @@ def _publication_value(tables: Tables, column: str):
     return None if _is_na(value) else value
 
 
+# --- missing values -----------------------------------------------------------------------------
+
+# Tables whose measurements may be recorded as missing, and the columns that hold them
+# (casereport.missing reads the same table).
+MISSING_REASON = "missing_reason"
+
+
+@rule(checks=tables_with_field(MISSING_REASON))
+def missing_value_has_a_reason(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
+    """every table with missing_reason: a measurement is empty exactly when missing_reason says
+    why (a missing value is recorded with its reason, never left out silently)."""
+    from casereport.missing import measured_columns  # light module; no cycle at import time
+
+    reason = table.typed[MISSING_REASON].notna()
+    columns = [c for c in measured_columns(table.resource) if c in table.text]
+    for name in columns:
+        for line in where((table.text[name] == "") & ~reason):
+            yield table.finding(
+                line,
+                name,
+                "missing-without-reason",
+                f"{name} is empty but {MISSING_REASON} is empty too: say why it is missing",
+            )
+    # A reason covers every measurement of its row: one finding per row that records one anyway.
+    reported: set[int] = set()
+    for name in columns:
+        for line in where((table.text[name] != "") & reason):
+            if line in reported:
+                continue
+            reported.add(line)
+            yield table.finding(
+                line,
+                MISSING_REASON,
+                "reason-for-a-value",
+                f"{MISSING_REASON} {table.cell(line, MISSING_REASON)} is given but {name} "
+                f"{table.cell(line, name)} is recorded",
+            )
+
+
 # --- publication --------------------------------------------------------------------------------
 
 
