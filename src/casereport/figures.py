@@ -841,10 +841,13 @@ def missing_lab_text(
         text(
             name,
             " (",
-            plural("Patient", len(pids)),
-            " ",
             *join_texts(
-                [text(patient_ref(p), f": {reasons.get((p, name), 'not recorded')}") for p in pids]
+                [
+                    text("Patient ", patient_ref(p), f", {reasons.get((p, name), 'not recorded')}")
+                    for p in pids
+                ],
+                separator="; ",
+                last="; ",
             ),
             ")",
         )

@@ -612,7 +612,8 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
     points = timepoints(labs)
     builder = SummaryBuilder(dataset.source_file("labs"))
     # Values recorded as missing (casereport.missing) are summarised by no statistic.
-    lab_rows = [r for r in rows(labs.frame) if r["value"] is not None]
+    all_lab_rows = rows(labs.frame)
+    lab_rows = [r for r in all_lab_rows if r["value"] is not None]
     rows_of_analyte = grouped(lab_rows, "analyte")
     for analyte in analytes_measured(dataset):
         name = analyte["analyte"]
@@ -625,7 +626,8 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
                 len(pairs),
                 unit="patients",
                 source_file=builder.source_file,
-                rows_used=[row for pair in pairs for row in pair] or lab_rows,
+                # A count of none points at every row examined (missing values included).
+                rows_used=[row for pair in pairs for row in pair] or all_lab_rows,
                 columns="value",
                 derivation=f"number of patients with a value of {name} at both time points",
             )
@@ -687,7 +689,8 @@ def summary_table3(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         builder.rows.append((text(f"{label} ({unit}), median [IQR]"), *cells))
     categories = rows(dataset["bmd_categories"])
     category_of = bmd_classifier(categories)
-    for category in categories:
+    # Nobody measured at both times: no share of nobody (the count above says 0).
+    for category in categories if pairs else []:
         name = category["category"]
         cells = []
         for position, point in enumerate(points):
