@@ -373,11 +373,6 @@ def primary_keys(datapackage: dict) -> dict[str, list[str]]:
 # Words for the values of the data (sex, outcome, route, site, category) come from the data
 # dictionary's `enumLabels` (casereport.words); the study drug from publication.csv.
 
-# References the article cites for statements that have no row of their own in the data: the
-# diagnostic criteria of Bohan and Peter, and the Spanish reference values of lumbar BMD. Given
-# in the format of a reference_numbers cell; their numbers are shown from references.csv.
-DIAGNOSTIC_CRITERIA_REFERENCES = "2"
-BMD_REFERENCE_VALUES_REFERENCES = "7"
 
 SECTION_HEADINGS = {
     "title": "Title",
@@ -986,8 +981,14 @@ def build_context(
         "bmd_categories": rows["bmd_categories"],
         "bmd_category_references": merged_reference_numbers(rows["bmd_categories"]),
         "bmd_unit": dataset.tables["bone_density"].fields["bmd_g_cm2"].get("unit", ""),
-        "bohan_peter_reference": DIAGNOSTIC_CRITERIA_REFERENCES,
-        "reference_values_reference": BMD_REFERENCE_VALUES_REFERENCES,
+        # Citations are data: the diagnostic criteria are those the background facts on diagnosis
+        # cite; the z-score's reference values are the z_score field's `referenceNumbers`.
+        "bohan_peter_reference": merged_reference_numbers(
+            [r for r in rows["background_facts"] if r["topic"] == "diagnosis"]
+        ),
+        "reference_values_reference": str(
+            dataset.tables["bone_density"].fields["z_score"].get("referenceNumbers", "")
+        ),
         "fact_topics": grouped(rows["background_facts"], "topic"),
         "references": sorted(rows["references"], key=lambda r: r["reference_number"]),
         "tables": tables,
