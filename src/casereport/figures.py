@@ -719,6 +719,17 @@ def before_after_panel(
     ax.set_xlim(-0.25, 1.3)
 
 
+# A caption names at most this many patients in one list (a large series may miss hundreds).
+CAPTION_NAMED_PATIENTS = 10
+
+
+def more_patients(pids: Sequence[int]) -> list[Text]:
+    """The end of a list cut at CAPTION_NAMED_PATIENTS: where the others are listed."""
+    if len(pids) <= CAPTION_NAMED_PATIENTS:
+        return []
+    return [text("more patients (results/tables/ lists every value)")]
+
+
 def drawn_patients_text(
     dataset: Dataset, drawn: Sequence[int], what: str, reasons: dict[tuple, str]
 ) -> Text:
@@ -729,12 +740,14 @@ def drawn_patients_text(
     pids = patient_ids(dataset)
     if len(drawn) == len(pids):
         return patients_text(dataset)
-    left_out = [pid for pid in pids if pid not in set(drawn)]
+    shown = set(drawn)
+    left_out = [pid for pid in pids if pid not in shown]
     names = join_texts(
         [
             text("Patient ", patient_ref(pid), f" ({reasons.get((pid,), 'not recorded')})")
-            for pid in left_out
+            for pid in left_out[:CAPTION_NAMED_PATIENTS]
         ]
+        + more_patients(left_out)
     )
     return text("of the ", *patients_text(dataset), f"; no {what} at both times for ", *names)
 
@@ -844,8 +857,9 @@ def missing_lab_text(
             *join_texts(
                 [
                     text("Patient ", patient_ref(p), f", {reasons.get((p, name), 'not recorded')}")
-                    for p in pids
-                ],
+                    for p in pids[:CAPTION_NAMED_PATIENTS]
+                ]
+                + more_patients(pids),
                 separator="; ",
                 last="; ",
             ),

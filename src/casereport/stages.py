@@ -8,11 +8,11 @@ on every run, including no-op runs.
 from __future__ import annotations
 
 # Output table -> validated tables it is built from. protocol.csv gives the follow-up time that
-# the captions of Table II and III state.
+# the captions of Table II and III state, publication.csv the study drug they name.
 TABLES: dict[str, tuple[str, ...]] = {
     "table1": ("patients", "treatments", "calcinosis_sites"),
-    "table2": ("patients", "analytes", "labs", "protocol"),
-    "table3": ("patients", "bone_density", "bmd_categories", "protocol"),
+    "table2": ("patients", "analytes", "labs", "protocol", "publication"),
+    "table3": ("patients", "bone_density", "bmd_categories", "protocol", "publication"),
 }
 
 # Figure -> validated tables it is drawn from. publication.csv gives the study period and time of

@@ -50,7 +50,7 @@ from casereport.formatting import (
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import Ref, TableModel, Text, plain, text
 from casereport.summary import Source, quartile_numbers, share_numbers, summary_id
-from casereport.words import route_abbreviations
+from casereport.words import route_abbreviations, study_drug, words_for
 
 TREATMENT_LINE_SEPARATOR = "\n"  # Table I prints one treatment per line within a cell
 
@@ -294,7 +294,7 @@ def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:
         caption=text(
             "Analytical parameters before and after ",
             *follow_up_text(dataset),
-            " of pamidronate therapy.",
+            f" of {study_drug(dataset)} therapy.",
         ),
         header=tuple(header),
         rows=body,
@@ -302,6 +302,11 @@ def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:
 
 
 # --- Table III -------------------------------------------------------------------------------
+
+
+def site_words(density, sites: list[str]) -> list[str]:
+    """The measured sites in the data dictionary's words."""
+    return [words_for(density.fields["site"], site) for site in sites]
 
 
 def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
@@ -360,8 +365,8 @@ def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
         title="Table III",
         caption=text(
             "Bone mineral density (BMD) at the ",
-            " and ".join(sites),
-            f" before pamidronate ({before}) and ",
+            " and ".join(site_words(density, sites)),
+            f" before {study_drug(dataset)} ({before}) and ",
             *follow_up_text(dataset),
             f" after its start ({after}), with the change ({after} − {before}) and the "
             "category of each z-score: ",
@@ -649,7 +654,8 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         caption=text(
             "Analytical parameters before and after ",
             *follow_up_text(dataset),
-            " of pamidronate therapy, summarised over the patients with a value at both time "
+            f" of {study_drug(dataset)} therapy, summarised over the patients with a value at both "
+            "time "
             "points; the change is computed patient by patient.",
         ),
         header=header,
@@ -713,8 +719,8 @@ def summary_table3(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         title="Table III",
         caption=text(
             "Bone mineral density (BMD) at the ",
-            " and ".join(sites),
-            f" before pamidronate ({points[0]}) and ",
+            " and ".join(site_words(density, sites)),
+            f" before {study_drug(dataset)} ({points[0]}) and ",
             *follow_up_text(dataset),
             f" after its start ({points[1]}), summarised over the ",
             Ref(count_id),
