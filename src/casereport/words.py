@@ -41,7 +41,7 @@ WORDED_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("bmd_categories", "category"): ("label",),
 }
 
-# A missing reason of a value recorded as missing: "not measured" (see casereport.missing).
+# The study's own facts: columns of publication.csv.
 PUBLICATION = "publication"
 STUDY_DRUG_COLUMN = "study_drug"
 TIME_OF_WRITING_COLUMN = "time_of_writing"
