@@ -66,6 +66,24 @@ def end_after_study_period():
     return edit("treatments", row["_line"], "end_month", late, "outside-study-period")
 
 
+def end_after_time_of_writing():
+    row = first_row("treatments", lambda r: r["end_month"])
+    late = month_after(publication()["time_of_writing"])
+    return edit("treatments", row["_line"], "end_month", late, "after-time-of-writing")
+
+
+def lab_value_missing_without_reason():
+    row = first_row("labs")
+    return edit("labs", row["_line"], "value", "", "missing-without-reason")
+
+
+def reason_given_for_a_recorded_value():
+    row = first_row("bone_density")
+    return edit(
+        "bone_density", row["_line"], "missing_reason", "not measured", "reason-for-a-value"
+    )
+
+
 def disease_duration_not_age_difference():
     row = first_row("patients")
     wrong = str(int(row["disease_duration_years"]) + 1)
@@ -230,6 +248,9 @@ CASES = [
     end_before_start,
     start_before_study_period,
     end_after_study_period,
+    end_after_time_of_writing,
+    lab_value_missing_without_reason,
+    reason_given_for_a_recorded_value,
     disease_duration_not_age_difference,
     onset_min_above_max,
     follow_up_while_ongoing,
@@ -294,6 +315,8 @@ def test_every_rule_has_a_docstring_and_a_test():
         "ongoing_exposure_has_not_ended",
         "pamidronate_ongoing_agrees",
         "dates_inside_study_period",
+        "treatments_not_after_time_of_writing",
+        "missing_value_has_a_reason",
         "publication_has_one_row",
         "publication_dates_in_order",
         "disease_duration_is_age_difference",
@@ -327,3 +350,11 @@ def test_a_finding_during_a_study_drug_never_given_is_reported(project):
         and r["_line"] != finding["_line"]
     ]
     assert sorted(key(f) for f in findings_of("findings")) == sorted([edited, *others])
+
+
+def test_a_missing_value_with_its_reason_is_valid(project):
+    """An empty lab value is data when missing_reason says why (issue 9, item 1)."""
+    row = first_row("labs")
+    set_cell("labs", row["_line"], "value", "")
+    set_cell("labs", row["_line"], "missing_reason", "not measured")
+    assert findings_of() == []

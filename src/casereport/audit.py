@@ -465,10 +465,11 @@ def patient_treatments(dataset: IndexedDataset, patient_id: int, table_i_only: b
 
 
 def writing_month(dataset: Dataset | IndexedDataset) -> tuple[int, str]:
-    """The time of writing: the month the manuscript was received (publication.csv)."""
+    """The time of writing: publication.csv `time_of_writing` (the month the manuscript was
+    received, curation_log.md), the same month the timeline draws up to."""
     publication = dataset["publication"].iloc[0]
-    return month_index(publication["received"]), cell(
-        dataset, "publication", publication, "received"
+    return month_index(publication["time_of_writing"]), cell(
+        dataset, "publication", publication, "time_of_writing"
     )
 
 
@@ -1387,6 +1388,9 @@ def bone_density_pair(dataset: IndexedDataset, patient_id: int) -> tuple[Row, Ro
     rows = {row["timepoint"]: row for row in dataset.bone_density.get(patient_id, [])}
     if not {"pre", "post"} <= set(rows):
         raise NotCheckable(f"patient {patient_id} lacks a bone density before or after pamidronate")
+    # A measurement recorded as missing (casereport.missing) is lacking too.
+    if any(missing(rows[p][c]) for p in ("pre", "post") for c in ("bmd_g_cm2", "z_score")):
+        raise NotCheckable(f"patient {patient_id}'s bone density is recorded as missing")
     return rows["pre"], rows["post"]
 
 

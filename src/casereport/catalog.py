@@ -35,6 +35,9 @@ Computed (`derivation` says how; `source_line` lists every line used, joined by 
     derived.bone_density.<pid>.bmd_change               post - pre
     derived.bone_density.<pid>.z_change                 post - pre
     derived.bmd_improved_count                          patients whose BMD rose
+    derived.bmd_measured_count                          patients measured before and after
+    derived.study_drug_patient_count                    patients with a row of the study drug
+                                                        (publication.csv study_drug) or courses
     derived.labs.<pid>.<analyte>.change                 post - pre
 
 "pre" and "post" are the first and last values of the `timepoint` enum in the data dictionary.
@@ -67,6 +70,8 @@ from casereport.formatting import (
     to_decimal,
 )
 from casereport.ledger import Ledger, Number, cell_id
+from casereport.missing import missing_numbers
+from casereport.words import study_drug
 
 # Row numbers that only tie rows together; the report never shows them.
 SURROGATE_IDS = frozenset({"treatment_id", "site_id", "event_id"})
@@ -74,10 +79,6 @@ SURROGATE_IDS = frozenset({"treatment_id", "site_id", "event_id"})
 READ_AS_IS_TYPES = frozenset({"integer", "number", "date", "yearmonth"})
 
 DERIVED = "derived"
-
-# The study drug: the schema names it in patients.pamidronate_courses and
-# adverse_events.pamidronate_course, so its generic name is a fixed part of this data format.
-STUDY_DRUG = "pamidronate"
 
 MEAN_DISPLAY_DECIMALS = 1
 MEAN_VALUE_DECIMALS = 6
@@ -482,17 +483,20 @@ def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
         )
 
 
-def paired_positions(table: Table) -> list[tuple[tuple, int, int]]:
+def paired_positions(table: Table, measured: str) -> list[tuple[tuple, int, int]]:
     """(key without timepoint, position of the before row, position of the after row) for each
-    measurement taken at both timepoints, in the table's row order. Positions index the lists of
+    measurement taken at both timepoints, in the table's row order: a row whose `measured` column
+    is recorded as missing (casereport.missing) pairs with nothing. Positions index the lists of
     column_values(): a large series pairs 100,000 lab rows, too many to make a dict of each."""
     before, after = timepoints(table)
     key_columns = [c for c in primary_key(table) if c != "timepoint"]
     keys = zip(*(column_values(table.frame, c) for c in key_columns), strict=True)
     points = column_values(table.frame, "timepoint")
+    present = table.frame[measured].notna().tolist()
     found: dict[tuple, dict[str, int]] = {}  # key -> timepoint -> position
     for position, (key, point) in enumerate(zip(keys, points, strict=True)):
-        found.setdefault(key, {})[point] = position
+        if present[position]:
+            found.setdefault(key, {})[point] = position
     return [
         (key, at[before], at[after]) for key, at in found.items() if before in at and after in at
     ]
@@ -509,11 +513,9 @@ def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
     before_name, after_name = timepoints(table)
     line_of = column_values(table.frame, SOURCE_LINE)
     measured = {column: column_values(table.frame, column) for column in ("bmd_g_cm2", "z_score")}
-    pairs = paired_positions(table)
-    improved = []
-    for (pid,), before, after in pairs:
-        both_lines = joined_lines((line_of[before], line_of[after]))
-        for column, name in (("bmd_g_cm2", "bmd_change"), ("z_score", "z_change")):
+    for column, name in (("bmd_g_cm2", "bmd_change"), ("z_score", "z_change")):
+        for (pid,), before, after in paired_positions(table, column):
+            both_lines = joined_lines((line_of[before], line_of[after]))
             yield computed_at_lines(
                 f"{DERIVED}.bone_density.{pid}.{name}",
                 change_between(measured[column], before, after),
@@ -523,8 +525,21 @@ def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
                 columns=column,
                 derivation=f"{column} {after_name} - {column} {before_name}",
             )
-        if change_between(measured["bmd_g_cm2"], before, after) > 0:
-            improved.append((pid, before, after))
+    pairs = paired_positions(table, "bmd_g_cm2")
+    improved = [
+        (pid, before, after)
+        for (pid,), before, after in pairs
+        if change_between(measured["bmd_g_cm2"], before, after) > 0
+    ]
+    yield computed_at_lines(
+        f"{DERIVED}.bmd_measured_count",
+        len(pairs),
+        unit="patients",
+        source_file=source,
+        source_line=joined_lines(line_of) if line_of else "",
+        columns="patient_id;timepoint",
+        derivation=f"number of patients with bmd_g_cm2 at both {before_name} and {after_name}",
+    )
     yield computed_at_lines(
         f"{DERIVED}.bmd_improved_count",
         len({pid for pid, _, _ in improved}),
@@ -548,7 +563,7 @@ def lab_numbers(dataset: Dataset) -> Iterator[Number]:
     units = column_values(table.frame, "unit")
     line_of = column_values(table.frame, SOURCE_LINE)
     derivation = f"value {after_name} - value {before_name}"
-    for (pid, analyte), before, after in paired_positions(table):
+    for (pid, analyte), before, after in paired_positions(table, "value"):
         yield computed_at_lines(
             f"{DERIVED}.labs.{pid}.{analyte}.change",
             change_between(values, before, after),
@@ -560,12 +575,32 @@ def lab_numbers(dataset: Dataset) -> Iterator[Number]:
         )
 
 
+def study_drug_numbers(dataset: Dataset) -> Iterator[Number]:
+    """How many patients received the study drug: a row of it in treatments.csv, or courses of it
+    in patients.csv."""
+    drug = study_drug(dataset)
+    patients = rows(dataset["patients"])
+    treated_rows = [r for r in rows(dataset["treatments"]) if r["drug"] == drug]
+    with_rows = {int(r["patient_id"]) for r in treated_rows}
+    treated = [p for p in patients if int(p["patient_id"]) in with_rows or p["pamidronate_courses"]]
+    yield count_number(
+        f"{DERIVED}.study_drug_patient_count",
+        treated,
+        patients,
+        unit="patients",
+        source_file=dataset.source_file("patients"),
+        columns="patient_id;pamidronate_courses",
+        derivation=f"number of patients with {drug} in treatments or pamidronate_courses above 0",
+    )
+
+
 # Each group of computed numbers and the tables it needs.
 COMPUTED_GROUPS: tuple[tuple[tuple[str, ...], Callable[[Dataset], Iterator[Number]]], ...] = (
     (("patients",), patient_numbers),
     (("treatments",), treatment_numbers),
     (("bone_density",), bone_density_numbers),
     (("labs",), lab_numbers),
+    (("patients", "treatments", "publication"), study_drug_numbers),
 )
 
 
@@ -602,6 +637,8 @@ def build_catalog(dataset: Dataset) -> Ledger:
     for name, table in dataset.tables.items():
         for number in read_as_is(table, dataset.source_file(name)):
             ledger.add(number)
+        for number in missing_numbers(table, dataset.source_file(name)):
+            ledger.add(number)
     for number in computed_numbers(dataset):
         ledger.add(number)
     return ledger
@@ -620,6 +657,9 @@ def catalog_subset(dataset: Dataset, number_ids: Iterable[str]) -> Ledger:
     for name, table in dataset.tables.items():
         if name in columns:
             for number in read_as_is(table, dataset.source_file(name), only=columns[name]):
+                if number.id in wanted:
+                    ledger.add(number)
+            for number in missing_numbers(table, dataset.source_file(name)):
                 if number.id in wanted:
                     ledger.add(number)
     if DERIVED in columns:

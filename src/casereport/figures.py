@@ -39,7 +39,6 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from casereport.catalog import (
-    STUDY_DRUG,
     by_patient,
     first_treatment_rows,
     rows,
@@ -47,13 +46,13 @@ from casereport.catalog import (
 )
 from casereport.dataset import Dataset
 from casereport.formatting import (
-    ROUTE_ABBREVIATIONS,
     capitalise_first,
     join_texts,
     month_index,
     plural,
 )
 from casereport.ledger import cell_id
+from casereport.missing import reasons_by_key
 from casereport.model import FigureModel, Ref, Text, figure_to_json, text
 from casereport.tables import (
     EXCERPT_PATIENTS,
@@ -63,6 +62,7 @@ from casereport.tables import (
     follow_up_text,
     patient_ids,
 )
+from casereport.words import route_abbreviations, study_drug, time_of_writing, words_for
 
 # Figures are drawn on matplotlib.figure.Figure, never through pyplot, so no GUI backend is ever
 # involved; Agg is named anyway so that anything else in the process draws the same way.
@@ -140,7 +140,9 @@ def colour(position: int) -> str:
 
 
 def column_by_key(frame: pd.DataFrame, key: Sequence[str], column: str) -> dict[tuple, object]:
-    """`column` by the row's values of the `key` columns (missing cells as pandas' NA)."""
+    """`column` by the row's values of the `key` columns; rows whose `column` is empty (a value
+    recorded as missing, casereport.missing) are left out: there is nothing to draw."""
+    frame = frame[frame[column].notna()]
     keys = zip(*(frame[name].tolist() for name in key), strict=True)
     return dict(zip(keys, frame[column].tolist(), strict=True))
 
@@ -196,7 +198,7 @@ def course_months(row: dict, last_month: int) -> list[int]:
 def exposure_spans(row: dict, last_month: int) -> list[tuple[int, int, str]]:
     """(first month, last month, kind) of each part of an exposure: 'main' up to end_month,
     'later' for a changed schedule that goes on, 'ongoing' for an open-ended exposure still given
-    at the time of writing (drawn to the end of the study period)."""
+    at the time of writing (drawn up to the time of writing)."""
     start = month_index(row["start_month"])
     if row["end_month"] is None:
         return [(start, last_month, "ongoing")] if row["ongoing"] else [(start, start, "main")]
@@ -217,12 +219,14 @@ class TimelineData:
     """What the timeline draws, grouped by patient once (a cohort may have many patients)."""
 
     first: int  # first month of the study period (month index)
-    last: int  # last month of the study period
+    last: int  # the time of writing (publication.csv): what is still given is drawn up to it
+    study_drug: str  # publication.csv study_drug
     pids: list[int]
     patients: dict[int, dict]
     dated: dict[int, list[dict]]  # patient -> treatments with a start month, treatment_id order
     undated: list[dict]  # treatments the timeline cannot place
     several_routes: set[str]  # drugs whose route is printed on their bars, as in Table I
+    route_labels: dict[str, str]  # route -> abbreviation (data dictionary)
     first_rows: dict[int, dict]  # patient -> first Table I treatment (stand-in for diagnosis)
     events: dict[int, list[dict]]  # patient -> adverse events, event_id order
 
@@ -234,18 +238,22 @@ def timeline_data(dataset: Dataset) -> TimelineData:
     return TimelineData(
         first=first,
         last=last,
+        study_drug=study_drug(dataset),
         pids=patient_ids(dataset),
         patients={int(p["patient_id"]): p for p in rows(dataset["patients"])},
         dated=by_patient(r for r in treatments if r["start_month"] is not None),
         undated=[r for r in treatments if r["start_month"] is None],
         several_routes=drugs_given_by_several_routes(treatments),
+        route_labels=route_abbreviations(dataset),
         first_rows=first_treatment_rows(dataset),
         events=by_patient(events),
     )
 
 
-def draw_exposure(ax: Axes, row: dict, lane: float, last_month: int, route_label: str) -> None:
-    colour_of_drug = drug_colour(row["drug"])
+def draw_exposure(
+    ax: Axes, row: dict, lane: float, last_month: int, route_label: str, study: str
+) -> None:
+    colour_of_drug = drug_colour(row["drug"], study)
     for first, last, kind in exposure_spans(row, last_month):
         ax.barh(
             lane,
@@ -326,7 +334,7 @@ def draw_onset(ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: f
 
 
 def study_drug_rows(data: TimelineData, pid: int) -> list[dict]:
-    return [r for r in data.dated.get(pid, []) if r["drug"] == STUDY_DRUG]
+    return [r for r in data.dated.get(pid, []) if r["drug"] == data.study_drug]
 
 
 def adverse_events_by_course(
@@ -360,13 +368,16 @@ def draw_adverse_events(
 
 
 def study_period(dataset: Dataset) -> tuple[int, int]:
+    """(first month of the study period, the time of writing) as month indices: the span the
+    timeline draws. Drugs still given are drawn up to the time of writing, never beyond it."""
     period = rows(dataset["publication"])[0]
-    return month_index(period["study_period_start"]), month_index(period["study_period_end"])
+    return month_index(period["study_period_start"]), month_index(time_of_writing(dataset))
 
 
 def study_period_refs() -> tuple[Ref, Ref]:
-    """The first and last month of the study period (publication.csv has one row)."""
-    columns = ("study_period_start", "study_period_end")
+    """The first month of the study period and the time of writing (publication.csv has one
+    row)."""
+    columns = ("study_period_start", "time_of_writing")
     start, end = (Ref(cell_id("publication", 1, column)) for column in columns)
     return start, end
 
@@ -377,9 +388,9 @@ def marker_handle(label: str, marker: str, colour_of_mark: str = MARKER_COLOUR, 
     )
 
 
-def timeline_legend(figure: Figure) -> None:
+def timeline_legend(figure: Figure, drug: str) -> None:
     handles = [
-        Patch(facecolor=STUDY_DRUG_COLOUR, label=capitalise_first(STUDY_DRUG)),
+        Patch(facecolor=STUDY_DRUG_COLOUR, label=capitalise_first(drug)),
         Patch(facecolor=OTHER_DRUG_COLOUR, label="other drugs"),
         Patch(
             facecolor="#BBBBBB",
@@ -402,9 +413,9 @@ def drug_lanes(patient_rows: list[dict]) -> list[str]:
     return list(dict.fromkeys(r["drug"] for r in ordered))
 
 
-def drug_colour(drug: str) -> str:
+def drug_colour(drug: str, study: str) -> str:
     """The study drug stands out; lanes are labelled, so other drugs share one colour."""
-    return STUDY_DRUG_COLOUR if drug == STUDY_DRUG else OTHER_DRUG_COLOUR
+    return STUDY_DRUG_COLOUR if drug == study else OTHER_DRUG_COLOUR
 
 
 def format_calendar_axis(ax: Axes, first: int, last: int) -> None:
@@ -428,13 +439,13 @@ def draw_patient_panel(
     for row in data.dated.get(pid, []):
         lane = -lanes.index(row["drug"])
         shown = row["drug"] in data.several_routes and row["route"] is not None
-        route = ROUTE_ABBREVIATIONS[row["route"]] if shown else ""
-        draw_exposure(ax, row, lane, data.last, route)
+        route = data.route_labels.get(row["route"], row["route"]) if shown else ""
+        draw_exposure(ax, row, lane, data.last, route, data.study_drug)
         draw_courses(ax, course_months(row, data.last), lane)
         drawing.plotted(*treatment_ids_plotted(row))
     draw_onset(ax, drawing, data, pid, 0)
-    if STUDY_DRUG in lanes:
-        draw_adverse_events(ax, drawing, data, pid, -lanes.index(STUDY_DRUG))
+    if data.study_drug in lanes:
+        draw_adverse_events(ax, drawing, data, pid, -lanes.index(data.study_drug))
     ax.set_yticks([-i for i in range(len(lanes))], [capitalise_first(d) for d in lanes])
     ax.set_ylim(-len(lanes) + 0.4, 0.8)
     ax.set_title(f"Patient {pid}", loc="left", fontweight="bold")
@@ -459,11 +470,12 @@ def timeline(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, Figu
     )[:, 0]
     for ax, pid in zip(axes, data.pids, strict=True):
         draw_patient_panel(ax, drawing, data, pid, lanes_of[pid])
-    timeline_legend(figure)
+    timeline_legend(figure, data.study_drug)
     return drawing, FigureModel(
         key="timeline",
         alt="Timeline of drug exposures over calendar months, one panel per patient and one lane "
-        "per drug, with marks for each pamidronate course, calcinosis onset and adverse events.",
+        f"per drug, with marks for each {data.study_drug} course, calcinosis onset and adverse "
+        "events.",
         caption=timeline_caption(dataset, data),
         number_ids=tuple(drawing.number_ids),
     )
@@ -480,12 +492,14 @@ def timeline_caption(dataset: Dataset, data: TimelineData) -> Text:
     caption = text(
         *treatments_in_period_text(dataset),
         ", one panel per patient and one lane per drug. Bars show drug exposures; exposures "
-        "still given at the time of writing run to the end of the period, hatched where a drug "
+        "still given at the time of writing run up to it, hatched where a drug "
         "continued on a less frequent schedule. Ticks mark the start of each course of drugs given "
         "in courses, counted from the start month at the stated interval. Diamonds mark the onset "
         "of calcinosis, counted from the first treatment Table I lists (a stand-in for the month "
         "of diagnosis); two diamonds joined by a line bound an onset the paper gives as a range. "
-        "Stars mark adverse events after a pamidronate course.",
+        "Stars mark adverse events after a ",
+        data.study_drug,
+        " course.",
     )
     if data.undated:
         missing = [
@@ -525,7 +539,7 @@ def monthly_counts(data: TimelineData) -> MonthlyCounts:
     ids: list[str] = []
     for position, pid in enumerate(data.pids):
         for row in data.dated.get(pid, []):
-            on_drug = on_study_drug if row["drug"] == STUDY_DRUG else on_other_drug
+            on_drug = on_study_drug if row["drug"] == data.study_drug else on_other_drug
             for first, last, _ in exposure_spans(row, data.last):
                 low, high = max(first, data.first), min(last, data.last)
                 if low <= high:
@@ -546,10 +560,10 @@ def monthly_counts(data: TimelineData) -> MonthlyCounts:
     )
 
 
-def draw_monthly_counts(count_ax: Axes, event_ax: Axes, counts: MonthlyCounts) -> None:
+def draw_monthly_counts(count_ax: Axes, event_ax: Axes, counts: MonthlyCounts, drug: str) -> None:
     """Patients on each kind of drug as step lines, one step a month; adverse events as bars."""
     lines = (
-        (counts.study_drug, STUDY_DRUG_COLOUR, f"on {STUDY_DRUG}"),
+        (counts.study_drug, STUDY_DRUG_COLOUR, f"on {drug}"),
         (counts.other_drugs, OTHER_DRUG_COLOUR, "on any other drug"),
     )
     for values, colour_of_line, label in lines:
@@ -567,7 +581,7 @@ def draw_monthly_counts(count_ax: Axes, event_ax: Axes, counts: MonthlyCounts) -
     event_ax.set_ylim(0, max(1, int(counts.adverse_events.max())) * 1.15)
     event_ax.set_ylabel("Events")
     event_ax.set_title(
-        f"b  Adverse events, by month of the {STUDY_DRUG} course they followed",
+        f"b  Adverse events, by month of the {drug} course they followed",
         loc="left",
         fontweight="bold",
     )
@@ -609,19 +623,19 @@ def timeline_summary(dataset: Dataset, data: TimelineData) -> tuple[Drawing, Fig
         gridspec_kw={"height_ratios": [count_lanes, event_lanes, *heights]},
     )[:, 0]
     counts = monthly_counts(data)
-    draw_monthly_counts(count_ax, event_ax, counts)
+    draw_monthly_counts(count_ax, event_ax, counts, data.study_drug)
     format_calendar_axis(count_ax, data.first, data.last)
     format_calendar_axis(event_ax, data.first, data.last)
     drawing.plotted(*counts.number_ids)
     for ax, pid in zip(axes, excerpt, strict=True):
         draw_patient_panel(ax, drawing, data, pid, lanes_of[pid])
     axes[0].set_title("c  The first patients, one by one", loc="right", fontweight="bold")
-    timeline_legend(figure)
+    timeline_legend(figure, data.study_drug)
     return drawing, FigureModel(
         key="timeline",
-        alt="Summary timeline: the number of patients on pamidronate and on other drugs in each "
-        "month, adverse events per month, and the treatments of the first patients, one panel "
-        "per patient and one lane per drug.",
+        alt=f"Summary timeline: the number of patients on {data.study_drug} and on other drugs "
+        "in each month, adverse events per month, and the treatments of the first patients, "
+        "one panel per patient and one lane per drug.",
         caption=timeline_summary_caption(dataset, data, excerpt),
         number_ids=tuple(drawing.number_ids),
     )
@@ -639,11 +653,11 @@ def timeline_summary_caption(dataset: Dataset, data: TimelineData, excerpt: list
     caption = text(
         *treatments_in_period_text(dataset),
         ". (a) For each month, the number of patients given ",
-        STUDY_DRUG,
+        data.study_drug,
         " and the number given any other drug (a patient counts once a month on each line, "
-        "however many drugs); exposures still given at the time of writing count up to the end of "
-        "the period. (b) The number of adverse events, counted in the month the ",
-        STUDY_DRUG,
+        "however many drugs); exposures still given at the time of writing count up to it. "
+        "(b) The number of adverse events, counted in the month the ",
+        data.study_drug,
         " course they followed started. (c) ",
         *shown,
         ", the first in patient order, drawn as for a small series: one panel per patient and "
@@ -714,6 +728,39 @@ def before_after_panel(
     ax.set_xlim(-0.25, 1.3)
 
 
+# A caption names at most this many patients in one list (a large series may miss hundreds).
+CAPTION_NAMED_PATIENTS = 10
+
+
+def more_patients(pids: Sequence[int]) -> list[Text]:
+    """The end of a list cut at CAPTION_NAMED_PATIENTS: where the others are listed."""
+    if len(pids) <= CAPTION_NAMED_PATIENTS:
+        return []
+    return [text("more patients (results/tables/ lists every value)")]
+
+
+def drawn_patients_text(
+    dataset: Dataset, drawn: Sequence[int], what: str, reasons: dict[tuple, str]
+) -> Text:
+    """'3 patients' when every patient has a line; else 'of the 4 patients; no <what> at both
+    times for Patient 4 (not measured)', so that a caption never counts a patient it does not
+    draw and says why (`reasons`: (patient,) -> the words of missing_reason; 'not recorded' when
+    the patient has no row)."""
+    pids = patient_ids(dataset)
+    if len(drawn) == len(pids):
+        return patients_text(dataset)
+    shown = set(drawn)
+    left_out = [pid for pid in pids if pid not in shown]
+    names = join_texts(
+        [
+            text("Patient ", patient_ref(pid), f" ({reasons.get((pid,), 'not recorded')})")
+            for pid in left_out[:CAPTION_NAMED_PATIENTS]
+        ]
+        + more_patients(left_out)
+    )
+    return text("of the ", *patients_text(dataset), f"; no {what} at both times for ", *names)
+
+
 def patient_legend(figure: Figure, pids: list[int], max_individual_lines: int) -> None:
     if len(pids) > max_individual_lines:
         handles = [
@@ -748,6 +795,8 @@ def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureMo
     )
     drawing = Drawing(figure)
     axes = figure.subplots(grid_rows, columns, squeeze=False).ravel()
+    drawn: dict[int, None] = {}  # patients with a line in some panel, in patient order
+    missing_by_analyte: list[tuple[str, list[int]]] = []
     for ax, analyte in zip(axes, analytes, strict=False):
         name = analyte["analyte"]
         series = []
@@ -759,13 +808,18 @@ def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureMo
                     cell_id("labs", (pid, name, before), "value"),
                     cell_id("labs", (pid, name, after), "value"),
                 )
+        drawn.update((pid, None) for pid, _, _ in series)
+        lacking = [pid for pid in pids if pid not in {s[0] for s in series}]
+        if lacking:
+            missing_by_analyte.append((name, lacking))
         ax.set_ylim(0, max([s[2] for s in series] + [s[1] for s in series] + [1]) * 1.1)
         before_after_panel(ax, series, (before, after), max_individual_lines)
         ax.set_title(capitalise_first(name))
         ax.set_ylabel(analyte["unit"])
     for ax in axes[len(analytes) :]:
         ax.set_visible(False)
-    patient_legend(figure, pids, max_individual_lines)
+    drawn_pids = [pid for pid in pids if pid in drawn]
+    patient_legend(figure, drawn_pids, max_individual_lines)
     names = [
         text(
             analyte["name"],
@@ -780,18 +834,49 @@ def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureMo
     return drawing, FigureModel(
         key="labs",
         alt="Small line charts, one per laboratory analyte, each joining every patient's value "
-        "before pamidronate to the value after it.",
+        f"before {study_drug(dataset)} to the value after it.",
         caption=text(
-            "Laboratory values before pamidronate and ",
+            f"Laboratory values before {study_drug(dataset)} and ",
             *follow_up_text(dataset),
             " after its start, one panel per analyte and one line per patient (",
-            *patients_text(dataset),
+            *drawn_patients_text(
+                dataset, drawn_pids, "laboratory value", reasons_by_key(table, ["patient_id"])
+            ),
             "): ",
             *join_texts(names),
             ".",
+            *missing_lab_text(missing_by_analyte, reasons_by_key(table, ["patient_id", "analyte"])),
         ),
         number_ids=tuple(drawing.number_ids),
     )
+
+
+def missing_lab_text(
+    missing_by_analyte: list[tuple[str, list[int]]], reasons: dict[tuple, str]
+) -> Text:
+    """' No line where a value is missing at either time: ESR (Patient 4: not measured).' or
+    nothing. `reasons`: (patient, analyte) -> the words of missing_reason; a patient without a
+    row of the analyte reads 'not recorded'."""
+    if not missing_by_analyte:
+        return ()
+    parts = [
+        text(
+            name,
+            " (",
+            *join_texts(
+                [
+                    text("Patient ", patient_ref(p), f", {reasons.get((p, name), 'not recorded')}")
+                    for p in pids[:CAPTION_NAMED_PATIENTS]
+                ]
+                + more_patients(pids),
+                separator="; ",
+                last="; ",
+            ),
+            ")",
+        )
+        for name, pids in missing_by_analyte
+    ]
+    return text(" No line where a value is missing at either time: ", *join_texts(parts), ".")
 
 
 def shade_categories(ax: Axes, categories: list[dict], low: float, high: float) -> None:
@@ -827,6 +912,7 @@ def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, 
         (bmd_ax, "bmd_g_cm2", "Bone mineral density"),
         (z_ax, "z_score", "Z-score"),
     )
+    drawn: dict[int, None] = {}
     for ax, column, title in panels:
         measured = column_by_key(table.frame, ("patient_id", "timepoint"), column)
         series = []
@@ -838,6 +924,7 @@ def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, 
                     cell_id("bone_density", (pid, before), column),
                     cell_id("bone_density", (pid, after), column),
                 )
+        drawn.update((pid, None) for pid, _, _ in series)
         values = [v for s in series for v in s[1:]] or [0.0]  # no pairs: an empty panel
         if column == "z_score":
             bounds = [
@@ -856,19 +943,26 @@ def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, 
         before_after_panel(ax, series, (before, after), max_individual_lines)
         ax.set_title(title)
         ax.set_ylabel(table.fields[column].get("unit", ""))
-    patient_legend(figure, pids, max_individual_lines)
-    sites = " and ".join(sorted(set(table.frame["site"].dropna())))
+    drawn_pids = [pid for pid in pids if pid in drawn]
+    patient_legend(figure, drawn_pids, max_individual_lines)
+    site_field = table.fields["site"]
+    sites = " and ".join(
+        words_for(site_field, site) for site in sorted(set(table.frame["site"].dropna()))
+    )
     return drawing, FigureModel(
         key="bone_density",
         alt="Two line charts, bone mineral density and z-score, each joining every patient's "
-        "value before pamidronate to the value after it; the z-score chart is shaded by bone "
-        "density category.",
+        f"value before {study_drug(dataset)} to the value after it; the z-score chart is shaded "
+        "by bone density category.",
         caption=text(
-            f"Bone mineral density (left) and z-score (right) at the {sites} before pamidronate "
+            f"Bone mineral density (left) and z-score (right) at the {sites} before "
+            f"{study_drug(dataset)} "
             "and ",
             *follow_up_text(dataset),
             " after its start, one line per patient (",
-            *patients_text(dataset),
+            *drawn_patients_text(
+                dataset, drawn_pids, "measurement", reasons_by_key(table, ["patient_id"])
+            ),
             "). Shaded bands mark the z-score categories: ",
             *category_definitions(dataset),
             ".",

@@ -30,9 +30,6 @@ MONTH_NAMES = (
 # the paper prints them ("1074" in Table II, years such as "2010").
 THOUSANDS_SEPARATOR_FROM = 10_000
 
-# The abbreviations Table I prints for routes of administration.
-ROUTE_ABBREVIATIONS = {"oral": "PO", "subcutaneous": "s.c.", "intravenous": "IV"}
-
 EN_DASH = "\u2013"  # between the two months of a date range, as in Table I
 
 

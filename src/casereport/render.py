@@ -69,6 +69,7 @@ from casereport.tables import (
     per_patient_excerpt,
     summary_table,
 )
+from casereport.words import field_labels, study_drug, words_for
 
 TEMPLATES_PACKAGE = "casereport"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -375,30 +376,9 @@ def primary_keys(datapackage: dict) -> dict[str, list[str]]:
 
 # --- context ---------------------------------------------------------------------------------
 
-# Words for each value of an enum of the data dictionary.
-SEX_WORDS = {
-    "male": {"noun": "a boy", "pronoun": "he", "possessive": "his", "one": "boy", "many": "boys"},
-    "female": {
-        "noun": "a girl",
-        "pronoun": "she",
-        "possessive": "her",
-        "one": "girl",
-        "many": "girls",
-    },
-}
-OUTCOME_WORDS = {  # "the calcinosis ..." in a case summary / "Calcinosis ... in 2 patients"
-    "cleared": ("had cleared completely", "cleared completely"),
-    "decreased": ("had decreased", "decreased"),
-    "unchanged": ("was unchanged", "did not change"),
-    "increased": ("had increased", "increased"),
-}
-STUDY_DRUG = "pamidronate"
+# Words for the values of the data (sex, outcome, route, site, category) come from the data
+# dictionary's `enumLabels` (casereport.words); the study drug from publication.csv.
 
-# References the article cites for statements that have no row of their own in the data: the
-# diagnostic criteria of Bohan and Peter, and the Spanish reference values of lumbar BMD. Given
-# in the format of a reference_numbers cell; their numbers are shown from references.csv.
-DIAGNOSTIC_CRITERIA_REFERENCES = "2"
-BMD_REFERENCE_VALUES_REFERENCES = "7"
 
 SECTION_HEADINGS = {
     "title": "Title",
@@ -448,6 +428,11 @@ class PatientRecords:
         timepoints = enum_of(dataset, "bone_density", "timepoint")
         self.before, self.after = timepoints[0], timepoints[-1]
         self.bmd_category = bmd_category
+        self.study_drug = study_drug(dataset)
+        self.fields = dataset.tables["patients"].fields
+        self.category_field = dataset.tables["bmd_categories"].fields["category"]
+        self.site_field = dataset.tables["bone_density"].fields["site"]
+        self.reason_field = dataset.tables["bone_density"].fields.get("missing_reason", {})
         # The category rows as dicts once, rather than the frame converted again for every z-score.
         self.categories = frame_rows(dataset["bmd_categories"])
 
@@ -460,7 +445,10 @@ class PatientRecords:
 
     def category(self, measurement: Row | None) -> str:
         """The bone density category of a measurement's z-score."""
-        return self.bmd_category(measurement["z_score"], self.categories) if measurement else ""
+        if not measurement:
+            return ""
+        name = self.bmd_category(measurement["z_score"], self.categories)
+        return words_for(self.category_field, name)
 
 
 @dataclass(frozen=True)
@@ -516,15 +504,47 @@ class Patient:
 
     @property
     def words(self) -> dict[str, str]:
-        return SEX_WORDS[self.row["sex"]]
+        """noun, pronoun, possessive: the dictionary's words for the patient's sex."""
+        return field_labels(self.records.fields["sex"])[self.row["sex"]]
 
     @property
     def pamidronate(self) -> list[Row]:
-        return [t for t in self.treatments if t["drug"] == STUDY_DRUG]
+        """The patient's rows of the study drug (publication.csv `study_drug`)."""
+        return [t for t in self.treatments if t["drug"] == self.records.study_drug]
+
+    @property
+    def received_study_drug(self) -> bool:
+        return bool(self.pamidronate) or bool(self.row["pamidronate_courses"])
+
+    @property
+    def bmd_site_words(self) -> str:
+        """The measured site in the dictionary's words ('lumbar spine')."""
+        return words_for(self.records.site_field, self.bmd_before["site"])
+
+    @property
+    def has_bmd_pair(self) -> bool:
+        """Measured before and after (a measurement recorded as missing does not count)."""
+        return all(
+            m is not None and m["bmd_g_cm2"] is not None and m["z_score"] is not None
+            for m in (self.bmd_before, self.bmd_after)
+        )
+
+    @property
+    def bmd_missing_reason(self) -> str:
+        """Why the patient has no pair of measurements: the dictionary's words of the reason
+        recorded, or 'not recorded' when a row is absent."""
+        reasons = [
+            words_for(self.records.reason_field, m["missing_reason"])
+            for m in (self.bmd_before, self.bmd_after)
+            if m is not None and m.has("missing_reason")
+        ]
+        if len(reasons) < 2 and None in (self.bmd_before, self.bmd_after):
+            reasons.append("not recorded")
+        return " and ".join(dict.fromkeys(reasons))
 
     @property
     def other_treatments(self) -> list[Row]:
-        return [t for t in self.treatments if t["drug"] != STUDY_DRUG]
+        return [t for t in self.treatments if t["drug"] != self.records.study_drug]
 
     @property
     def sites_in_table(self) -> list[Row]:
@@ -536,7 +556,9 @@ class Patient:
 
     @property
     def outcome_words(self) -> str:
-        return OUTCOME_WORDS[self.row["calcinosis_outcome"]][0]
+        return words_for(
+            self.records.fields["calcinosis_outcome"], self.row["calcinosis_outcome"], "state"
+        )
 
     @property
     def bmd_direction(self) -> str:
@@ -591,8 +613,9 @@ def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
     having: dict[str, list[Patient]] = {}
     for patient in patients:  # one pass over the series, not one per outcome
         having.setdefault(patient.row["calcinosis_outcome"], []).append(patient)
+    field = dataset.tables["patients"].fields["calcinosis_outcome"]
     return [
-        Outcome(name, OUTCOME_WORDS[name][1], f"derived.outcome.{name}.count", having[name])
+        Outcome(name, words_for(field, name, "verb"), f"derived.outcome.{name}.count", having[name])
         for name in enum_of(dataset, "patients", "calcinosis_outcome")
         if name in having
     ]
@@ -606,20 +629,37 @@ class LabChange:
     fell: list[tuple[Patient, str]]  # (patient, id of the change)
     rose: list[tuple[Patient, str]]
     unchanged: list[tuple[Patient, str]]
+    # Patients without a value at both times, and why ('not measured', or 'not recorded' when a
+    # row is absent): a list of who moved is only honest with who could not be counted.
+    missing: list[tuple[Patient, str]] = field(default_factory=list)
 
 
 def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Patient]):
     """Per analyte (analytes.csv order), the patients whose value fell, rose or stayed."""
     points = enum_of(dataset, "labs", "timepoint")
     before, after = points[0], points[-1]
-    values = {(r["patient_id"], r["analyte"], r["timepoint"]): r["value"] for r in rows["labs"]}
+    # A value recorded as missing (casereport.missing) has no change.
+    values = {
+        (r["patient_id"], r["analyte"], r["timepoint"]): r["value"]
+        for r in rows["labs"]
+        if r["value"] is not None
+    }
+    reason_field = dataset.tables["labs"].fields.get("missing_reason", {})
+    reasons = {
+        (r["patient_id"], r["analyte"]): words_for(reason_field, r["missing_reason"])
+        for r in rows["labs"]
+        if r.has("missing_reason")
+    }
     analytes = rows["analytes"]
     # Per analyte (by position): the patients in each direction. One pass over the series.
-    moved: list[dict[str, list]] = [{"fell": [], "rose": [], "unchanged": []} for _ in analytes]
+    moved: list[dict[str, list]] = [
+        {"fell": [], "rose": [], "unchanged": [], "missing": []} for _ in analytes
+    ]
     for patient in patients:
         for analyte, directions in zip(analytes, moved, strict=True):
             key = (patient.id, analyte["analyte"])
             if (*key, before) not in values or (*key, after) not in values:
+                directions["missing"].append((patient, reasons.get(key, "not recorded")))
                 continue
             difference = values[(*key, after)] - values[(*key, before)]
             direction = "fell" if difference < 0 else "rose" if difference > 0 else "unchanged"
@@ -628,18 +668,66 @@ def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Pat
     return [
         LabChange(analyte, **directions)
         for analyte, directions in zip(analytes, moved, strict=True)
-        if any(directions.values())
+        if directions["fell"] or directions["rose"] or directions["unchanged"]
     ]
+
+
+def study_drug_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
+    """The study drug as the text names it, and who received it.
+
+    `study_drug_words` is 'intravenous pamidronate' when every row of the drug gives the same
+    route (its words from the dictionary), else the drug's name alone."""
+    drug = study_drug(dataset)
+    treatments = dataset["treatments"]
+    routes = treatments.loc[treatments["drug"] == drug, "route"]
+    route_field = dataset.tables["treatments"].fields["route"]
+    distinct = list(dict.fromkeys(column_values(routes.to_frame(), "route")))
+    one_route = distinct[0] if len(distinct) == 1 else None
+    route = words_for(route_field, one_route)
+    treated = [p for p in patients if p.received_study_drug]
+    return {
+        "study_drug": drug,
+        "study_drug_route": route,
+        "study_drug_adverb": words_for(route_field, one_route, "adverb"),
+        "total_courses": sum(p.row["pamidronate_courses"] or 0 for p in patients),
+        "study_drug_words": f"{route} {drug}" if route else drug,
+        "treated_patients": treated,
+        "untreated_patients": [p for p in patients if not p.received_study_drug],
+    }
+
+
+def bone_density_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
+    """The measured sites in the dictionary's words, and who has a measurement before and after
+    (the denominator of every statement about bone density)."""
+    site_field = dataset.tables["bone_density"].fields["site"]
+    sites = list(dict.fromkeys(column_values(dataset["bone_density"], "site")))
+    labels = field_labels(site_field)
+    return {
+        "bmd_site_words": join_words([words_for(site_field, site) for site in sites]),
+        "bmd_vertebra_letter": (
+            labels.get(sites[0], {}).get("vertebra_letter", "") if len(sites) == 1 else ""
+        ),
+        "bmd_measured": [p for p in patients if p.has_bmd_pair],
+        "bmd_unmeasured": [p for p in patients if not p.has_bmd_pair],
+    }
+
+
+def join_words(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def sex_counts(dataset: Dataset, patients: list[Patient]) -> list[dict[str, str]]:
     """'2 boys, 1 girl': one entry per sex present, words by count."""
     patients_of_sex = Counter(p.row["sex"] for p in patients)  # one pass, not one per sex
+    field = dataset.tables["patients"].fields["sex"]
     counts = []
     for sex in enum_of(dataset, "patients", "sex"):
         count = patients_of_sex[sex]
         if count:
-            words = SEX_WORDS[sex]["one" if count == 1 else "many"]
+            words = words_for(field, sex, "label" if count == 1 else "plural")
             counts.append({"id": f"derived.sex.{sex}.count", "words": words})
     return counts
 
@@ -921,6 +1009,8 @@ def build_context(
         "outcomes": outcomes,
         "cleared_patients": [p for o in outcomes if o.name == "cleared" for p in o.patients],
         "patients_with_events": [p for p in patients if p.has_adverse_events],
+        **study_drug_context(dataset, patients),
+        **bone_density_context(dataset, patients),
         "protocol": {r["parameter"]: r for r in rows["protocol"]},
         "analytes_by_measure": grouped(rows["analytes"], "measures"),
         # A large series gives the medians of the changes in Table II instead.
@@ -928,8 +1018,14 @@ def build_context(
         "bmd_categories": rows["bmd_categories"],
         "bmd_category_references": merged_reference_numbers(rows["bmd_categories"]),
         "bmd_unit": dataset.tables["bone_density"].fields["bmd_g_cm2"].get("unit", ""),
-        "bohan_peter_reference": DIAGNOSTIC_CRITERIA_REFERENCES,
-        "reference_values_reference": BMD_REFERENCE_VALUES_REFERENCES,
+        # Citations are data: the diagnostic criteria are those the background facts on diagnosis
+        # cite; the z-score's reference values are the z_score field's `referenceNumbers`.
+        "bohan_peter_reference": merged_reference_numbers(
+            [r for r in rows["background_facts"] if r["topic"] == "diagnosis"]
+        ),
+        "reference_values_reference": str(
+            dataset.tables["bone_density"].fields["z_score"].get("referenceNumbers", "")
+        ),
         "fact_topics": grouped(rows["background_facts"], "topic"),
         "references": sorted(rows["references"], key=lambda r: r["reference_number"]),
         "tables": tables,

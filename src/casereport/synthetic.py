@@ -13,10 +13,11 @@ adverse_events.csv), the analytes and their units (analytes.csv), the spread of 
 (labs.csv), the enums (datapackage.yaml) and the study period (publication.csv).
 
 Timeline model (months are counted as year * 12 + month - 1):
-  * every patient is "written up" in the last month of the study period, so the disease duration is
-    the whole years from diagnosis to that month and age_in_narrative = age at diagnosis + duration;
+  * every patient is "written up" at the time of writing (publication.csv), so the disease
+    duration is the whole years from diagnosis to that month and age_in_narrative = age at
+    diagnosis + duration;
   * calcinosis starts within the first duration - 1 years, pamidronate starts after it and at least
-    a year before the end of the study period (the post-treatment labs and DXA are one year after
+    a year before the time of writing (the post-treatment labs and DXA are one year after
     the first course);
   * prednisone starts at diagnosis; the other drugs start between diagnosis and the study's end.
 
@@ -26,6 +27,7 @@ Command line: python -m casereport.synthetic OUT_DIR --patients N --seed S [--te
 from __future__ import annotations
 
 import argparse
+import copy
 import shutil
 import sys
 from collections.abc import Sequence
@@ -225,7 +227,8 @@ def spec_from_template(template: Template) -> CohortSpec:
     patients = tables["patients"]
     return CohortSpec(
         study_start=month_index(publication["study_period_start"]),
-        study_end=month_index(publication["study_period_end"]),
+        # Patients are written up at the time of writing: no date of theirs is later.
+        study_end=month_index(publication["time_of_writing"]),
         female_share=ratio / (1 + ratio),
         mean_age_at_onset=float(lookup(facts, "fact_id", "jdm_mean_age_at_onset")),
         outcomes=template.enum("patients", "calcinosis_outcome"),
@@ -557,7 +560,7 @@ class LabDistribution:
 
 
 def lab_distribution(lab_template: pd.DataFrame, analyte: str) -> LabDistribution:
-    rows = lab_template[lab_template["analyte"] == analyte]
+    rows = lab_template[(lab_template["analyte"] == analyte) & (lab_template["value"] != "")]
     wide = rows.pivot(index="patient_id", columns="timepoint", values="value").astype(float)
     if not {"pre", "post"} <= set(wide.columns) or wide.empty:
         return LabDistribution(DEFAULT_LOG_MEAN, MIN_LOG_SD, 0.0, MIN_LOG_RATIO_SD, 0)
@@ -595,6 +598,7 @@ def draw_labs(
             "timepoint": np.tile(["pre", "post"], n * len(analytes)),
             "value": values.reshape(-1),
             "unit": np.tile(np.repeat(analytes["unit"].to_numpy(), 2), n),
+            "missing_reason": "",
             "source": SOURCE,
         }
     )
@@ -622,6 +626,7 @@ def draw_bone_density(
             "bmd_g_cm2": format_number(np.column_stack([bmd_pre, bmd_post]).reshape(-1), 3),
             "z_score": format_number(np.column_stack([z_pre, z_post]).reshape(-1), 2),
             "site": spec.bmd_site,
+            "missing_reason": "",
             "source": SOURCE,
         }
     )
@@ -700,7 +705,8 @@ def synthetic_publication(template: Template, n_patients: int, seed: int) -> pd.
     publication = template.tables["publication"].copy()
     title = publication.loc[0, "title"]
     publication.loc[0, "title"] = (
-        f"Synthetic cohort of {n_patients} patients (seed {seed}): {title}"
+        f"Synthetic cohort of {n_patients} patient{'' if n_patients == 1 else 's'} "
+        f"(seed {seed}): {title}"
     )
     return publication
 
@@ -738,6 +744,113 @@ def cohort_tables(template: Template, n_patients: int, seed: int) -> dict[str, p
     return tables
 
 
+# --- Variations: data unlike the paper's, for tests that look for false sentences ------------
+
+
+@dataclass(frozen=True)
+class Variations:
+    """Knobs that make a cohort differ from the paper in the ways the report must word right.
+
+    Applied after the cohort is drawn, from a stream of their own: with every knob at its default
+    the files are exactly those of the plain cohort."""
+
+    missing_share: float = 0.0  # share of lab values and BMD rows recorded as missing
+    untreated_share: float = 0.0  # share of patients (without adverse events) never given the drug
+    no_bone_density_share: float = 0.0  # share of patients with no bone density row at all
+    extra_sites: tuple[str, ...] = ()  # bone density sites besides the template's
+    extra_sexes: tuple[str, ...] = ()  # values of `sex` besides the template's
+    extra_sex_share: float = 0.3  # share of patients given one of extra_sexes
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.missing_share
+            or self.untreated_share
+            or self.no_bone_density_share
+            or self.extra_sites
+            or self.extra_sexes
+        )
+
+
+VARIATION_STREAM = 9  # the variations' random stream: seed and this, apart from the cohort's
+
+
+def _field(package: dict, resource: str, name: str) -> dict:
+    fields = next(r for r in package["resources"] if r["name"] == resource)["schema"]["fields"]
+    return next(f for f in fields if f["name"] == name)
+
+
+def _allow(package: dict, resource: str, name: str, value: str, words: dict[str, str]) -> None:
+    """Add an allowed value, with its words, to a field of the data dictionary."""
+    field = _field(package, resource, name)
+    enum = field.setdefault("constraints", {}).setdefault("enum", [])
+    if value not in enum:
+        enum.append(value)
+        field.setdefault("enumLabels", {})[value] = words
+
+
+def neutral_sex_words(value: str) -> dict[str, str]:
+    """Words for a sex value the paper does not have: neutral, and naming the value."""
+    return {
+        "label": f"child recorded as {value}",
+        "plural": f"children recorded as {value}",
+        "noun": f"a child recorded as {value}",
+        "pronoun": "the child",
+        "possessive": "the child's",
+    }
+
+
+def apply_variations(
+    tables: dict[str, pd.DataFrame], package: dict, variations: Variations, seed: int
+) -> None:
+    """Change the drawn tables (text frames) and the data dictionary in place."""
+    rng = np.random.default_rng([seed, VARIATION_STREAM])
+    patients = tables["patients"]
+    ids = patients["patient_id"].tolist()
+    for value in variations.extra_sexes:
+        _allow(package, "patients", "sex", value, neutral_sex_words(value))
+    if variations.extra_sexes:
+        chosen = rng.random(len(ids)) < variations.extra_sex_share
+        picks = rng.integers(len(variations.extra_sexes), size=len(ids))
+        patients.loc[chosen, "sex"] = [variations.extra_sexes[i] for i in picks[chosen]]
+    drug = tables["publication"].loc[0, "study_drug"]
+    with_events = set(tables["adverse_events"]["patient_id"])
+    candidates = [pid for pid in ids if pid not in with_events]
+    untreated = {pid for pid in candidates if rng.random() < variations.untreated_share}
+    if untreated:
+        is_untreated = patients["patient_id"].isin(untreated)
+        patients.loc[is_untreated, "pamidronate_courses"] = "0"
+        patients.loc[is_untreated, "pamidronate_ongoing"] = "false"
+        patients.loc[is_untreated, "follow_up_after_pamidronate_years"] = ""
+        treatments = tables["treatments"]
+        dropped = treatments["patient_id"].isin(untreated) & (treatments["drug"] == drug)
+        tables["treatments"] = treatments[~dropped].reset_index(drop=True)
+    density = tables["bone_density"]
+    sites = [density["site"].iloc[0], *variations.extra_sites] if len(density) else []
+    for site in variations.extra_sites:
+        _allow(package, "bone_density", "site", site, {"label": site})
+    if variations.extra_sites and len(density):
+        site_of = dict(zip(ids, rng.integers(len(sites), size=len(ids)), strict=True))
+        density["site"] = [sites[site_of[pid]] for pid in density["patient_id"]]
+    without = {pid for pid in ids if rng.random() < variations.no_bone_density_share}
+    lacking = density["patient_id"].isin(without)
+    if lacking.all():
+        # The dictionary wants bone_density rows: a series measured in nobody records why.
+        density.loc[lacking, ["bmd_g_cm2", "z_score"]] = ""
+        density.loc[lacking, "missing_reason"] = "not measured"
+    else:
+        density = density[~lacking].reset_index(drop=True)
+    reasons = list(_field(package, "labs", "missing_reason")["constraints"]["enum"])
+    for name, columns in (("labs", ["value"]), ("bone_density", ["bmd_g_cm2", "z_score"])):
+        frame = density if name == "bone_density" else tables[name]
+        missing = rng.random(len(frame)) < variations.missing_share
+        picks = rng.integers(len(reasons), size=len(frame))
+        for column in columns:
+            frame.loc[missing, column] = ""
+        frame.loc[missing, "missing_reason"] = [reasons[i] for i in picks[missing]]
+        tables[name] = frame
+
+
 def readme_text(n_patients: int, seed: int) -> str:
     # No paths in here: the same seed and size give the same bytes wherever the command is run.
     return (
@@ -757,20 +870,29 @@ def write_cohort(
     n_patients: int,
     seed: int = 0,
     template_dir: Path | str = "data/raw",
+    variations: Variations = Variations(),
 ) -> Path:
-    """Write a complete synthetic raw data directory; returns its datapackage.yaml."""
+    """Write a complete synthetic raw data directory; returns its datapackage.yaml. With
+    `variations`, the data differ from the paper's as they say, and the dictionary written
+    allows any new value they use (with its words)."""
     out_dir = Path(out_dir)
     template_dir = Path(template_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     template = read_template(template_dir)
     tables = cohort_tables(template, n_patients, seed)
+    if variations.active:
+        package = copy.deepcopy(template.datapackage)
+        apply_variations(tables, package, variations, seed)
+        with open(out_dir / DATAPACKAGE, "w", encoding="utf-8") as handle:
+            yaml.safe_dump(package, handle, allow_unicode=True, sort_keys=False)
     for resource in template.datapackage["resources"]:
         target = out_dir / resource["path"]
         if resource["name"] in tables:
             write_csv(tables[resource["name"]], target)
         else:
             shutil.copyfile(template_dir / resource["path"], target)
-    shutil.copyfile(template_dir / DATAPACKAGE, out_dir / DATAPACKAGE)
+    if not variations.active:
+        shutil.copyfile(template_dir / DATAPACKAGE, out_dir / DATAPACKAGE)
     (out_dir / "README.md").write_text(readme_text(n_patients, seed), encoding="utf-8")
     return out_dir / DATAPACKAGE
 
@@ -784,10 +906,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--patients", type=int, required=True, help="number of patients")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random draws")
     parser.add_argument("--template-dir", type=Path, default=Path("data/raw"))
+    knobs = parser.add_argument_group("variations (data unlike the paper's)")
+    knobs.add_argument("--missing-share", type=float, default=0.0, help="lab/BMD values missing")
+    knobs.add_argument(
+        "--untreated-share", type=float, default=0.0, help="patients not given the drug"
+    )
+    knobs.add_argument("--no-bone-density-share", type=float, default=0.0)
+    knobs.add_argument("--extra-site", action="append", default=[], help="another BMD site")
+    knobs.add_argument("--extra-sex", action="append", default=[], help="another value of sex")
     args = parser.parse_args(argv)
     if args.patients < 1:
         parser.error("--patients must be at least 1")
-    datapackage = write_cohort(args.out_dir, args.patients, args.seed, args.template_dir)
+    variations = Variations(
+        missing_share=args.missing_share,
+        untreated_share=args.untreated_share,
+        no_bone_density_share=args.no_bone_density_share,
+        extra_sites=tuple(args.extra_site),
+        extra_sexes=tuple(args.extra_sex),
+    )
+    datapackage = write_cohort(
+        args.out_dir, args.patients, args.seed, args.template_dir, variations
+    )
     print(f"wrote {args.patients} synthetic patients (seed {args.seed}) to {datapackage.parent}")
     return 0
 

@@ -38,7 +38,6 @@ from casereport.catalog import (
 )
 from casereport.dataset import Dataset
 from casereport.formatting import (
-    ROUTE_ABBREVIATIONS,
     capitalise_first,
     date_range_text,
     dose_text,
@@ -51,6 +50,7 @@ from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import Ref, TableModel, Text, plain, text
 from casereport.spreadsheet import SafeWriter
 from casereport.summary import Source, quartile_numbers, share_numbers, summary_id
+from casereport.words import route_abbreviations, study_drug, words_for
 
 TREATMENT_LINE_SEPARATOR = "\n"  # Table I prints one treatment per line within a cell
 
@@ -160,7 +160,7 @@ def later_schedule_text(row: dict) -> Text:
     return text(", and then ", *interval_text(interval, int(row["later_interval_months"])))
 
 
-def treatment_entry(row: dict, show_route: bool) -> Text:
+def treatment_entry(row: dict, route_label: str) -> Text:
     """One line of Table I's Treatment cell, e.g.
     'Pamidronate 1 mg/kg/day 3 consecutive days every 3 months (April 2005–August 2008), and then
     every 6 months'."""
@@ -172,7 +172,7 @@ def treatment_entry(row: dict, show_route: bool) -> Text:
     pieces: list[Text] = [
         text(row["drug_label"]),
         dose_text(ref("dose"), ref("dose_upper"), row["dose_unit"] or ""),
-        text(ROUTE_ABBREVIATIONS[row["route"]]) if show_route and row["route"] else (),
+        text(route_label) if route_label else (),
         schedule_text(row),
         text(row["schedule_note"] or ""),
         date_range_text(ref("start_month"), ref("end_month")) if row["start_month"] else (),
@@ -181,8 +181,20 @@ def treatment_entry(row: dict, show_route: bool) -> Text:
     return line + later_schedule_text(row)
 
 
-def treatment_cell(treatments: list[dict], several_routes: set[str]) -> Text:
-    entries = [treatment_entry(row, row["drug"] in several_routes) for row in treatments]
+def treatment_cell(
+    treatments: list[dict], several_routes: set[str], abbreviations: dict[str, str]
+) -> Text:
+    """The Treatment cell; a route is printed (as the dictionary abbreviates it) only for drugs
+    given by several routes."""
+    entries = [
+        treatment_entry(
+            row,
+            abbreviations.get(row["route"], row["route"])
+            if row["drug"] in several_routes and row["route"]
+            else "",
+        )
+        for row in treatments
+    ]
     return join_texts(entries, separator=TREATMENT_LINE_SEPARATOR, last=TREATMENT_LINE_SEPARATOR)
 
 
@@ -203,6 +215,7 @@ def table1(dataset: Dataset, first_patients: int | None = None) -> TableModel:
     patients = {int(p["patient_id"]): p for p in rows(dataset["patients"])}
     listed = table_i_treatments(dataset)
     several_routes = drugs_given_by_several_routes(listed)
+    abbreviations = route_abbreviations(dataset)
     treatments_of = by_patient(listed)
     sites_of = by_patient(
         sorted(
@@ -228,7 +241,10 @@ def table1(dataset: Dataset, first_patients: int | None = None) -> TableModel:
                 "Disease duration", lambda pid: years_text(patients[pid], "disease_duration_years")
             ),
             row(
-                "Treatment", lambda pid: treatment_cell(treatments_of.get(pid, []), several_routes)
+                "Treatment",
+                lambda pid: treatment_cell(
+                    treatments_of.get(pid, []), several_routes, abbreviations
+                ),
             ),
             row("Location of calcinosis", lambda pid: sites_cell(sites_of.get(pid, []))),
         ),
@@ -236,6 +252,10 @@ def table1(dataset: Dataset, first_patients: int | None = None) -> TableModel:
 
 
 # --- Table II --------------------------------------------------------------------------------
+
+# A cell whose patient has no row for it, and a change that lacks one of its two values.
+NOT_RECORDED = "not recorded"
+NOT_COMPUTED = "not computed"
 
 
 def analytes_measured(dataset: Dataset) -> list[dict]:
@@ -251,8 +271,9 @@ def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:
     present = {(int(r["patient_id"]), r["analyte"], r["timepoint"]) for r in rows(labs.frame)}
 
     def value(pid: int, analyte: str, point: str) -> Text:
+        # A value recorded as missing is a ledger Number that shows its reason (casereport.missing).
         if (pid, analyte, point) not in present:
-            return ()
+            return text(NOT_RECORDED)
         return text(Ref(cell_id("labs", (pid, analyte, point), "value")))
 
     header = [text()]
@@ -273,7 +294,7 @@ def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:
         caption=text(
             "Analytical parameters before and after ",
             *follow_up_text(dataset),
-            " of pamidronate therapy.",
+            f" of {study_drug(dataset)} therapy.",
         ),
         header=tuple(header),
         rows=body,
@@ -281,6 +302,11 @@ def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:
 
 
 # --- Table III -------------------------------------------------------------------------------
+
+
+def site_words(density, sites: list[str]) -> list[str]:
+    """The measured sites in the data dictionary's words."""
+    return [words_for(density.fields["site"], site) for site in sites]
 
 
 def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
@@ -292,18 +318,20 @@ def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
     z_unit = density.fields["z_score"].get("unit", "")
 
     def measurement(pid: int, point: str, column: str) -> Text:
+        # A value recorded as missing is a ledger Number that shows its reason (casereport.missing).
         if (pid, point) not in measured:
-            return ()
+            return text(NOT_RECORDED)
         return text(Ref(cell_id("bone_density", (pid, point), column)))
 
-    def difference(pid: int, name: str) -> Text:
-        if (pid, before) not in measured or (pid, after) not in measured:
-            return ()
+    def difference(pid: int, name: str, column: str) -> Text:
+        pair = [measured.get((pid, point), {}).get(column) for point in (before, after)]
+        if None in pair:
+            return text(NOT_COMPUTED)
         return text(Ref(f"derived.bone_density.{pid}.{name}"))
 
     def category(pid: int, point: str) -> Text:
-        if (pid, point) not in measured:
-            return ()
+        if (pid, point) not in measured or measured[pid, point]["z_score"] is None:
+            return measurement(pid, point, "z_score")  # the reason it is missing
         return text(capitalise_first(category_of(measured[pid, point]["z_score"])))
 
     header = (
@@ -322,10 +350,10 @@ def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
             patient_label(pid),
             measurement(pid, before, "bmd_g_cm2"),
             measurement(pid, after, "bmd_g_cm2"),
-            difference(pid, "bmd_change"),
+            difference(pid, "bmd_change", "bmd_g_cm2"),
             measurement(pid, before, "z_score"),
             measurement(pid, after, "z_score"),
-            difference(pid, "z_change"),
+            difference(pid, "z_change", "z_score"),
             category(pid, before),
             category(pid, after),
         )
@@ -337,8 +365,8 @@ def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
         title="Table III",
         caption=text(
             "Bone mineral density (BMD) at the ",
-            " and ".join(sites),
-            f" before pamidronate ({before}) and ",
+            " and ".join(site_words(density, sites)),
+            f" before {study_drug(dataset)} ({before}) and ",
             *follow_up_text(dataset),
             f" after its start ({after}), with the change ({after} − {before}) and the "
             "category of each z-score: ",
@@ -588,7 +616,9 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
     labs = dataset.tables["labs"]
     points = timepoints(labs)
     builder = SummaryBuilder(dataset.source_file("labs"))
-    lab_rows = rows(labs.frame)
+    # Values recorded as missing (casereport.missing) are summarised by no statistic.
+    all_lab_rows = rows(labs.frame)
+    lab_rows = [r for r in all_lab_rows if r["value"] is not None]
     rows_of_analyte = grouped(lab_rows, "analyte")
     for analyte in analytes_measured(dataset):
         name = analyte["analyte"]
@@ -601,7 +631,8 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
                 len(pairs),
                 unit="patients",
                 source_file=builder.source_file,
-                rows_used=[row for pair in pairs for row in pair] or lab_rows,
+                # A count of none points at every row examined (missing values included).
+                rows_used=[row for pair in pairs for row in pair] or all_lab_rows,
                 columns="value",
                 derivation=f"number of patients with a value of {name} at both time points",
             )
@@ -623,7 +654,8 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         caption=text(
             "Analytical parameters before and after ",
             *follow_up_text(dataset),
-            " of pamidronate therapy, summarised over the patients with a value at both time "
+            f" of {study_drug(dataset)} therapy, summarised over the patients with a value at both "
+            "time "
             "points; the change is computed patient by patient.",
         ),
         header=header,
@@ -637,7 +669,11 @@ def summary_table3(dataset: Dataset) -> tuple[TableModel, list[Number]]:
     density = dataset.tables["bone_density"]
     points = timepoints(density)
     builder = SummaryBuilder(dataset.source_file("bone_density"))
-    pairs = pairs_of(rows(density.frame), lambda r: (r["patient_id"],), points)
+    # Measurements recorded as missing (casereport.missing) are summarised by no statistic.
+    present = [
+        r for r in rows(density.frame) if r["bmd_g_cm2"] is not None and r["z_score"] is not None
+    ]
+    pairs = pairs_of(present, lambda r: (r["patient_id"],), points)
     both = [row for pair in pairs for row in pair]
     count_id = summary_id("bone_density", "pairs")
     builder.numbers.append(
@@ -659,7 +695,8 @@ def summary_table3(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         builder.rows.append((text(f"{label} ({unit}), median [IQR]"), *cells))
     categories = rows(dataset["bmd_categories"])
     category_of = bmd_classifier(categories)
-    for category in categories:
+    # Nobody measured at both times: no share of nobody (the count above says 0).
+    for category in categories if pairs else []:
         name = category["category"]
         cells = []
         for position, point in enumerate(points):
@@ -682,8 +719,8 @@ def summary_table3(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         title="Table III",
         caption=text(
             "Bone mineral density (BMD) at the ",
-            " and ".join(sites),
-            f" before pamidronate ({points[0]}) and ",
+            " and ".join(site_words(density, sites)),
+            f" before {study_drug(dataset)} ({points[0]}) and ",
             *follow_up_text(dataset),
             f" after its start ({points[1]}), summarised over the ",
             Ref(count_id),

@@ -174,15 +174,19 @@ def ongoing_exposure_has_not_ended(table: CheckedTable, tables: Tables) -> Itera
         )
 
 
-@rule(checks="treatments", reads=["patients"])
+@rule(checks="treatments", reads=["patients", "publication"])
 def pamidronate_ongoing_agrees(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
-    """treatments: pamidronate rows agree with the patient's pamidronate_ongoing (patients.csv).
+    """treatments: study drug rows agree with the patient's pamidronate_ongoing (patients.csv).
 
-    A patient still on pamidronate has an ongoing pamidronate row; one who stopped has none.
+    A patient still on the study drug (publication.csv `study_drug`) has an ongoing row of it;
+    one who stopped has none.
     """
     patients = tables["patients"]
     said_ongoing = _by_patient(patients, "pamidronate_ongoing")
-    rows = table.typed[(table.typed["drug"] == "pamidronate").fillna(False)]
+    study_drug = _publication_value(tables, "study_drug")
+    if study_drug is None:
+        return  # publication's own checks say why
+    rows = table.typed[(table.typed["drug"] == study_drug).fillna(False)]
     said = rows["patient_id"].map(said_ongoing)  # NA: unknown patient (a foreign-key finding)
     ongoing = rows["ongoing"].fillna(False)
     patient = rows["patient_id"]
@@ -238,6 +242,74 @@ def dates_inside_study_period(table: CheckedTable, tables: Tables) -> Iterator[F
                 name,
                 "outside-study-period",
                 f"{name} {table.cell(line, name)} is after {shown}",
+            )
+
+
+@rule(checks="treatments", reads=["publication"])
+def treatments_not_after_time_of_writing(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
+    """treatments: no exposure starts or ends after publication.csv's time_of_writing."""
+    writing = _publication_value(tables, "time_of_writing")
+    end = _publication_value(tables, "study_period_end")
+    if writing is None or end is None:
+        return  # publication's own checks say why
+    for name in ("start_month", "end_month"):
+        # A month after the study period is reported once, by dates_inside_study_period.
+        month = table.typed[name]
+        for line in where((month > writing) & (month <= end)):
+            yield table.finding(
+                line,
+                name,
+                "after-time-of-writing",
+                f"{name} {table.cell(line, name)} is after the time of writing {writing} "
+                f"({tables['publication'].path})",
+            )
+
+
+def _publication_value(tables: Tables, column: str):
+    """The one publication row's value of a column; None when it cannot be read."""
+    publication = tables.get("publication")
+    if publication is None or len(publication.typed) != 1 or column not in publication.typed:
+        return None
+    value = publication.typed.iloc[0][column]
+    return None if _is_na(value) else value
+
+
+# --- missing values -----------------------------------------------------------------------------
+
+# Tables whose measurements may be recorded as missing, and the columns that hold them
+# (casereport.missing reads the same table).
+MISSING_REASON = "missing_reason"
+
+
+@rule(checks=tables_with_field(MISSING_REASON))
+def missing_value_has_a_reason(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
+    """every table with missing_reason: a measurement is empty exactly when missing_reason says
+    why (a missing value is recorded with its reason, never left out silently)."""
+    from casereport.missing import measured_columns  # light module; no cycle at import time
+
+    reason = table.typed[MISSING_REASON].notna()
+    columns = [c for c in measured_columns(table.resource) if c in table.text]
+    for name in columns:
+        for line in where((table.text[name] == "") & ~reason):
+            yield table.finding(
+                line,
+                name,
+                "missing-without-reason",
+                f"{name} is empty but {MISSING_REASON} is empty too: say why it is missing",
+            )
+    # A reason covers every measurement of its row: one finding per row that records one anyway.
+    reported: set[int] = set()
+    for name in columns:
+        for line in where((table.text[name] != "") & reason):
+            if line in reported:
+                continue
+            reported.add(line)
+            yield table.finding(
+                line,
+                MISSING_REASON,
+                "reason-for-a-value",
+                f"{MISSING_REASON} {table.cell(line, MISSING_REASON)} is given but {name} "
+                f"{table.cell(line, name)} is recorded",
             )
 
 

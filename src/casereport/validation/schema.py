@@ -27,6 +27,7 @@ import pandas as pd
 from casereport.validation.files import CONTROL_CHARACTERS
 from casereport.validation.report import Finding
 from casereport.validation.table import CheckedTable, cells_where
+from casereport.words import label_problems
 
 DEFAULT_MISSING_VALUES = [""]
 DEFAULT_TRUE_VALUES = ["true", "True", "TRUE", "1"]
@@ -105,6 +106,9 @@ def descriptor_problems(resource: dict, resource_names: set[str]) -> list[str]:
         target = fk.get("reference", {}).get("resource")
         if target and target not in resource_names:
             problems.append(f"resource {name!r}: foreign key to unknown resource {target!r}")
+    # The report's words for each allowed value (casereport.words): a value without them would
+    # pass here and then have no words in the report.
+    problems += label_problems(resource)
     return problems
 
 
