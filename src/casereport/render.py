@@ -54,7 +54,7 @@ from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapack
 from casereport.formatting import capitalise_first, display_number
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import FigureModel, Ref, TableModel, Text, figure_from_json
-from casereport.sources import page_name, source_href
+from casereport.sources import cell_href, page_name, source_href
 from casereport.summary import ADVERSE_EVENTS_STEM, adverse_event_numbers
 from casereport.tables import (
     EXCERPT_PATIENTS,  # defined with the tables, still importable from here
@@ -159,16 +159,51 @@ def provenance(number: Number) -> str:
     return where
 
 
-def number_href(number: Number) -> str:
-    """Link to the number's (first) source line; a computed number links to its first input."""
+MINUS_SIGN = "\u2212"
+
+
+def typeset(display: str) -> str:
+    """A number as set in type: a true minus sign (U+2212) for a negative number, not the
+    hyphen of the ledger's `display` (results/numbers.csv keeps the plain text)."""
+    if display.startswith("-") and display[1:2].isdigit():
+        return MINUS_SIGN + display[1:]
+    return display
+
+
+def occurrence_anchor(number_id: str, occurrence: int) -> str:
+    """HTML id of one place a number is shown: `at-<id>`, then `at-<id>-2`, ... A source page's
+    way back returns to it."""
+    return f"at-{number_id}" if occurrence == 1 else f"at-{number_id}-{occurrence}"
+
+
+def number_href(number: Number, back: str | None = None) -> str:
+    """Where a number leads. A number read as is: its cell in the raw file's page (which returns
+    to `back`). A computed number: its row in the appendix, which says how it was computed and
+    links to every cell it uses."""
+    if number.is_computed:
+        return f"#{appendix_anchor(number.id)}"
     first_file = number.source_file.split(";")[0]
-    return source_href(first_file, lines_read(number.source_line).first)
+    first_column = number.source_column.split(";")[0]
+    return cell_href(first_file, lines_read(number.source_line).first, first_column, back)
 
 
-def number_element(number: Number) -> Markup:
-    return Markup('<a class="number" data-number="{}" href="{}" title="{}">{}</a>').format(
-        number.id, number_href(number), provenance(number), number.display
+def number_element(
+    number: Number, anchor: str | None = None, href: str | None = None, kind: str = "number"
+) -> Markup:
+    """The `<a class="number">` of one place a number is shown (`anchor` is its id there)."""
+    return Markup('<a class="{}"{} data-number="{}" href="{}" title="{}">{}</a>').format(
+        kind,
+        Markup(' id="{}"').format(anchor) if anchor else "",
+        number.id,
+        href or number_href(number, anchor),
+        provenance(number),
+        typeset(number.display),
     )
+
+
+def reference_anchor(reference_number: Any) -> str:
+    """HTML id of an entry of the reference list: a citation links there, not to a CSV line."""
+    return f"reference-{reference_number}"
 
 
 def meta(words: Any) -> Markup:
@@ -183,10 +218,25 @@ def free_text(words: Any) -> Markup:
     return meta(words) if _ANY_DIGIT.search(words) else escape(words)
 
 
+# A unit in words: a short run without spaces holding a slash or an exponent ("IU/L", "(g/cm²)",
+# "mg/kg/week"). Kept on one line (CSS class `unit`); short, so it cannot overflow.
+_UNIT_TOKEN = re.compile(
+    r"(?<![^\s(])\(?[^\s<>&/]{0,12}(?:/[^\s<>&/]{1,12}){0,3}[/\u00b2\u00b3][^\s<>&]{0,12}"
+    r"(?=[\s,.;:]|$)"
+)
+# The space between a number and the unit after it becomes a no-break space.
+_SPACE_BEFORE_UNIT = re.compile(
+    r"^ (?=\(?[^\s]*[/\u00b2\u00b3%]|(?:years?|months?|weeks?|days?|mg|g|kg|mL|mm)\b)"
+)
+NO_BREAK_SPACE = "\u00a0"
+
+
 def unit_text(unit: Any) -> Markup:
-    """A unit; exponent digits ('g/cm²') are marked `data-meta`."""
+    """A unit, or words that may hold one; exponent digits ('g/cm²') are marked `data-meta`, and
+    each unit is kept on one line."""
     escaped = str(escape("" if unit is None else unit))
-    return Markup(_UNIT_DIGITS.sub(lambda m: f"<span data-meta>{m.group(0)}</span>", escaped))
+    kept = _UNIT_TOKEN.sub(lambda m: f'<span class="unit">{m.group(0)}</span>', escaped)
+    return Markup(_UNIT_DIGITS.sub(lambda m: f"<span data-meta>{m.group(0)}</span>", kept))
 
 
 @dataclass
@@ -201,8 +251,8 @@ class NumberRecorder:
     section: str = ""
     sections_by_id: dict[str, list[str]] = field(default_factory=dict)  # in reading order
     in_text: set[str] = field(default_factory=set)  # shown as text (not only plotted)
-    # Each number's element, made once: the body and the appendix both show it.
-    elements: dict[str, Markup] = field(default_factory=dict)
+    # How many times each number has been shown: each place gets its own id (occurrence_anchor).
+    occurrences: Counter = field(default_factory=Counter)
 
     def enter(self, section: str) -> str:
         self.section = section
@@ -221,9 +271,17 @@ class NumberRecorder:
             raise TypeError(f"n() takes a number id, got {number_id!r}")
         number = self.record(number_id)
         self.in_text.add(number_id)
-        if number_id not in self.elements:
-            self.elements[number_id] = number_element(number)
-        return self.elements[number_id]
+        self.occurrences[number_id] += 1
+        return number_element(number, occurrence_anchor(number_id, self.occurrences[number_id]))
+
+    def cite(self, number_id: str) -> Markup:
+        """A citation: the reference's number, linked to its entry in the reference list."""
+        number = self.record(number_id)
+        self.in_text.add(number_id)
+        self.occurrences[number_id] += 1
+        anchor = occurrence_anchor(number_id, self.occurrences[number_id])
+        href = f"#{reference_anchor(number.display)}"
+        return number_element(number, anchor, href, kind="number citation")
 
     def record_all(self, number_ids: Iterable[str]) -> str:
         """Record numbers shown in a picture rather than in text (a figure's plotted values).
@@ -269,9 +327,16 @@ def text_markup(parts: Text, recorder: NumberRecorder) -> Markup:
     A Text of several lines becomes one block per line, so that each can hang on its own."""
 
     def line_markup(line: Text) -> Markup:
-        return Markup("").join(
-            recorder.show(p.id) if isinstance(p, Ref) else unit_text(p) for p in line
-        )
+        pieces = []
+        after_number = False
+        for part in line:
+            if isinstance(part, Ref):
+                pieces.append(recorder.show(part.id))
+            else:  # a unit right after a number stays on its line ("13 mm/h")
+                words = _SPACE_BEFORE_UNIT.sub(NO_BREAK_SPACE, part) if after_number else part
+                pieces.append(unit_text(words))
+            after_number = isinstance(part, Ref)
+        return Markup("").join(pieces)
 
     lines = split_lines(parts)
     if len(lines) == 1:
@@ -842,6 +907,41 @@ def source_groups(number: Number) -> list[tuple[str, LinesRead]]:
     return [(file, LinesRead(lines[0], line_words(lines))) for file, lines in grouped_lines.items()]
 
 
+# An appendix row links at most this many source cells one by one (results/numbers.csv has all).
+LINKED_SOURCE_CELLS = 12
+
+
+@dataclass(frozen=True)
+class SourceCells:
+    """The cells of one raw file a number uses, as the appendix links them."""
+
+    file: str
+    lines: LinesRead
+    cells: list[tuple[int, str]]  # (line, href of its cell), the first LINKED_SOURCE_CELLS
+    more: int  # lines not linked one by one
+
+
+def source_cells(number: Number) -> list[SourceCells]:
+    """Every raw file a number reads, with a link to each cell it uses (a computed number's
+    link leads to its appendix row, which thus shows all its sources)."""
+    column = number.source_column.split(";")[0]
+    groups = []
+    for file, lines in source_groups(number):
+        all_lines = (
+            [int(part) for part in number.source_line.split(";") if part]
+            if len(source_groups(number)) == 1
+            else [
+                line
+                for f, line in zip(number.source_file.split(";"), number.lines, strict=True)
+                if f == file
+            ]
+        )
+        shown = all_lines[:LINKED_SOURCE_CELLS]
+        cells = [(line, cell_href(file, line, column)) for line in shown]
+        groups.append(SourceCells(file, lines, cells, len(all_lines) - len(shown)))
+    return groups
+
+
 def build_context(
     dataset: Dataset,
     datapackage: dict,
@@ -969,6 +1069,7 @@ def make_environment() -> Environment:
     env.globals.update(
         meta=meta,
         appendix_anchor=appendix_anchor,
+        reference_anchor=reference_anchor,
         breakable=breakable,
         source_page=lambda source_file: f"sources/{page_name(source_file.split(';')[0])}",
         reference_ids=reference_ids,
@@ -976,6 +1077,7 @@ def make_environment() -> Environment:
         ordinal_suffix=ordinal_suffix,
         section_names=lambda names: names.replace(";", ", "),
         source_groups=source_groups,
+        source_cells=source_cells,
         file_name=lambda source_file: Path(source_file).name,
         source_href=source_href,
         display_number=display_number,
@@ -992,6 +1094,7 @@ def make_environment() -> Environment:
 def install_recorder(env: Environment, recorder: NumberRecorder) -> None:
     """Bind the number helper (`n`) and Text rendering (`text`) to one recorder."""
     env.globals["n"] = recorder.show
+    env.globals["cite_number"] = recorder.cite
     env.globals["numbers"] = recorder
     env.globals["has_number"] = lambda number_id: number_id in recorder.catalog
     env.filters["text"] = lambda parts: text_markup(parts, recorder)
