@@ -16,6 +16,8 @@ from casereport.render import (
     NumberRecorder,
     PatientRecords,
     TableRows,
+    decimal_columns,
+    decimal_padding,
     line_runs,
     line_words,
     lines_read,
@@ -170,3 +172,21 @@ def test_recording_plotted_values_at_once_is_recording_each():
     assert at_once.sections_by_id["labs.2.value"] == ["figure-labs", "outcomes"]
     with pytest.raises(UnknownNumberError):
         at_once.record_all(["labs.9.value"])
+
+
+def test_columns_of_plain_numbers_are_padded_to_align_their_decimal_points():
+    from casereport.model import Ref
+
+    def number(i, display):
+        return Number(f"x.{i}", display, display, "", "data/raw/x.csv", "2", "v")
+
+    catalog = Ledger([number(1, "0.475"), number(2, "0.4"), number(3, "-2"), number(4, "n/a")])
+    rows = [
+        (("Patient 1",), (Ref("x.1"),), (Ref("x.4"),)),
+        (("Patient 2",), (Ref("x.2"),), ()),
+        (("Patient 3",), (Ref("x.3"),), ()),
+    ]
+    assert decimal_columns(rows, catalog) == {1: 3}  # column 2 holds a word
+    assert decimal_padding("0.4", 3) == "\u2007\u2007"
+    assert decimal_padding("-2", 3) == "\u2008\u2007\u2007\u2007"
+    assert decimal_padding("0.475", 3) == ""

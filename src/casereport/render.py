@@ -51,7 +51,7 @@ from casereport.audit import (
 from casereport.catalog import bmd_category, column_values
 from casereport.catalog import rows as frame_rows
 from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
-from casereport.formatting import capitalise_first, display_number
+from casereport.formatting import ROUTE_ABBREVIATIONS, capitalise_first, display_number
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import FigureModel, Ref, TableModel, Text, figure_from_json
 from casereport.sources import cell_href, page_name, source_href
@@ -229,6 +229,8 @@ _SPACE_BEFORE_UNIT = re.compile(
     r"^ (?=\(?[^\s]*[/\u00b2\u00b3%]|(?:years?|months?|weeks?|days?|mg|g|kg|mL|mm)\b)"
 )
 NO_BREAK_SPACE = "\u00a0"
+# The space between a capitalised name and the number after it ("Patient 1", "Table II").
+_NAME_BEFORE_NUMBER = re.compile(r"(\b[A-Z][a-z]{1,9}) $")
 
 
 def unit_text(unit: Any) -> Markup:
@@ -328,14 +330,16 @@ def text_markup(parts: Text, recorder: NumberRecorder) -> Markup:
 
     def line_markup(line: Text) -> Markup:
         pieces = []
-        after_number = False
-        for part in line:
+        for position, part in enumerate(line):
             if isinstance(part, Ref):
                 pieces.append(recorder.show(part.id))
-            else:  # a unit right after a number stays on its line ("13 mm/h")
-                words = _SPACE_BEFORE_UNIT.sub(NO_BREAK_SPACE, part) if after_number else part
-                pieces.append(unit_text(words))
-            after_number = isinstance(part, Ref)
+                continue
+            words = part
+            if position and isinstance(line[position - 1], Ref):  # "13 mm/h" on one line
+                words = _SPACE_BEFORE_UNIT.sub(NO_BREAK_SPACE, words)
+            if position + 1 < len(line) and isinstance(line[position + 1], Ref):
+                words = _NAME_BEFORE_NUMBER.sub(rf"\1{NO_BREAK_SPACE}", words)  # "Patient 1" too
+            pieces.append(unit_text(words))
         return Markup("").join(pieces)
 
     lines = split_lines(parts)
@@ -344,6 +348,50 @@ def text_markup(parts: Text, recorder: NumberRecorder) -> Markup:
     return Markup("").join(
         Markup('<span class="cell-line">{}</span>').format(line_markup(line)) for line in lines
     )
+
+
+# --- figures aligned on the decimal point ---------------------------------------------------
+
+_PLAIN_NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+FIGURE_SPACE = "\u2007"  # as wide as a digit (tabular figures)
+PUNCTUATION_SPACE = "\u2008"  # as wide as the decimal point
+
+
+def single_ref(cell: Text) -> Ref | None:
+    """The Ref of a cell that holds one number and nothing else."""
+    parts = [p for p in cell if not (isinstance(p, str) and not p.strip())]
+    return parts[0] if len(parts) == 1 and isinstance(parts[0], Ref) else None
+
+
+def decimal_columns(rows: Sequence[Sequence[Text]], catalog: Ledger) -> dict[int, int]:
+    """Columns (position in the row) whose every filled cell is one plain number, with the most
+    decimals any of them has: their cells are right-aligned and padded to that many decimals, so
+    that the decimal points line up."""
+    places: dict[int, int] = {}
+    mixed: set[int] = set()
+    for row in rows:
+        for position, cell in enumerate(row[1:], start=1):
+            if not cell:
+                continue
+            ref = single_ref(cell)
+            display = catalog[ref.id].display if ref is not None else ""
+            match = _PLAIN_NUMBER.match(display)
+            if not match:
+                mixed.add(position)
+                continue
+            decimals = len(match[1]) - 1 if match[1] else 0
+            places[position] = max(places.get(position, 0), decimals)
+    return {position: n for position, n in places.items() if position not in mixed}
+
+
+def decimal_padding(display: str, places: int) -> str:
+    """The invisible tail that brings `display` to `places` decimals ("0.4" to 3: two figure
+    spaces; "2" to 2: a punctuation space and two figure spaces)."""
+    match = _PLAIN_NUMBER.match(display)
+    decimals = len(match[1]) - 1 if match and match[1] else 0
+    if decimals >= places:
+        return ""
+    return ("" if decimals else PUNCTUATION_SPACE) + FIGURE_SPACE * (places - decimals)
 
 
 def breakable(words: str) -> Markup:
@@ -610,13 +658,19 @@ class Outcome:
     patients: list[Patient]
 
 
+def figure_label(number: int) -> str:
+    """'Figure R1': the rebuild's own figures are numbered apart from the article's figures,
+    which the audit cites by their numbers."""
+    return f"Figure R{number}"
+
+
 @dataclass(frozen=True)
 class Section:
     id: str  # HTML id, and the name numbers.csv uses
     template: str
     heading: Markup
     model: Any = None  # the table or figure a section shows
-    number: int = 0  # figure number, for "Figure 1"
+    number: int = 0  # figure number, for "Figure R1"
 
 
 def _treatment_order(row: Row) -> tuple:
@@ -730,7 +784,7 @@ def build_sections(
         Section(key, "table.html.j2", escape(model.title), model) for key, model in tables.items()
     ]
     sections += [
-        Section(f"figure-{f.key}", "figure.html.j2", meta(f"Figure {number}"), f, number)
+        Section(f"figure-{f.key}", "figure.html.j2", meta(figure_label(number)), f, number)
         for number, f in enumerate(figures, start=1)
     ]
     sections += [text_section(s) for s in TEXT_SECTIONS_AFTER_FIGURES]
@@ -942,6 +996,41 @@ def source_cells(number: Number) -> list[SourceCells]:
     return groups
 
 
+# --- notes under the tables ---------------------------------------------------------------
+
+# The tables that stand for the article's own Tables I and II; the others are the rebuild's.
+ARTICLE_TABLES = ("table1", "table2")
+
+
+def table_notes(dataset: Dataset) -> dict[str, list[str]]:
+    """Footnotes under the tables: for the article's tables, its abbreviations, labels and units
+    as printed (from analytes.csv and the route abbreviations of Table I); under every other
+    table, that it is the rebuild's own."""
+    routes = "; ".join(f"{short}, {route}" for route, short in ROUTE_ABBREVIATIONS.items())
+    labels = []
+    printed_units: dict[str, set[str]] = {}
+    for analyte in frame_rows(dataset["analytes"]):
+        names = [analyte["name"]]
+        if analyte["label_in_paper"].lower() != analyte["analyte"].lower():
+            names.append(analyte["analyte"])
+        if analyte.get("also_called"):
+            names.append(analyte["also_called"])
+        labels.append(
+            f"{analyte['label_in_paper']}, {names[0]}"
+            + (f" ({', '.join(names[1:])})" if names[1:] else "")
+        )
+        if analyte.get("unit_in_paper") and analyte["unit_in_paper"] != analyte["unit"]:
+            printed_units.setdefault(analyte["unit"], set()).add(analyte["unit_in_paper"])
+    units = "".join(
+        f" The article prints {' and '.join(sorted(printed))} for {unit}, as written here."
+        for unit, printed in printed_units.items()
+    )
+    return {
+        "table1": [f"Routes as the article abbreviates them: {routes}."],
+        "table2": [f"Labels as the article prints them: {'; '.join(labels)}.{units}"],
+    }
+
+
 def build_context(
     dataset: Dataset,
     datapackage: dict,
@@ -981,6 +1070,8 @@ def build_context(
         "patients": patients,
         "patient_count": len(patients),
         "sex_counts": sex_counts(dataset, patients),
+        "table_notes": table_notes(dataset),
+        "article_tables": ARTICLE_TABLES,
         "outcomes": outcomes,
         "cleared_patients": [p for o in outcomes if o.name == "cleared" for p in o.patients],
         "patients_with_events": [p for p in patients if p.has_adverse_events],
@@ -997,7 +1088,7 @@ def build_context(
         "references": sorted(rows["references"], key=lambda r: r["reference_number"]),
         "tables": tables,
         "figures": figures,
-        "figure_ref": lambda key: meta(f"Figure {figure_numbers[key]}"),
+        "figure_ref": lambda key: meta(figure_label(figure_numbers[key])),
         "sections": sections,
         "section_headings": {s.id: s.heading or escape(SECTION_HEADINGS[s.id]) for s in sections},
         "audit_groups": list(audit),
@@ -1098,6 +1189,10 @@ def install_recorder(env: Environment, recorder: NumberRecorder) -> None:
     env.globals["numbers"] = recorder
     env.globals["has_number"] = lambda number_id: number_id in recorder.catalog
     env.filters["text"] = lambda parts: text_markup(parts, recorder)
+    env.globals["decimal_columns"] = lambda rows: decimal_columns(rows, recorder.catalog)
+    env.globals["decimal_padding"] = lambda cell, places: decimal_padding(
+        recorder.catalog[single_ref(cell).id].display, places
+    )
 
 
 @dataclass(frozen=True)
