@@ -61,3 +61,5 @@ rule all:
         f"{RESULTS}/audit.csv",
         f"{RESULTS}/changes.md",
         f"{RESULTS}/changes.csv",
+    message:
+        "done: the report is in the report folder"

@@ -51,6 +51,8 @@ LINES = r"\d+(?:[–-]\d+)?"
 PROVENANCE = re.compile(
     rf"(data/raw/[\w.-]+\.csv), lines? ({LINES})(?:, {LINES})*, column ([\w;]+)"
 )
+# A number read as is: "data/raw/labs.csv, line 4, column value". Groups: file, line, column.
+READ_AS_IS = re.compile(r"^(data/raw/[\w.-]+\.csv), line (\d+), column (\w+)$")
 
 
 def unavailable(reason: str) -> None:
@@ -231,7 +233,7 @@ def test_a_number_names_its_source_on_hover_and_on_keyboard_focus(desktop):
     assert outline or with_focus != without_focus, "focus does not show on a number"
 
 
-# Numbers to follow: one of each kind, each to a different line (tests/test_report.py checks
+# Numbers to follow: one of each kind, each to a different place (tests/test_report.py checks
 # every link statically).
 SAMPLE_NUMBERS = """numbers => {
   const seen = new Set();
@@ -240,40 +242,111 @@ SAMPLE_NUMBERS = """numbers => {
     if (index >= 0) seen.add(numbers[index].getAttribute('href'));
     return index;
   };
+  const asIs = e => !e.title.includes('(from ') && !e.classList.contains('citation');
   return {
-    'read as is, in the text': first(e => e.closest('section p') && !e.title.includes('(from ')),
-    'computed': first(e => e.title.includes('(from ')),
-    'in a table': first(e => e.closest('table.data-table')),
-    'in the appendix': first(e => e.closest('#appendix')),
+    'read as is, in the text': first(e => e.closest('section p') && asIs(e)),
+    'in a table': first(e => e.closest('table.data-table') && asIs(e)),
+    'in the appendix': first(e => e.closest('#appendix') && asIs(e)),
   };
 }"""
 
 
-def test_following_a_number_reaches_its_highlighted_source_line(open_report):
+def assert_on_highlighted_cell(page: Page, line: str, column: str, what: str) -> None:
+    """The page shows the cell `L<line>-<column>`: targeted, in view, highlighted, and under the
+    name of its column, which stays in view (sticky header)."""
+    cell = page.locator(f'td[id="L{line}-{column}"]')
+    expect(cell).to_be_in_viewport()
+    assert cell.evaluate("c => c.matches(':target')"), what
+    assert cell.get_attribute("data-column") == column
+    highlighted = computed(cell, "backgroundColor")["backgroundColor"]
+    other = computed(page.locator(f"tr#L{line} td:not([id$='-{column}'])").first, "backgroundColor")
+    assert highlighted not in ("rgba(0, 0, 0, 0)", "transparent"), what
+    assert highlighted != other["backgroundColor"], what
+    header = page.locator("table.source thead th", has_text=re.compile(rf"^{re.escape(column)}$"))
+    expect(header).to_be_in_viewport()
+
+
+def test_following_a_number_lands_on_its_cell_and_the_way_back_returns_to_it(open_report):
     visit = open_report(DESKTOP)
     page = visit.page
     numbers = page.locator("a.number")
     for kind, index in numbers.evaluate_all(SAMPLE_NUMBERS).items():
         assert index >= 0, f"no number {kind}"
         number = numbers.nth(index)
-        title = number.get_attribute("title")
-        raw_file, lines, column = PROVENANCE.search(title).groups()
-        line = re.match(r"\d+", lines).group()
+        number.scroll_into_view_if_needed()
+        title, anchor = number.get_attribute("title"), number.get_attribute("id")
+        raw_file, line, column = READ_AS_IS.match(title).groups()
         number.click()
-        page.wait_for_url(re.compile(r"#L\d+$"))
+        page.wait_for_url(re.compile(r"#L\d+-"))
         print(f"{kind}: {title} -> {page.url}")
-        assert page.url.endswith(f"/sources/{Path(raw_file).name}.html#L{line}"), (kind, title)
+        assert page.url.endswith(
+            f"/sources/{Path(raw_file).name}.html?from={anchor}#L{line}-{column}"
+        ), (kind, title)
+        assert_on_highlighted_cell(page, line, column, kind)
 
-        row = page.locator(f"tr#L{line}")
-        expect(row).to_be_in_viewport()
-        assert row.evaluate("r => r.matches(':target')"), kind
-        assert row.locator(f'td[data-column="{column.split(";")[0]}"]').count() == 1, kind
-        highlighted = computed(row, "backgroundColor")["backgroundColor"]
-        other_row = computed(page.locator(f"tr[id^=L]:not(#L{line})").first, "backgroundColor")
-        assert highlighted not in ("rgba(0, 0, 0, 0)", "transparent"), kind
-        assert highlighted != other_row["backgroundColor"], kind
-        page.go_back(wait_until="load")
+        page.locator("#back").click()
+        page.wait_for_url(re.compile(r"report\.html#"))
+        assert page.url.endswith(f"/report.html#{anchor}"), kind
+        expect(page.locator(f'[id="{anchor}"]')).to_be_in_viewport()
     assert visit.blocked == [] and visit.errors == []
+
+
+def test_a_computed_number_leads_to_its_derivation_and_every_cell_it_uses(open_report):
+    visit = open_report(DESKTOP)
+    page = visit.page
+    number = page.locator("section p a.number[href^='#number-']").first
+    number_id = number.get_attribute("data-number")
+    number.click()
+    page.wait_for_url(re.compile(r"#number-"))
+    row = page.locator(f'tr[id="number-{number_id}"]')
+    expect(row).to_be_in_viewport()
+    derivation = number.get_attribute("title").split(" (from ")[0]
+    expect(row).to_contain_text(derivation)
+    hrefs = row.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    cells = [href for href in hrefs if re.search(r"\.html#L\d+-", href)]
+    lines = re.search(r"lines? ([\d–, ]+), column", number.get_attribute("title"))[1]
+    wanted = sum(
+        int(b) - int(a) + 1 if "–" in run else 1
+        for run in lines.split(", ")
+        for a, _, b in [run.partition("–")]
+    )
+    assert len(cells) == min(wanted, 12), (number_id, lines, hrefs)
+    href = cells[0]
+    row.locator(f'a[href="{href}"]').click()
+    line, column = re.search(r"#L(\d+)-(.+)$", href).groups()
+    page.wait_for_url(re.compile(r"#L\d+-"))
+    assert_on_highlighted_cell(page, line, column, number_id)
+    assert visit.blocked == [] and visit.errors == []
+
+
+def test_negative_numbers_are_set_with_a_minus_sign(desktop):
+    texts = desktop.page.locator("a.number").evaluate_all("els => els.map(e => e.textContent)")
+    assert any(t.startswith("\u2212") for t in texts)
+    assert not [t for t in texts if re.match(r"-\d", t)]
+
+
+# --- accessibility -----------------------------------------------------------------------------
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page (axe-playwright-python)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        unavailable("axe-playwright-python is not installed (pip install -e '.[test]')")
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_report_and_a_source_page_pass_axe_core(open_report, report_html):
+    visit = open_report(DESKTOP)
+    assert axe_violations(visit.page) == []
+    visit.page.goto((report_html.parent / "sources" / "labs.csv.html").as_uri() + "#L2-value")
+    assert axe_violations(visit.page) == []
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -345,3 +418,94 @@ def test_screenshots_of_the_report_are_kept_as_artifacts(desktop, phone, record_
         kept.append(f"  screenshot ({name}): {path}")
     with capsys.disabled():  # on the terminal even when the test passes
         print("", *kept, sep="\n")
+
+
+# --- tables at phone width, and the PDF ----------------------------------------------------------
+
+TABLES_AT_WIDTH = """() => [...document.querySelectorAll('table')].map(t => {
+  let box = t.parentElement;
+  while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
+    box = box.parentElement;
+  }
+  const frame = box || document.documentElement;
+  return {
+    table: `${t.closest('[id]').id} <table class="${t.className}">`,
+    width: Math.round(t.getBoundingClientRect().width),
+    room: frame.clientWidth,
+    scrolls: !!box,
+    shows_it: !!box && getComputedStyle(box).backgroundAttachment.includes('local'),
+  };
+})"""
+
+
+def test_at_phone_width_every_table_fits_or_visibly_scrolls_in_its_frame(phone):
+    tables = phone.page.evaluate(TABLES_AT_WIDTH)
+    assert tables
+    overflowing = [t for t in tables if t["width"] > t["room"] + 1 and not t["scrolls"]]
+    assert overflowing == [], overflowing
+    unmarked = [t for t in tables if t["width"] > t["room"] + 1 and not t["shows_it"]]
+    assert unmarked == [], f"tables that scroll without showing it: {unmarked}"
+
+
+def test_at_phone_width_figures_keep_a_legible_size(phone):
+    widths = phone.page.locator("figure img.screen-only").evaluate_all(
+        "imgs => imgs.map(i => i.getBoundingClientRect().width)"
+    )
+    assert widths and min(widths) >= 500  # about their size on a desktop, scrolled in a frame
+
+
+def test_every_number_of_the_text_is_a_link_in_the_pdf(browser, built_project):
+    """Checked against results/numbers.csv: each number shown as text (not only plotted) links
+    to its cell in sources/ or, computed, to its appendix row in report.html; the links are
+    relative to the report folder."""
+    from pypdf import PdfReader
+    from report_fixtures import read_numbers_csv
+
+    reader = PdfReader(built_project / "report" / "report.pdf")
+    uris = {
+        str(uri)
+        for page in reader.pages
+        for annotation in page.get("/Annots") or []
+        if (uri := annotation.get_object().get("/A", {}).get("/URI"))
+    }
+    targets = {re.sub(r"\?from=at-.*#", "#", uri) for uri in uris}
+    openers = {m[1] for uri in uris if (m := re.search(r"\?from=at-(.*?)(?:-\d+)?#", uri))}
+    numbers = read_numbers_csv(built_project / "results" / "numbers.csv")
+    shown_as_text = [
+        row
+        for row in numbers.values()
+        if not all(s.startswith("figure-") for s in row["sections"].split(";"))
+    ]
+    assert len(shown_as_text) > 100
+    missing = []
+    for row in shown_as_text:
+        if row["derivation"]:
+            wanted = f"report.html#number-{row['id']}"
+        else:
+            page = f"sources/{Path(row['source_file']).name}.html"
+            wanted = f"{page}#L{row['source_line']}-{row['source_column']}"
+            if row["id"] not in openers:
+                missing.append(f"{row['id']}: no link back to it")
+        if wanted not in targets:
+            missing.append(f"{row['id']}: no link to {wanted}")
+    assert missing == [], missing[:10]
+    assert not [u for u in uris if urlsplit(u).scheme], "absolute links in the PDF"
+
+
+def test_nothing_in_the_pdf_reaches_past_the_page_margins(browser, built_project):
+    """Laid out as report_pdf lays it out: no box (a table, a cell, a line of text) ends to the
+    right of the page's content area."""
+    from weasyprint import HTML
+
+    report = built_project / "report" / "report.html"
+    document = HTML(filename=report, media_type="print").render()
+    beyond = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width + 1
+        for box in page_box.descendants():
+            if type(box).__name__ in ("PageBox", "MarginBox") or box.element_tag == "html":
+                continue
+            if box.position_x + box.margin_width() > right:
+                beyond.append(f"page {number}: <{box.element_tag}> {type(box).__name__}")
+    assert beyond == [], beyond[:10]

@@ -7,8 +7,10 @@ true), the heavier form; the default form without it is checked on its own below
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT
@@ -114,15 +116,44 @@ def test_pdf_is_a4_with_page_numbers_a_running_header_and_the_appendix(reader):
     assert "labs.1.ESR.pre.value" in "".join(texts).replace("\n", "")
 
 
-def test_pdf_links_numbers_to_their_appendix_row(reader):
-    link_targets = [
-        annotation.get_object().get("/A", {}).get("/URI")
+def link_uris(reader) -> list[str]:
+    return [
+        str(uri)
         for page in reader.pages
         for annotation in page.get("/Annots") or []
+        if (uri := annotation.get_object().get("/A", {}).get("/URI"))
     ]
-    assert not [t for t in link_targets if t], "the PDF links out to files or the web"
+
+
+def assert_relative_links_to_existing_anchors(uris: list[str], report_dir: Path) -> None:
+    """Every URI is relative to the report folder (works when it is moved or shipped) and names
+    an element that exists in a file of that folder."""
+    ids: dict[str, set[str]] = {}
+    for uri in uris:
+        parts = urlsplit(uri)
+        assert not parts.scheme and not parts.netloc and not parts.path.startswith("/"), uri
+        page = report_dir / parts.path
+        assert page.is_file(), uri
+        if parts.path not in ids:
+            ids[parts.path] = set(re.findall(r' id="([^"]+)"', page.read_text(encoding="utf-8")))
+        assert parts.fragment in ids[parts.path], uri
+
+
+def test_pdf_links_numbers_to_their_cell_or_appendix_row(reader, two_builds):
+    uris = link_uris(reader)
+    assert "sources/labs.csv.html?from=at-labs.1.ESR.pre.value#L2-value" in uris
+    assert_relative_links_to_existing_anchors(uris, two_builds[0].parent)
     destinations = reader.trailer["/Root"]["/Names"]["/Dests"]["/Names"][::2]
     assert "number-labs.1.ESR.pre.value" in destinations
+    assert "number-derived.patient_count" in destinations  # a computed number, in this PDF
+    assert not [uri for uri in uris if "#number-" in uri]
+
+
+def test_pdf_is_tagged_with_language_and_title(reader):
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en" and root["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in root
+    assert reader.metadata["/Title"].startswith("Effectiveness of treatment")
 
 
 @pytest.fixture(scope="module")
@@ -144,16 +175,15 @@ def test_by_default_the_pdf_points_to_the_sources_instead_of_listing_them(
     assert len(reader_without_appendix.pages) < len(reader.pages)
 
 
-def test_without_the_appendix_numbers_link_nowhere(reader_without_appendix):
+def test_without_the_appendix_computed_numbers_link_to_the_html_appendix(
+    reader_without_appendix, two_builds
+):
     root = reader_without_appendix.trailer["/Root"]
     destinations = root.get("/Names", {}).get("/Dests", {}).get("/Names", [])[::2]
     assert not [d for d in destinations if str(d).startswith("number-")]
-    uris = [
-        annotation.get_object().get("/A", {}).get("/URI")
-        for page in reader_without_appendix.pages
-        for annotation in page.get("/Annots") or []
-    ]
-    assert not [uri for uri in uris if uri], "the PDF links out to files or the web"
+    uris = link_uris(reader_without_appendix)
+    assert "report.html#number-derived.patient_count" in uris
+    assert_relative_links_to_existing_anchors(uris, two_builds[0].parent)
 
 
 # --- the fetcher ------------------------------------------------------------------------------

@@ -33,9 +33,9 @@ def _rule_names() -> set[str]:
     return {name for path in texts for name in pattern.findall(path.read_text(encoding="utf-8"))}
 
 
-def _dry_run(project: Path, profile: str) -> subprocess.CompletedProcess:
+def _dry_run(project: Path, profile: str, *options: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--profile", profile, "--dry-run"],
+        [sys.executable, "-m", "snakemake", "--profile", profile, "--dry-run", *options],
         cwd=project,
         env={**os.environ, **SLURM_ENV},
         capture_output=True,
@@ -90,13 +90,26 @@ def test_slurm_dry_run_loads_the_profile_and_the_workflow_profile(slurm_dry_run)
     assert "This was a dry-run" in slurm_dry_run
 
 
-def test_slurm_dry_run_gives_jobs_their_resources(slurm_dry_run):
+@pytest.fixture(scope="module")
+def slurm_job_listing(tmp_path_factory) -> str:
+    """The dry run's listing of every job with its resources. Snakemake prints a rule's
+    `message:` instead of that listing, so the copy's rules lose their messages."""
+    project = copy_project(tmp_path_factory.mktemp("slurm-jobs") / "project")
+    for rules in [project / "Snakefile", *(project / "workflow" / "rules").glob("*.smk")]:
+        text = rules.read_text(encoding="utf-8")
+        rules.write_text(re.sub(r"\n    message:\n        .*", "", text), encoding="utf-8")
+    result = _dry_run(project, "profiles/slurm")
+    assert result.returncode == 0, result.stderr[-5000:]
+    return result.stdout + result.stderr
+
+
+def test_slurm_dry_run_gives_jobs_their_resources(slurm_job_listing):
     profile = _profile(SLURM)
     for rule, wanted in profile["set-resources"].items():
-        resources = _job_resources(slurm_dry_run, rule)
+        resources = _job_resources(slurm_job_listing, rule)
         for name, value in wanted.items():
             assert f"{name}={value}" in resources, (rule, resources)
-    validation = _job_resources(slurm_dry_run, "validate_table")
+    validation = _job_resources(slurm_job_listing, "validate_table")
     assert "slurm_partition=testpartition" in validation  # $VARS expanded
     assert "slurm_account=testlab" in validation
 

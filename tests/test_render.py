@@ -16,11 +16,15 @@ from casereport.render import (
     NumberRecorder,
     PatientRecords,
     TableRows,
+    decimal_columns,
+    decimal_padding,
     line_runs,
     line_words,
     lines_read,
     primary_keys,
     table_rows,
+    typeset,
+    unit_text,
 )
 
 
@@ -80,16 +84,58 @@ def test_line_runs_join_three_or_more_consecutive_lines():
     assert line_runs([]) == []
 
 
-def test_a_number_shown_twice_is_the_same_element_and_both_sections_are_recorded():
+def test_a_number_shown_twice_has_an_id_per_place_and_both_sections_are_recorded():
     lines = ";".join(str(line) for line in range(2, 3002))
     median = Number("summary.x", "5", "5", "", "data/raw/labs.csv", lines, "value", "median")
     recorder = NumberRecorder(Ledger([median]))
     recorder.enter("table2")
     first = recorder.show("summary.x")
     recorder.enter("outcomes")
-    assert recorder.show("summary.x") is first
+    second = recorder.show("summary.x")
+    assert 'id="at-summary.x"' in first and 'id="at-summary.x-2"' in second
+    assert first.replace('id="at-summary.x"', "") == second.replace('id="at-summary.x-2"', "")
     assert recorder.sections_by_id == {"summary.x": ["table2", "outcomes"]}
     assert 'title="median (from data/raw/labs.csv, lines 2\u20133001' in first
+    # computed: it leads to its appendix row, which links every cell it uses
+    assert 'href="#number-summary.x"' in first
+
+
+def test_a_number_read_as_is_links_to_its_cell_and_back_to_where_it_was_clicked():
+    number = Number("labs.1.ESR.pre.value", "13", "13", "mm/h", "data/raw/labs.csv", "2", "value")
+    recorder = NumberRecorder(Ledger([number]))
+    assert 'href="sources/labs.csv.html?from=at-labs.1.ESR.pre.value#L2-value"' in (
+        recorder.show(number.id)
+    )
+
+
+@pytest.mark.parametrize(
+    ("display", "typeset_as"),
+    [("-0.97", "\u22120.97"), ("-2", "\u22122"), ("0.3", "0.3"), ("June 2002", "June 2002")],
+)
+def test_negative_numbers_are_set_with_a_true_minus_sign(display, typeset_as):
+    assert typeset(display) == typeset_as
+
+
+def test_a_citation_links_to_the_reference_list():
+    number = Number(
+        "references.4.reference_number",
+        "4",
+        "4",
+        "",
+        "data/raw/references.csv",
+        "5",
+        "reference_number",
+    )
+    html = NumberRecorder(Ledger([number])).cite(number.id)
+    assert 'class="number citation"' in html and 'href="#reference-4"' in html
+
+
+@pytest.mark.parametrize(
+    ("words", "kept"),
+    [("IU/L", "IU/L"), ("ESR (mm/h)", "(mm/h)"), ("0.35 mg/kg/week", "mg/kg/week")],
+)
+def test_a_unit_is_kept_on_one_line(words, kept):
+    assert f'<span class="unit">{kept}</span>' in unit_text(words)
 
 
 def test_table_rows_are_converted_when_first_read(dataset):
@@ -126,3 +172,21 @@ def test_recording_plotted_values_at_once_is_recording_each():
     assert at_once.sections_by_id["labs.2.value"] == ["figure-labs", "outcomes"]
     with pytest.raises(UnknownNumberError):
         at_once.record_all(["labs.9.value"])
+
+
+def test_columns_of_plain_numbers_are_padded_to_align_their_decimal_points():
+    from casereport.model import Ref
+
+    def number(i, display):
+        return Number(f"x.{i}", display, display, "", "data/raw/x.csv", "2", "v")
+
+    catalog = Ledger([number(1, "0.475"), number(2, "0.4"), number(3, "-2"), number(4, "n/a")])
+    rows = [
+        (("Patient 1",), (Ref("x.1"),), (Ref("x.4"),)),
+        (("Patient 2",), (Ref("x.2"),), ()),
+        (("Patient 3",), (Ref("x.3"),), ()),
+    ]
+    assert decimal_columns(rows, catalog) == {1: 3}  # column 2 holds a word
+    assert decimal_padding("0.4", 3) == "\u2007\u2007"
+    assert decimal_padding("-2", 3) == "\u2008\u2007\u2007\u2007"
+    assert decimal_padding("0.475", 3) == ""

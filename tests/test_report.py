@@ -21,6 +21,7 @@ from casereport.render import (
     make_environment,
     provenance,
     split_lines,
+    typeset,
 )
 from casereport.sources import read_lines
 from casereport.synthetic import write_cohort
@@ -70,7 +71,13 @@ def test_every_digit_of_the_visible_text_is_a_number_or_marked_meta(parsed):
 def test_number_elements_hold_no_nested_markup_and_show_the_catalog_display(parsed, numbers):
     for element in parsed.with_attribute("data-number"):
         row = numbers[element.attrs["data-number"]]
-        assert element.text == row["display"], element.attrs["data-number"]
+        assert element.text == typeset(row["display"]), element.attrs["data-number"]
+
+
+def test_negative_numbers_are_set_with_a_minus_sign_not_a_hyphen(parsed, numbers):
+    negative = [e for e in parsed.with_attribute("data-number") if e.text.startswith("\u2212")]
+    assert negative, "the paper's report shows negative z-scores"
+    assert not [e for e in parsed.with_attribute("data-number") if e.text.startswith("-")]
 
 
 # --- numbers.csv <-> the report ----------------------------------------------------------------
@@ -166,17 +173,33 @@ def test_titles_say_where_each_number_comes_from(parsed, numbers):
             )
 
 
-def test_each_number_links_to_its_line_in_an_existing_source_page(built, parsed, numbers):
+def test_each_number_links_to_its_cell_its_appendix_row_or_its_reference(built, parsed, numbers):
+    """A number read as is: its cell in the source page, and back to the place it was clicked. A
+    computed number: its appendix row. A citation: its entry in the reference list."""
     pages: dict[str, set[str]] = {}
+    report_ids = {e.attrs["id"] for e in parsed.with_attribute("id")}
     for element in parsed.with_attribute("data-number"):
         row = numbers[element.attrs["data-number"]]
         link = urlsplit(element.attrs["href"])
+        if "citation" in element.attrs["class"]:
+            assert link.fragment in report_ids and link.fragment.startswith("reference-")
+            continue
+        if row["derivation"]:
+            assert element.attrs["href"] == f"#number-{row['id']}"
+            assert link.fragment in report_ids
+            continue
         page = built.report_dir / link.path
-        assert page.name == Path(row["source_file"].split(";")[0]).name + ".html"
+        assert page.name == Path(row["source_file"]).name + ".html"
         if link.path not in pages:
             pages[link.path] = {e.attrs["id"] for e in parse_html(page).with_attribute("id")}
-        assert link.fragment == f"L{row['source_line'].split(';')[0]}"
+        assert link.fragment == f"L{row['source_line']}-{row['source_column']}"
         assert link.fragment in pages[link.path], element.attrs["href"]
+        assert link.query == f"from={element.attrs['id']}"
+
+
+def test_each_place_a_number_is_shown_has_its_own_id(parsed):
+    ids = [e.attrs["id"] for e in parsed.with_attribute("data-number")]
+    assert len(ids) == len(set(ids))
 
 
 # --- the raw-file pages ------------------------------------------------------------------------
@@ -197,9 +220,10 @@ def test_source_pages_show_each_cell_as_written(built):
     assert row.text.split() == f"7 {raw_line.replace(',', ' ')}".split()
 
 
-def test_source_page_highlights_the_targeted_line():
+def test_source_page_highlights_the_targeted_line_and_cell():
     css = (ASSETS_DIR / "report.css").read_text()
-    assert re.search(r"tr:target\s*\{[^}]*background", css)
+    assert re.search(r"tr:target[^{]*\{[^}]*background", css)
+    assert re.search(r"td:target\s*\{[^}]*background", css)
 
 
 # --- the helper --------------------------------------------------------------------------------
@@ -224,7 +248,8 @@ def test_helper_renders_a_linked_number_and_records_its_section():
     install_recorder(env, recorder)
     html = env.from_string("{{ numbers.enter('table2') }}{{ n('labs.1.ESR.pre.value') }}").render()
     assert html == (
-        '<a class="number" data-number="labs.1.ESR.pre.value" href="sources/labs.csv.html#L2" '
+        '<a class="number" id="at-labs.1.ESR.pre.value" data-number="labs.1.ESR.pre.value" '
+        'href="sources/labs.csv.html?from=at-labs.1.ESR.pre.value#L2-value" '
         'title="data/raw/labs.csv, line 2, column value">13</a>'
     )
     assert recorder.sections_column() == {"labs.1.ESR.pre.value": {"sections": "table2"}}
@@ -233,7 +258,10 @@ def test_helper_renders_a_linked_number_and_records_its_section():
 def test_free_text_with_digits_is_marked_meta_and_unit_exponents_too():
     env = make_environment()
     html = env.from_string("{{ 'FK-506 (tacrolimus)' | free }} {{ 'g/cm²' | unit }}").render()
-    assert html == "<span data-meta>FK-506 (tacrolimus)</span> g/cm<span data-meta>²</span>"
+    assert html == (
+        '<span data-meta>FK-506 (tacrolimus)</span> <span class="unit">g/cm<span data-meta>²</span>'
+        "</span>"
+    )
 
 
 def test_split_lines_keeps_refs_on_their_line():

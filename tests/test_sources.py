@@ -18,7 +18,11 @@ TEMPLATE_LOOP = """\
     <tr id="L{{ line.number }}">
       <th scope="row" class="line-number"><a href="#L{{ line.number }}">{{ line.number }}</a></th>
       {% for cell in line.cells %}
-      <td data-column="{{ page.header.cells[loop.index0] if loop.index0 < page.header.cells | length else '' }}">{{ cell }}</td>
+      {% if loop.index0 < page.header.cells | length %}
+      <td id="L{{ line.number }}-{{ page.header.cells[loop.index0] }}" data-column="{{ page.header.cells[loop.index0] }}">{{ cell }}</td>
+      {% else %}
+      <td data-column="">{{ cell }}</td>
+      {% endif %}
       {% endfor %}
     </tr>
   {% endfor %}
@@ -64,7 +68,16 @@ def test_a_page_has_its_header_row_then_one_anchored_row_per_line(tmp_path):
     assert html.count("<tr id=") == 3
     assert '<th scope="col" title="It&#39;s">value</th>' in html
     assert html.index('<tr id="L1">') < html.index("<tbody>") < html.index('<tr id="L2">')
-    assert html.endswith("  </tbody>\n</table>\n</body>\n</html>")
+    assert "  </tbody>\n</table>\n</main>\n" in html
+    assert html.endswith("</body>\n</html>\n") or html.endswith("</body>\n</html>")
+
+
+def test_each_cell_has_an_anchor_named_by_its_line_and_column(tmp_path):
+    raw = tmp_path / "labs.csv"
+    raw.write_text(CSV_TEXTS["plain"], encoding="utf-8")
+    html = render_page(build_page(raw, None))
+    assert '<td id="L3-value" data-column="value">0.5</td>' in html
+    assert '<td id="L2-analyte" data-column="analyte">ESR</td>' in html
 
 
 @pytest.mark.parametrize("words", ["", "plain", "a & b", "<td>", 'it\'s "quoted"', "&amp; &#39;"])

@@ -16,10 +16,15 @@ Three things make the PDF reproducible:
 - Nothing depends on where the project sits: the HTML is rendered against a fixed base URL that
   the fetcher maps to the report directory.
 
-Links: in the HTML each number links to its line in report/sources/. A PDF cannot carry those pages
-along, and WeasyPrint would write them as absolute file:// URLs (the build machine's path), so
-other links to local files are dropped, and numbers link to their row in the appendix when the PDF
-prints it.
+Links: the PDF keeps the HTML's links, as links relative to the report folder, so that they work
+when the PDF is opened beside report.html and sources/ (in the report folder, or wherever that
+folder is copied). A number read as is links to its cell in sources/<file>.csv.html; a computed
+number to its row in the appendix: the PDF's own when it prints the appendix, report.html's
+otherwise. WeasyPrint resolves every link against the base URL; `relative_links` takes that base
+off again after layout (an absolute file:// URL would name the build machine's path).
+
+The PDF is tagged (PDF/UA-1): headings, paragraphs, tables and figures with their alt text, in the
+document's language (`<html lang>`) and with its `<title>`.
 
 The appendix (one table row per number shown) is printed only on request (config `pdf_appendix`):
 laying out its several hundred rows costs about two thirds of the PDF's build time (9 of 13.5 s for
@@ -134,25 +139,36 @@ def pdf_identifier(html: bytes) -> bytes:
 
 # What the PDF prints in place of the appendix's tables when it leaves them out.
 APPENDIX_POINTER = (
-    "This printed copy leaves out the table of sources to keep the rebuild quick. Every number in "
-    "it is listed, with the raw data file, line and column it comes from (and how it was computed "
-    "when it was), in the appendix of report.html and in results/numbers.csv, and the command "
-    "casereport trace VALUE looks one up. Set pdf_appendix: true in config/config.yaml to print "
-    "the table here."
+    "This printed copy leaves out the table of sources to keep the rebuild quick. Its numbers "
+    "still link to their sources: a number read as is to its cell in the copy of the raw data "
+    "file in the sources folder beside this PDF, a computed number to its row in the appendix of "
+    "report.html, which says how it was computed and links to every cell it uses. That appendix "
+    "and results/numbers.csv list every number with its raw data file, line and column, and the "
+    "command casereport trace VALUE looks one up. Set pdf_appendix: true in config/config.yaml to "
+    "print the table here."
 )
 
 
 def retarget_links_for_print(root, number_appendix: bool = True) -> None:
-    """Numbers link to their appendix row if it is printed; other local links are dropped."""
+    """A computed number links to its appendix row: in the PDF when it prints the appendix, in
+    report.html otherwise. Every other link stays as the HTML has it."""
+    in_appendix = f"#{appendix_anchor('')}"
     for element in root.iter("a"):
-        href = element.get("href")
-        if href is None or href.startswith("#"):
-            continue
-        number_id = element.get("data-number")
-        if number_id and number_appendix:
-            element.set("href", f"#{appendix_anchor(number_id)}")
-        else:
-            del element.attrib["href"]
+        href = element.get("href") or ""
+        if element.get("data-number") and href.startswith(in_appendix) and not number_appendix:
+            element.set("href", f"report.html{href}")
+
+
+def relative_links(document) -> None:
+    """Links to files of the report folder as relative links (`sources/labs.csv.html#L2-value`),
+    not as the absolute URLs WeasyPrint resolved them to against PORTABLE_REPORT_URL."""
+    for page in document.pages:
+        page.links = [
+            (kind, target[len(PORTABLE_REPORT_URL) :], *rest)
+            if kind == "external" and target.startswith(PORTABLE_REPORT_URL)
+            else (kind, target, *rest)
+            for kind, target, *rest in page.links
+        ]
 
 
 # The appendix as templates/appendix.html.j2 writes it: its opening tag and heading, the
@@ -190,14 +206,18 @@ def render_pdf(
         media_type="print",
     )
     retarget_links_for_print(document.etree_element, number_appendix)
+    options = {
+        "pdf_identifier": pdf_identifier(html_path.read_bytes()),
+        "pdf_variant": "pdf/ua-1",  # tagged, with language and title
+        "pdf_version": "1.7",
+        "full_fonts": False,  # embed subsets, not whole font files
+        "hinting": False,
+    }
     try:
         with pinned_font_subsetting():
-            pdf = document.write_pdf(
-                pdf_identifier=pdf_identifier(html_path.read_bytes()),
-                pdf_version="1.7",
-                full_fonts=False,  # embed subsets, not whole font files
-                hinting=False,
-            )
+            laid_out = document.render(**options)
+            relative_links(laid_out)
+            pdf = laid_out.write_pdf(**options)
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error.__context__ or error
         raise PdfBuildError(f"{html_path.name}: {error}; {cause}") from error

@@ -57,10 +57,10 @@ from casereport.clinical_findings import SECTION_HEADING as FINDINGS_HEADING
 from casereport.clinical_findings import SECTION_ID as FINDINGS_SECTION
 from casereport.clinical_findings import findings_context
 from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
-from casereport.formatting import capitalise_first, display_number
+from casereport.formatting import ROUTE_ABBREVIATIONS, capitalise_first, display_number
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import FigureModel, Ref, TableModel, Text, figure_from_json
-from casereport.sources import page_name, source_href
+from casereport.sources import cell_href, page_name, source_href
 from casereport.summary import ADVERSE_EVENTS_STEM, adverse_event_numbers
 from casereport.tables import (
     EXCERPT_PATIENTS,  # defined with the tables, still importable from here
@@ -166,16 +166,51 @@ def provenance(number: Number) -> str:
     return where
 
 
-def number_href(number: Number) -> str:
-    """Link to the number's (first) source line; a computed number links to its first input."""
+MINUS_SIGN = "\u2212"
+
+
+def typeset(display: str) -> str:
+    """A number as set in type: a true minus sign (U+2212) for a negative number, not the
+    hyphen of the ledger's `display` (results/numbers.csv keeps the plain text)."""
+    if display.startswith("-") and display[1:2].isdigit():
+        return MINUS_SIGN + display[1:]
+    return display
+
+
+def occurrence_anchor(number_id: str, occurrence: int) -> str:
+    """HTML id of one place a number is shown: `at-<id>`, then `at-<id>-2`, ... A source page's
+    way back returns to it."""
+    return f"at-{number_id}" if occurrence == 1 else f"at-{number_id}-{occurrence}"
+
+
+def number_href(number: Number, back: str | None = None) -> str:
+    """Where a number leads. A number read as is: its cell in the raw file's page (which returns
+    to `back`). A computed number: its row in the appendix, which says how it was computed and
+    links to every cell it uses."""
+    if number.is_computed:
+        return f"#{appendix_anchor(number.id)}"
     first_file = number.source_file.split(";")[0]
-    return source_href(first_file, lines_read(number.source_line).first)
+    first_column = number.source_column.split(";")[0]
+    return cell_href(first_file, lines_read(number.source_line).first, first_column, back)
 
 
-def number_element(number: Number) -> Markup:
-    return Markup('<a class="number" data-number="{}" href="{}" title="{}">{}</a>').format(
-        number.id, number_href(number), provenance(number), number.display
+def number_element(
+    number: Number, anchor: str | None = None, href: str | None = None, kind: str = "number"
+) -> Markup:
+    """The `<a class="number">` of one place a number is shown (`anchor` is its id there)."""
+    return Markup('<a class="{}"{} data-number="{}" href="{}" title="{}">{}</a>').format(
+        kind,
+        Markup(' id="{}"').format(anchor) if anchor else "",
+        number.id,
+        href or number_href(number, anchor),
+        provenance(number),
+        typeset(number.display),
     )
+
+
+def reference_anchor(reference_number: Any) -> str:
+    """HTML id of an entry of the reference list: a citation links there, not to a CSV line."""
+    return f"reference-{reference_number}"
 
 
 def meta(words: Any) -> Markup:
@@ -190,10 +225,27 @@ def free_text(words: Any) -> Markup:
     return meta(words) if _ANY_DIGIT.search(words) else escape(words)
 
 
+# A unit in words: a short run without spaces holding a slash or an exponent ("IU/L", "(g/cm²)",
+# "mg/kg/week"). Kept on one line (CSS class `unit`); short, so it cannot overflow.
+_UNIT_TOKEN = re.compile(
+    r"(?<![^\s(])\(?[^\s<>&/]{0,12}(?:/[^\s<>&/]{1,12}){0,3}[/\u00b2\u00b3][^\s<>&]{0,12}"
+    r"(?=[\s,.;:]|$)"
+)
+# The space between a number and the unit after it becomes a no-break space.
+_SPACE_BEFORE_UNIT = re.compile(
+    r"^ (?=\(?[^\s]*[/\u00b2\u00b3%]|(?:years?|months?|weeks?|days?|mg|g|kg|mL|mm)\b)"
+)
+NO_BREAK_SPACE = "\u00a0"
+# The space between a capitalised name and the number after it ("Patient 1", "Table II").
+_NAME_BEFORE_NUMBER = re.compile(r"(\b[A-Z][a-z]{1,9}) $")
+
+
 def unit_text(unit: Any) -> Markup:
-    """A unit; exponent digits ('g/cm²') are marked `data-meta`."""
+    """A unit, or words that may hold one; exponent digits ('g/cm²') are marked `data-meta`, and
+    each unit is kept on one line."""
     escaped = str(escape("" if unit is None else unit))
-    return Markup(_UNIT_DIGITS.sub(lambda m: f"<span data-meta>{m.group(0)}</span>", escaped))
+    kept = _UNIT_TOKEN.sub(lambda m: f'<span class="unit">{m.group(0)}</span>', escaped)
+    return Markup(_UNIT_DIGITS.sub(lambda m: f"<span data-meta>{m.group(0)}</span>", kept))
 
 
 @dataclass
@@ -208,8 +260,8 @@ class NumberRecorder:
     section: str = ""
     sections_by_id: dict[str, list[str]] = field(default_factory=dict)  # in reading order
     in_text: set[str] = field(default_factory=set)  # shown as text (not only plotted)
-    # Each number's element, made once: the body and the appendix both show it.
-    elements: dict[str, Markup] = field(default_factory=dict)
+    # How many times each number has been shown: each place gets its own id (occurrence_anchor).
+    occurrences: Counter = field(default_factory=Counter)
 
     def enter(self, section: str) -> str:
         self.section = section
@@ -228,9 +280,17 @@ class NumberRecorder:
             raise TypeError(f"n() takes a number id, got {number_id!r}")
         number = self.record(number_id)
         self.in_text.add(number_id)
-        if number_id not in self.elements:
-            self.elements[number_id] = number_element(number)
-        return self.elements[number_id]
+        self.occurrences[number_id] += 1
+        return number_element(number, occurrence_anchor(number_id, self.occurrences[number_id]))
+
+    def cite(self, number_id: str) -> Markup:
+        """A citation: the reference's number, linked to its entry in the reference list."""
+        number = self.record(number_id)
+        self.in_text.add(number_id)
+        self.occurrences[number_id] += 1
+        anchor = occurrence_anchor(number_id, self.occurrences[number_id])
+        href = f"#{reference_anchor(number.display)}"
+        return number_element(number, anchor, href, kind="number citation")
 
     def record_all(self, number_ids: Iterable[str]) -> str:
         """Record numbers shown in a picture rather than in text (a figure's plotted values).
@@ -276,9 +336,18 @@ def text_markup(parts: Text, recorder: NumberRecorder) -> Markup:
     A Text of several lines becomes one block per line, so that each can hang on its own."""
 
     def line_markup(line: Text) -> Markup:
-        return Markup("").join(
-            recorder.show(p.id) if isinstance(p, Ref) else unit_text(p) for p in line
-        )
+        pieces = []
+        for position, part in enumerate(line):
+            if isinstance(part, Ref):
+                pieces.append(recorder.show(part.id))
+                continue
+            words = part
+            if position and isinstance(line[position - 1], Ref):  # "13 mm/h" on one line
+                words = _SPACE_BEFORE_UNIT.sub(NO_BREAK_SPACE, words)
+            if position + 1 < len(line) and isinstance(line[position + 1], Ref):
+                words = _NAME_BEFORE_NUMBER.sub(rf"\1{NO_BREAK_SPACE}", words)  # "Patient 1" too
+            pieces.append(unit_text(words))
+        return Markup("").join(pieces)
 
     lines = split_lines(parts)
     if len(lines) == 1:
@@ -286,6 +355,50 @@ def text_markup(parts: Text, recorder: NumberRecorder) -> Markup:
     return Markup("").join(
         Markup('<span class="cell-line">{}</span>').format(line_markup(line)) for line in lines
     )
+
+
+# --- figures aligned on the decimal point ---------------------------------------------------
+
+_PLAIN_NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+FIGURE_SPACE = "\u2007"  # as wide as a digit (tabular figures)
+PUNCTUATION_SPACE = "\u2008"  # as wide as the decimal point
+
+
+def single_ref(cell: Text) -> Ref | None:
+    """The Ref of a cell that holds one number and nothing else."""
+    parts = [p for p in cell if not (isinstance(p, str) and not p.strip())]
+    return parts[0] if len(parts) == 1 and isinstance(parts[0], Ref) else None
+
+
+def decimal_columns(rows: Sequence[Sequence[Text]], catalog: Ledger) -> dict[int, int]:
+    """Columns (position in the row) whose every filled cell is one plain number, with the most
+    decimals any of them has: their cells are right-aligned and padded to that many decimals, so
+    that the decimal points line up."""
+    places: dict[int, int] = {}
+    mixed: set[int] = set()
+    for row in rows:
+        for position, cell in enumerate(row[1:], start=1):
+            if not cell:
+                continue
+            ref = single_ref(cell)
+            display = catalog[ref.id].display if ref is not None else ""
+            match = _PLAIN_NUMBER.match(display)
+            if not match:
+                mixed.add(position)
+                continue
+            decimals = len(match[1]) - 1 if match[1] else 0
+            places[position] = max(places.get(position, 0), decimals)
+    return {position: n for position, n in places.items() if position not in mixed}
+
+
+def decimal_padding(display: str, places: int) -> str:
+    """The invisible tail that brings `display` to `places` decimals ("0.4" to 3: two figure
+    spaces; "2" to 2: a punctuation space and two figure spaces)."""
+    match = _PLAIN_NUMBER.match(display)
+    decimals = len(match[1]) - 1 if match and match[1] else 0
+    if decimals >= places:
+        return ""
+    return ("" if decimals else PUNCTUATION_SPACE) + FIGURE_SPACE * (places - decimals)
 
 
 def breakable(words: str) -> Markup:
@@ -574,13 +687,19 @@ class Outcome:
     patients: list[Patient]
 
 
+def figure_label(number: int) -> str:
+    """'Figure R1': the rebuild's own figures are numbered apart from the article's figures,
+    which the audit cites by their numbers."""
+    return f"Figure R{number}"
+
+
 @dataclass(frozen=True)
 class Section:
     id: str  # HTML id, and the name numbers.csv uses
     template: str
     heading: Markup
     model: Any = None  # the table or figure a section shows
-    number: int = 0  # figure number, for "Figure 1"
+    number: int = 0  # figure number, for "Figure R1"
 
 
 def _treatment_order(row: Row) -> tuple:
@@ -760,7 +879,7 @@ def build_sections(
         Section(key, "table.html.j2", escape(model.title), model) for key, model in tables.items()
     ]
     sections += [
-        Section(f"figure-{f.key}", "figure.html.j2", meta(f"Figure {number}"), f, number)
+        Section(f"figure-{f.key}", "figure.html.j2", meta(figure_label(number)), f, number)
         for number, f in enumerate(figures, start=1)
     ]
     sections += [text_section(s) for s in TEXT_SECTIONS_AFTER_FIGURES]
@@ -966,6 +1085,76 @@ def source_groups(number: Number) -> list[tuple[str, LinesRead]]:
     return [(file, LinesRead(lines[0], line_words(lines))) for file, lines in grouped_lines.items()]
 
 
+# An appendix row links at most this many source cells one by one (results/numbers.csv has all).
+LINKED_SOURCE_CELLS = 12
+
+
+@dataclass(frozen=True)
+class SourceCells:
+    """The cells of one raw file a number uses, as the appendix links them."""
+
+    file: str
+    lines: LinesRead
+    cells: list[tuple[int, str]]  # (line, href of its cell), the first LINKED_SOURCE_CELLS
+    more: int  # lines not linked one by one
+
+
+def source_cells(number: Number) -> list[SourceCells]:
+    """Every raw file a number reads, with a link to each cell it uses (a computed number's
+    link leads to its appendix row, which thus shows all its sources)."""
+    column = number.source_column.split(";")[0]
+    groups = []
+    for file, lines in source_groups(number):
+        all_lines = (
+            [int(part) for part in number.source_line.split(";") if part]
+            if len(source_groups(number)) == 1
+            else [
+                line
+                for f, line in zip(number.source_file.split(";"), number.lines, strict=True)
+                if f == file
+            ]
+        )
+        shown = all_lines[:LINKED_SOURCE_CELLS]
+        cells = [(line, cell_href(file, line, column)) for line in shown]
+        groups.append(SourceCells(file, lines, cells, len(all_lines) - len(shown)))
+    return groups
+
+
+# --- notes under the tables ---------------------------------------------------------------
+
+# The tables that stand for the article's own Tables I and II; the others are the rebuild's.
+ARTICLE_TABLES = ("table1", "table2")
+
+
+def table_notes(dataset: Dataset) -> dict[str, list[str]]:
+    """Footnotes under the tables: for the article's tables, its abbreviations, labels and units
+    as printed (from analytes.csv and the route abbreviations of Table I); under every other
+    table, that it is the rebuild's own."""
+    routes = "; ".join(f"{short}, {route}" for route, short in ROUTE_ABBREVIATIONS.items())
+    labels = []
+    printed_units: dict[str, set[str]] = {}
+    for analyte in frame_rows(dataset["analytes"]):
+        names = [analyte["name"]]
+        if analyte["label_in_paper"].lower() != analyte["analyte"].lower():
+            names.append(analyte["analyte"])
+        if analyte.get("also_called"):
+            names.append(analyte["also_called"])
+        labels.append(
+            f"{analyte['label_in_paper']}, {names[0]}"
+            + (f" ({', '.join(names[1:])})" if names[1:] else "")
+        )
+        if analyte.get("unit_in_paper") and analyte["unit_in_paper"] != analyte["unit"]:
+            printed_units.setdefault(analyte["unit"], set()).add(analyte["unit_in_paper"])
+    units = "".join(
+        f" The article prints {' and '.join(sorted(printed))} for {unit}, as written here."
+        for unit, printed in printed_units.items()
+    )
+    return {
+        "table1": [f"Routes as the article abbreviates them: {routes}."],
+        "table2": [f"Labels as the article prints them: {'; '.join(labels)}.{units}"],
+    }
+
+
 def build_context(
     dataset: Dataset,
     datapackage: dict,
@@ -1006,6 +1195,8 @@ def build_context(
         "patients": patients,
         "patient_count": len(patients),
         "sex_counts": sex_counts(dataset, patients),
+        "table_notes": table_notes(dataset),
+        "article_tables": ARTICLE_TABLES,
         "outcomes": outcomes,
         "cleared_patients": [p for o in outcomes if o.name == "cleared" for p in o.patients],
         "patients_with_events": [p for p in patients if p.has_adverse_events],
@@ -1030,7 +1221,7 @@ def build_context(
         "references": sorted(rows["references"], key=lambda r: r["reference_number"]),
         "tables": tables,
         "figures": figures,
-        "figure_ref": lambda key: meta(f"Figure {figure_numbers[key]}"),
+        "figure_ref": lambda key: meta(figure_label(figure_numbers[key])),
         "sections": sections,
         "section_headings": {s.id: s.heading or escape(SECTION_HEADINGS[s.id]) for s in sections},
         "audit_groups": list(audit),
@@ -1104,6 +1295,7 @@ def make_environment() -> Environment:
     env.globals.update(
         meta=meta,
         appendix_anchor=appendix_anchor,
+        reference_anchor=reference_anchor,
         breakable=breakable,
         source_page=lambda source_file: f"sources/{page_name(source_file.split(';')[0])}",
         reference_ids=reference_ids,
@@ -1111,6 +1303,7 @@ def make_environment() -> Environment:
         ordinal_suffix=ordinal_suffix,
         section_names=lambda names: names.replace(";", ", "),
         source_groups=source_groups,
+        source_cells=source_cells,
         file_name=lambda source_file: Path(source_file).name,
         source_href=source_href,
         display_number=display_number,
@@ -1127,9 +1320,14 @@ def make_environment() -> Environment:
 def install_recorder(env: Environment, recorder: NumberRecorder) -> None:
     """Bind the number helper (`n`) and Text rendering (`text`) to one recorder."""
     env.globals["n"] = recorder.show
+    env.globals["cite_number"] = recorder.cite
     env.globals["numbers"] = recorder
     env.globals["has_number"] = lambda number_id: number_id in recorder.catalog
     env.filters["text"] = lambda parts: text_markup(parts, recorder)
+    env.globals["decimal_columns"] = lambda rows: decimal_columns(rows, recorder.catalog)
+    env.globals["decimal_padding"] = lambda cell, places: decimal_padding(
+        recorder.catalog[single_ref(cell).id].display, places
+    )
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Every number in the report links to `sources/<file>.csv.html#L<line>`, the line of the raw file it
 was read from (header = line 1, as in `source_line`). These pages are written beside the report so
-the links work offline; `:target` highlights the linked line.
+the links work offline. A number read as is links to its cell (`#L<line>-<column>`), which
+`:target` highlights and the browser scrolls into view; the column names stay in sight (a sticky
+header), and the page's "Back to the report" link returns to the number that was clicked.
 """
 
 from __future__ import annotations
@@ -46,6 +48,19 @@ def line_anchor(line: int) -> str:
 def source_href(source_file: str, line: int) -> str:
     """Link from report.html to one line of a raw file's page."""
     return f"sources/{page_name(source_file)}#{line_anchor(line)}"
+
+
+def cell_anchor(line: int, column: str) -> str:
+    """HTML id of one cell of a raw file's page: `L7-value` (a line's own id has no dash)."""
+    return f"{line_anchor(line)}-{column}"
+
+
+def cell_href(source_file: str, line: int, column: str, back: str | None = None) -> str:
+    """Link from report.html to one cell of a raw file's page. `back` is the id of the element
+    the link is on: the page's "Back to the report" link returns there (`?from=`, read by the
+    page's script; without it the link returns to the top of the report)."""
+    query = f"?from={back}" if back else ""
+    return f"sources/{page_name(source_file)}{query}#{cell_anchor(line, column)}"
 
 
 def read_lines(text: str) -> list[SourceLine]:
@@ -108,27 +123,33 @@ def escape_html(text: str) -> str:
 
 
 def tbody_html(page: SourcePage) -> Markup:
-    """The page's `<tbody>`: one `<tr id="L<line>">` per line after the header.
+    """The page's `<tbody>`: one `<tr id="L<line>">` per line after the header, one
+    `<td id="L<line>-<column>">` per cell (cell_anchor), so that a link can name the cell.
 
     Built with string joins, not in the template: a raw file of a large series has hundreds of
     thousands of cells, and a template loop spends its time per cell. The markup is the one the
-    template wrote (same indentation, same escaping), so the pages stay byte for byte the same.
+    reference template loop in tests/test_sources.py writes (same indentation, same escaping).
     """
-    # The `<td>` opening tag of each column, escaped once per file rather than once per cell; a
-    # cell beyond the header (a malformed line) gets an empty data-column.
-    td_openings = [f'      <td data-column="{escape_html(name)}">' for name in page.header.cells]
-    extra_td_opening = '      <td data-column="">'
+    # The end of the `<td>` opening tag of each column (after the line number of its id), escaped
+    # once per file rather than once per cell; a cell beyond the header (a malformed line) gets no
+    # id and an empty data-column.
+    td_openings = [
+        f'-{escape_html(name)}" data-column="{escape_html(name)}">' for name in page.header.cells
+    ]
     rows = []
     for line in page.rows:
         openings = td_openings
         if len(line.cells) > len(td_openings):
-            openings = td_openings + [extra_td_opening] * (len(line.cells) - len(td_openings))
+            openings = td_openings + [""] * (len(line.cells) - len(td_openings))
+        row_id = f'      <td id="L{line.number}'
         values = line.cells
         if _HTML_SPECIAL.search("".join(values)):  # most lines have nothing to escape
             values = [escape_html(value) for value in values]
         cells = "".join(
             [
-                f"{opening}{value}</td>\n"
+                f"{row_id}{opening}{value}</td>\n"
+                if opening
+                else f'      <td data-column="">{value}</td>\n'
                 # not strict: a short line has fewer cells than the header has columns
                 for opening, value in zip(openings, values, strict=False)
             ]

@@ -22,5 +22,7 @@ rule audit:
         f"{BENCHMARKS}/audit.tsv"
     conda:
         "../envs/tables.yaml"
+    message:
+        "reproduction audit"
     script:
         "../scripts/audit.py"

@@ -26,5 +26,7 @@ rule changes:
     params:
         # The lock path comes as a param, not an input: it may not exist yet (no baseline).
         lock=NUMBERS_LOCK,
+    message:
+        "changes since report/numbers.lock.csv"
     script:
         "../scripts/changes.py"

@@ -15,5 +15,7 @@ rule rulegraph:
         f"{BENCHMARKS}/rulegraph.tsv"
     conda:
         "../envs/docs.yaml"
+    message:
+        "picture of the rules"
     script:
         "../scripts/rulegraph.py"

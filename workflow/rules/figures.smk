@@ -30,5 +30,7 @@ rule figure:
     params:
         # Above this many patients the figures switch to their summary form.
         large_series_threshold=config["large_series_threshold"],
+    message:
+        "figure {wildcards.figure}"
     script:
         "../scripts/build_figure.py"

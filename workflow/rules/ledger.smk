@@ -14,5 +14,7 @@ rule catalog:
         f"{BENCHMARKS}/catalog.tsv"
     conda:
         "../envs/tables.yaml"
+    message:
+        "catalog of the numbers the report may show"
     script:
         "../scripts/build_catalog.py"

@@ -43,6 +43,8 @@ rule source_pages:
         f"{BENCHMARKS}/source_pages.tsv"
     conda:
         "../envs/report.yaml"
+    message:
+        "browsable copies of the raw files"
     script:
         "../scripts/render_sources.py"
 
@@ -61,6 +63,8 @@ rule report_asset:
         asset="|".join(re.escape(name) for name in ASSET_FILES),
     conda:
         "../envs/coreutils.yaml"
+    message:
+        "copy {wildcards.asset}"
     shell:
         "cp -v {input:q} {output:q} > {log:q} 2>&1"
 
@@ -79,6 +83,8 @@ rule report_figure:
         ext="|".join(stages.FIGURE_FORMATS),
     conda:
         "../envs/coreutils.yaml"
+    message:
+        "copy figure {wildcards.figure}.{wildcards.ext}"
     shell:
         "cp -v {input:q} {output:q} > {log:q} 2>&1"
 
@@ -107,6 +113,8 @@ rule report_html:
     params:
         # A parameter, so that changing it in the config rebuilds the report.
         large_series_threshold=config["large_series_threshold"],
+    message:
+        "report.html"
     script:
         "../scripts/render_html.py"
 
@@ -138,6 +146,8 @@ rule report_pdf:
     params:
         # Print the table of every number's source? (A parameter: changing it rebuilds the PDF.)
         pdf_appendix=config["pdf_appendix"],
+    message:
+        "report.pdf: laying out the pages (the slowest job, {resources.runtime} min at most)"
     script:
         "../scripts/render_pdf.py"
 

@@ -21,5 +21,7 @@ rule table:
         table="|".join(TABLE_NAMES),
     conda:
         "../envs/tables.yaml"
+    message:
+        "table {wildcards.table}"
     script:
         "../scripts/build_table.py"

@@ -21,6 +21,8 @@ rule validate_table:
         "../envs/validate.yaml"
     params:
         data_dir=DATA,
+    message:
+        "validate {wildcards.table}"
     script:
         "../scripts/validate_table.py"
 
