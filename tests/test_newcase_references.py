@@ -25,7 +25,8 @@ def test_numbers_typed_by_hand_are_found_with_line_and_column():
     problems = untraced_numbers(text)
     assert [(p.line, p.column) for p in problems] == [(2, 18), (2, 30)]
     assert "'6'" in problems[0].message and "'160'" in problems[1].message
-    assert problems[0].format("manuscript/manuscript.md").startswith("manuscript/manuscript.md:2:18:")
+    where = problems[0].format("manuscript/manuscript.md")
+    assert where.startswith("manuscript/manuscript.md:2:18:")
 
 
 def test_references_list_markers_comments_links_and_allowed_words_are_not_untraced():

@@ -19,6 +19,7 @@ COMMANDS = [
     ("casereport.validation.command", "add_validate_parser"),
     ("casereport.trace", "add_trace_parser"),
     ("casereport.changes", "add_changes_parsers"),
+    ("casereport.newcase.command", "add_new_parser"),
 ]
 
 

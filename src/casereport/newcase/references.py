@@ -65,9 +65,9 @@ def parse_reference(inner: str) -> tuple[str, bool] | None:
 
 
 def find_references(text: str) -> tuple[list[Reference], list[Problem]]:
-    """Every `[[...]]` of the manuscript, and a problem for each one that is not an id."""
+    """Every `[[...]]` of the manuscript outside comments, and a problem for each malformed one."""
     references, problems = [], []
-    for line_number, line in enumerate(text.splitlines(), start=1):
+    for line_number, line in enumerate(blank_comments(text).splitlines(), start=1):
         for match in REFERENCE.finditer(line):
             parsed = parse_reference(match[1])
             if parsed is None:
@@ -86,7 +86,7 @@ def find_references(text: str) -> tuple[list[Reference], list[Problem]]:
 
 
 def blank_comments(text: str) -> str:
-    """`text` with every HTML comment replaced by spaces (line breaks kept, so lines still count)."""
+    """`text` with every HTML comment blanked by spaces (line breaks kept, so lines still count)."""
     return re.sub(r"<!--.*?-->", lambda m: re.sub(r"[^\n]", " ", m[0]), text, flags=re.S)
 
 
