@@ -151,6 +151,8 @@ def computed_numbers(spec: dict, ledger: Ledger, path: str) -> list[Number]:
             raise BuildError(f"{path}: {name}: cannot compute {expression!r}: {error}") from None
         decimals = int(entry.get("decimals", 0))
         display = f"{value:.{decimals}f}"
+        cells = list(dict.fromkeys((n.source_file, n.source_line) for n in used))
+        files = ";".join(file for file, _ in cells)
         shown = ID_IN_EXPRESSION.sub(lambda m: f"{m[0]} [{ledger[m[0]].display}]", expression)
         numbers.append(
             Number(
@@ -158,8 +160,8 @@ def computed_numbers(spec: dict, ledger: Ledger, path: str) -> list[Number]:
                 display,
                 display,
                 str(entry.get("unit", "")),
-                ";".join(n.source_file for n in used),
-                ";".join(n.source_line for n in used),
+                files if len(set(files.split(";"))) > 1 else files.split(";")[0],
+                ";".join(line for _, line in cells),
                 ";".join(dict.fromkeys(n.source_column for n in used)),
                 f"{shown} = {value:g}, shown to {decimals} decimals",
             )
