@@ -59,6 +59,12 @@ def test_a_new_case_builds_traced_and_reports_hand_typed_numbers_and_edits(tmp_p
     for _, page, _ in links:
         assert (project / "report" / page).is_file()
 
+    # Two builds give the same bytes (the PDF through casereport.pdf: fontTools, fixed epoch).
+    pdf = (project / "report" / "report.pdf").read_bytes()
+    assert run(["snakemake", "--cores", "2", "--forceall"], project).returncode == 0
+    assert (project / "report" / "report.pdf").read_bytes() == pdf
+    assert (project / "report" / "report.html").read_text(encoding="utf-8") == html
+
     # An edit of one measurement changes the report, and check-numbers names it.
     assert run(["casereport", "accept-numbers"], project).returncode == 0
     measurements = project / "data" / "measurements.csv"
