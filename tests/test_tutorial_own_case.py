@@ -1,0 +1,48 @@
+"""docs/tutorial.md, part 2 ("Your own case"): its commands print what the text says.
+
+test_tutorial.py runs the whole tutorial on a copy of the project; this test runs only part 2,
+which needs nothing of the article, in an empty directory: quick to run while editing that part.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_tutorial import TUTORIAL, missing_lines, tutorial_steps
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PART_2 = "# Part 2: Your own case"
+
+
+@pytest.mark.slow
+def test_every_command_of_part_2_prints_what_the_tutorial_says(tmp_path):
+    text = TUTORIAL.read_text(encoding="utf-8")
+    assert PART_2 in text
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    steps = tutorial_steps(text.split(PART_2, 1)[1])
+    assert len(steps) >= 6
+    for number, step in enumerate(steps, 1):
+        result = subprocess.run(
+            ["bash", "-c", step.commands],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=600,
+        )
+        context = (
+            f"part 2, step {number}:\n{step.commands}\n--- printed ---\n{result.stdout[-4000:]}"
+        )
+        assert (result.returncode != 0) == step.should_fail, context
+        assert not missing_lines(step.expected, result.stdout), (
+            f"{context}\n--- missing ---\n{missing_lines(step.expected, result.stdout)}"
+        )
