@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from casereport.catalog import STUDY_DRUG, first_treatment_rows, rows
+from casereport.catalog import first_treatment_rows, rows
 from casereport.dataset import Dataset
 from casereport.figures import (
     LANE_HEIGHT_IN,
@@ -42,6 +42,7 @@ from casereport.formatting import capitalise_first, join_texts, month_index
 from casereport.ledger import cell_id
 from casereport.model import FigureModel, Text, text
 from casereport.tables import patient_ids
+from casereport.words import study_drug
 
 # Outcome marks by allowed value of patients.calcinosis_outcome; a value without one is drawn as
 # OTHER_OUTCOME_MARK (the dictionary may allow more outcomes than are styled here).
@@ -103,9 +104,10 @@ def patient_course(patient: dict, first_row: dict | None, drug_rows: list[dict],
 def patient_courses(dataset: Dataset, pids: list[int], last: int) -> list[PatientCourse]:
     patients = {int(p["patient_id"]): p for p in rows(dataset["patients"])}
     first_rows = first_treatment_rows(dataset)
+    drug = study_drug(dataset)
     drug_rows: dict[int, list[dict]] = {}
     for row in sorted(rows(dataset["treatments"]), key=lambda r: r["treatment_id"]):
-        if row["drug"] == STUDY_DRUG and row["start_month"] is not None:
+        if row["drug"] == drug and row["start_month"] is not None:
             drug_rows.setdefault(int(row["patient_id"]), []).append(row)
     return [
         patient_course(patients[pid], first_rows.get(pid), drug_rows.get(pid, []), last)
@@ -117,7 +119,9 @@ def outcome_mark(outcome: str) -> tuple[str, str]:
     return OUTCOME_MARKS.get(outcome, OTHER_OUTCOME_MARK)
 
 
-def draw_row(ax: Axes, drawing: Drawing, course: PatientCourse, lane: float, last: int) -> None:
+def draw_row(
+    ax: Axes, drawing: Drawing, course: PatientCourse, lane: float, last: int, drug: str
+) -> None:
     pid = course.pid
     # Shaded from the latest possible onset: before it, calcinosis may not yet have been there.
     onset = course.onset[-1] if course.onset else None
@@ -132,7 +136,7 @@ def draw_row(ax: Axes, drawing: Drawing, course: PatientCourse, lane: float, las
             linewidth=0,
         )
     for row in course.drug_rows:
-        draw_exposure(ax, row, lane, last, "")
+        draw_exposure(ax, row, lane, last, "", drug)
         drawing.plotted(*treatment_ids_plotted(row))
     draw_courses(ax, course.courses, lane)
     if course.onset:
@@ -153,11 +157,11 @@ def draw_row(ax: Axes, drawing: Drawing, course: PatientCourse, lane: float, las
         drawing.plotted(cell_id("patients", pid, "pamidronate_courses"))
 
 
-def legend(figure: Figure, outcomes: list[str]) -> None:
+def legend(figure: Figure, outcomes: list[str], drug: str) -> None:
     handles = [
         marker_handle("calcinosis onset", "D", size=4),
         Patch(facecolor=CALCINOSIS_COLOUR, label="calcinosis present"),
-        Patch(facecolor=STUDY_DRUG_COLOUR, label=capitalise_first(STUDY_DRUG)),
+        Patch(facecolor=STUDY_DRUG_COLOUR, label=capitalise_first(drug)),
         marker_handle("course start", "|", size=7),
         Line2D([], [], ls=":", lw=1.5, color=MARKER_COLOUR, label="follow-up after stopping"),
     ]
@@ -167,6 +171,7 @@ def legend(figure: Figure, outcomes: list[str]) -> None:
 
 def calcinosis_response(dataset: Dataset, max_individual_lines: int):
     first, last = study_period(dataset)
+    drug = study_drug(dataset)
     pids = patient_ids(dataset)
     shown = pids if len(pids) <= max_individual_lines else pids[:TIMELINE_EXCERPT_PATIENTS]
     courses = patient_courses(dataset, shown, last)
@@ -177,17 +182,17 @@ def calcinosis_response(dataset: Dataset, max_individual_lines: int):
     drawing.plotted(*(ref.id for ref in study_period_refs()))
     ax = figure.subplots()
     for position, course in enumerate(courses):
-        draw_row(ax, drawing, course, -position, last)
+        draw_row(ax, drawing, course, -position, last, drug)
     ax.set_yticks([-i for i in range(len(shown))], [f"Patient {pid}" for pid in shown])
     ax.set_ylim(-len(shown) + 0.4, 0.95)
     ax.tick_params(axis="y", length=0)
     format_calendar_axis(ax, first, last)
     drawn = [c.outcome for c in courses if c.outcome_month is not None]
-    legend(figure, list(dict.fromkeys(drawn)))
+    legend(figure, list(dict.fromkeys(drawn)), drug)
     return drawing, FigureModel(
         key="calcinosis",
         alt="Calcinosis of each patient over calendar time: its onset, the courses of "
-        f"{STUDY_DRUG} and the outcome after them, with the follow-up after {STUDY_DRUG} stopped.",
+        f"{drug} and the outcome after them, with the follow-up after {drug} stopped.",
         caption=caption(dataset, courses, len(pids) > len(shown)),
         number_ids=tuple(drawing.number_ids),
     )
@@ -201,6 +206,7 @@ def patients_named(courses: list[PatientCourse]) -> Text:
 
 def caption(dataset: Dataset, courses: list[PatientCourse], excerpt: bool) -> Text:
     start, end = study_period_refs()
+    drug = study_drug(dataset)
     if excerpt:
         who = text(
             *patients_named(courses),
@@ -219,18 +225,18 @@ def caption(dataset: Dataset, courses: list[PatientCourse], excerpt: bool) -> Te
         end,
         ". Diamonds mark the onset of calcinosis, counted from the first treatment Table I lists "
         "(a stand-in for the month of diagnosis); two diamonds joined by a line bound an onset "
-        f"given as a range. The bar is {STUDY_DRUG}, with a tick at the start of each course "
+        f"given as a range. The bar is {drug}, with a tick at the start of each course "
         "counted from the start month at the stated interval, hatched where it continued on a "
         "less frequent schedule. The outcome mark stands at the course after which the outcome "
         "was assessed; the shaded span runs to it from the onset (from its latest month, for a "
-        f"range). A dotted line is the follow-up after {STUDY_DRUG} was stopped, where it is "
+        f"range). A dotted line is the follow-up after {drug} was stopped, where it is "
         "reported.",
     )
     gaps = [
         (lambda c: not c.onset, "no onset is drawn (no dated treatment or onset)"),
         (
             lambda c: not c.drug_rows,
-            f"neither {STUDY_DRUG} nor the outcome is drawn (no dated course)",
+            f"neither {drug} nor the outcome is drawn (no dated course)",
         ),
         (
             lambda c: c.drug_rows and c.outcome_month is None,
@@ -239,7 +245,7 @@ def caption(dataset: Dataset, courses: list[PatientCourse], excerpt: bool) -> Te
         (
             lambda c: c.outcome_at_end,
             f"the drawn schedule has fewer courses than were given, so the outcome mark stands "
-            f"at the last month of {STUDY_DRUG}",
+            f"at the last month of {drug}",
         ),
     ]
     for missing, words in gaps:

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from casereport.catalog import STUDY_DRUG, rows
+from casereport.catalog import rows
 from casereport.dataset import Dataset
+from casereport.words import study_drug
 
 RESOURCE = "findings"
 SECTION_ID = "findings"
@@ -41,8 +42,8 @@ def kind_words(kind: str) -> str:
     return KIND_WORDS.get(kind, kind)
 
 
-def timing_words(timing: str) -> str:
-    return TIMING_WORDS.get(timing, timing).format(drug=STUDY_DRUG)
+def timing_words(timing: str, drug: str) -> str:
+    return TIMING_WORDS.get(timing, timing).format(drug=drug)
 
 
 def finding_words(row: dict) -> str:
@@ -118,7 +119,7 @@ def findings_context(
         "findings_recorded": any(f.groups for f in every),
         # The CARE table says so when the section it cites for an item has nothing to show.
         "sections_without_data": [] if any(f.groups for f in shown) else [SECTION_ID],
-        "timing_words": timing_words,
+        "timing_words": lambda timing: timing_words(timing, study_drug(dataset)),
         "kind_words": kind_words,
         "finding_words": finding_words,
     }

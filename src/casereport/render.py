@@ -57,7 +57,7 @@ from casereport.clinical_findings import SECTION_HEADING as FINDINGS_HEADING
 from casereport.clinical_findings import SECTION_ID as FINDINGS_SECTION
 from casereport.clinical_findings import findings_context
 from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
-from casereport.formatting import ROUTE_ABBREVIATIONS, capitalise_first, display_number
+from casereport.formatting import capitalise_first, display_number
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import FigureModel, Ref, TableModel, Text, figure_from_json
 from casereport.sources import cell_href, page_name, source_href
@@ -69,7 +69,7 @@ from casereport.tables import (
     per_patient_excerpt,
     summary_table,
 )
-from casereport.words import field_labels, study_drug, words_for
+from casereport.words import field_labels, route_abbreviations, study_drug, words_for
 
 TEMPLATES_PACKAGE = "casereport"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -1130,7 +1130,7 @@ def table_notes(dataset: Dataset) -> dict[str, list[str]]:
     """Footnotes under the tables: for the article's tables, its abbreviations, labels and units
     as printed (from analytes.csv and the route abbreviations of Table I); under every other
     table, that it is the rebuild's own."""
-    routes = "; ".join(f"{short}, {route}" for route, short in ROUTE_ABBREVIATIONS.items())
+    routes = "; ".join(f"{short}, {route}" for route, short in route_abbreviations(dataset).items())
     labels = []
     printed_units: dict[str, set[str]] = {}
     for analyte in frame_rows(dataset["analytes"]):
