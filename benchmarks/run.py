@@ -188,6 +188,9 @@ TIMESTAMP = re.compile(r"^\[(\w{3} \w{3} +\d{1,2} \d\d:\d\d:\d\d \d{4})\]$")
 JOB_HEADER = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):$")
 JOB_ID = re.compile(r"^\s+jobid: (\d+)$")
 JOB_BENCHMARK = re.compile(r"^\s+benchmark: (.+)$")
+# With the quiet profile each job announces itself by its rule's `message:` ("Job 13: report.html")
+# instead of the rule block; its rule is then known from the "Finished jobid" line.
+JOB_MESSAGE = re.compile(r"^Job (\d+): ")
 JOB_FINISHED = re.compile(r"^Finished jobid: (\d+) \(Rule: (\w+)\)$")
 
 
@@ -225,11 +228,13 @@ def parse_job_log(text: str) -> list[Job]:
         elif (match := JOB_ID.match(line)) and pending_rule:
             current = jobs.setdefault(int(match[1]), Job(int(match[1]), pending_rule, stamp))
             pending_rule = None
+        elif match := JOB_MESSAGE.match(line):
+            current = jobs.setdefault(int(match[1]), Job(int(match[1]), "", stamp))
         elif (match := JOB_BENCHMARK.match(line)) and current:
             current.benchmark = match[1].strip()
         elif match := JOB_FINISHED.match(line):
             job = jobs.setdefault(int(match[1]), Job(int(match[1]), match[2]))
-            job.finished = stamp
+            job.rule, job.finished = match[2], stamp
         elif line and not line.startswith((" ", "\t")):
             pending_rule, current = None, None
     return list(jobs.values())
@@ -754,7 +759,9 @@ def job_environment(project: Path) -> dict[str, str]:
 def snakemake_command(cores: int, data_dir: str, *extra: str) -> list[str]:
     # --skip-script-cleanup keeps Snakemake's copies of the scripts (with its preamble) in
     # .snakemake/scripts/, for the start-up profile; it costs one small file per job.
+    # --quiet host: the profile hides progress too, whose "Finished jobid" lines name the rules.
     command = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--skip-script-cleanup"]
+    command += ["--quiet", "host"]
     return [*command, "--config", f"data_dir={data_dir}", *extra]
 
 
