@@ -36,10 +36,10 @@ def write_bad_labs(path: Path, rows: int) -> None:
     """ROWS lab rows, each with a value that is not a number and a patient that does not exist."""
     analytes = ["ESR", "CK", "LDH", "GOT", "GPT", "aldolase"]
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write("patient_id,analyte,timepoint,value,unit,source\n")
+        handle.write("patient_id,analyte,timepoint,value,unit,missing_reason,source\n")
         chunk = []
         for number in range(rows):
-            chunk.append(f"{1000 + number},{analytes[number % 6]},pre,abc,mm/h,Table II\n")
+            chunk.append(f"{1000 + number},{analytes[number % 6]},pre,abc,mm/h,,Table II\n")
             if len(chunk) == 100_000:
                 handle.writelines(chunk)
                 chunk = []

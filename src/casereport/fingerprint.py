@@ -118,6 +118,9 @@ def configured_data_package(root: Path) -> Path:
     if config_file.is_file():
         with open(config_file, encoding="utf-8") as handle:
             config = yaml.safe_load(handle) or {}
+    if "data_dir" not in config and "datapackage" in config:
+        # A project made by `casereport new` names the data package by its path.
+        return Path(config["datapackage"])
     return Path(config.get("data_dir", "data/raw")) / config.get("datapackage", "datapackage.yaml")
 
 
