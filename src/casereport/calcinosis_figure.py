@@ -101,10 +101,9 @@ def patient_course(patient: dict, first_row: dict | None, drug_rows: list[dict],
     )
 
 
-def patient_courses(dataset: Dataset, pids: list[int], last: int) -> list[PatientCourse]:
+def patient_courses(dataset: Dataset, pids: list[int], last: int, drug: str) -> list[PatientCourse]:
     patients = {int(p["patient_id"]): p for p in rows(dataset["patients"])}
     first_rows = first_treatment_rows(dataset)
-    drug = study_drug(dataset)
     drug_rows: dict[int, list[dict]] = {}
     for row in sorted(rows(dataset["treatments"]), key=lambda r: r["treatment_id"]):
         if row["drug"] == drug and row["start_month"] is not None:
@@ -174,7 +173,7 @@ def calcinosis_response(dataset: Dataset, max_individual_lines: int):
     drug = study_drug(dataset)
     pids = patient_ids(dataset)
     shown = pids if len(pids) <= max_individual_lines else pids[:TIMELINE_EXCERPT_PATIENTS]
-    courses = patient_courses(dataset, shown, last)
+    courses = patient_courses(dataset, shown, last, drug)
     figure = Figure(
         figsize=(TIMELINE_WIDTH_IN, len(shown) * ROW_HEIGHT_IN + 1.1), layout="constrained"
     )
@@ -193,7 +192,7 @@ def calcinosis_response(dataset: Dataset, max_individual_lines: int):
         key="calcinosis",
         alt="Calcinosis of each patient over calendar time: its onset, the courses of "
         f"{drug} and the outcome after them, with the follow-up after {drug} stopped.",
-        caption=caption(dataset, courses, len(pids) > len(shown)),
+        caption=caption(dataset, courses, len(pids) > len(shown), drug),
         number_ids=tuple(drawing.number_ids),
     )
 
@@ -204,9 +203,8 @@ def patients_named(courses: list[PatientCourse]) -> Text:
     return text("Patient " if len(courses) == 1 else "Patients ", *join_texts(names))
 
 
-def caption(dataset: Dataset, courses: list[PatientCourse], excerpt: bool) -> Text:
+def caption(dataset: Dataset, courses: list[PatientCourse], excerpt: bool, drug: str) -> Text:
     start, end = study_period_refs()
-    drug = study_drug(dataset)
     if excerpt:
         who = text(
             *patients_named(courses),

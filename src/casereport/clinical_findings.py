@@ -8,6 +8,7 @@ and worded here. A value the dictionary allows that has no wording here is shown
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,7 +120,7 @@ def findings_context(
         "findings_recorded": any(f.groups for f in every),
         # The CARE table says so when the section it cites for an item has nothing to show.
         "sections_without_data": [] if any(f.groups for f in shown) else [SECTION_ID],
-        "timing_words": lambda timing: timing_words(timing, study_drug(dataset)),
+        "timing_words": functools.partial(timing_words, drug=study_drug(dataset)),
         "kind_words": kind_words,
         "finding_words": finding_words,
     }

@@ -18,7 +18,7 @@ import csv
 import hashlib
 import io
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,14 +211,3 @@ def add_status_parser(subparsers) -> None:
         "--datapackage", help="the data package to compare with (default: the one config names)"
     )
     parser.set_defaults(func=run_status)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="casereport")
-    add_status_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
