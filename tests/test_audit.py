@@ -175,20 +175,6 @@ def test_course_count_follows_the_documented_counting_rule(results):
         assert result["status"] == audit.DISCREPANT
 
 
-def test_later_schedule_counts_courses_up_to_the_time_of_writing():
-    row = pd.Series(
-        {
-            "start_month": "2000-01",
-            "end_month": "2000-07",
-            "interval_months": 3,
-            "later_interval_months": 6,
-        }
-    )
-    first, later = audit.course_months(row, until=audit.month_index("2001-07"))
-    assert [audit.month_label(m) for m in first] == ["January 2000", "April 2000", "July 2000"]
-    assert [audit.month_label(m) for m in later] == ["January 2001", "July 2001"]
-
-
 def test_claims_the_data_cannot_settle_are_not_checkable(results, dataset):
     phosphorus = row_of(results, "phosphorus_calcium_unchanged")
     assert phosphorus["status"] == audit.NOT_CHECKABLE

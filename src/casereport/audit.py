@@ -17,7 +17,6 @@ made once per audit), so the audit's time grows with the number of patients, not
 
 from __future__ import annotations
 
-import calendar
 import csv
 import math
 import re
@@ -28,7 +27,11 @@ from pathlib import Path
 import pandas as pd
 
 from casereport import stages
-from casereport.dataset import SOURCE_LINE, Dataset
+from casereport.clinical import bmd_category as category_of_z
+from casereport.clinical import course_schedule, month_index, month_label, patient_ids
+from casereport.dataset import SOURCE_LINE, Dataset, by_patient
+from casereport.dataset import is_missing as missing
+from casereport.dataset import rows as table_rows
 from casereport.ledger import Number
 from casereport.spreadsheet import SafeWriter, restore_frame
 
@@ -316,16 +319,6 @@ def parse_claims(claims_frame: pd.DataFrame) -> list[Claim]:
 # --- reading the data ---------------------------------------------------------------------------
 
 
-def month_index(text: str) -> int:
-    """'2005-06' (or an ISO date) -> months since year 0, so that differences count months."""
-    year, month = str(text).split("-")[:2]
-    return int(year) * 12 + int(month) - 1
-
-
-def month_label(index: int) -> str:
-    return f"{calendar.month_name[index % 12 + 1]} {index // 12}"
-
-
 def cell(dataset: Dataset | IndexedDataset, table: str, row: pd.Series | Row, column: str) -> str:
     """The raw cell a value was read from, as file:line:column."""
     return f"{dataset.source_file(table)}:{int(row[SOURCE_LINE])}:{column}"
@@ -344,10 +337,6 @@ def file_name(dataset: Dataset | IndexedDataset, table: str) -> str:
     return Path(dataset.source_file(table)).name
 
 
-def missing(value) -> bool:
-    return value is None or pd.isna(value)
-
-
 def is_true(value) -> bool:
     """A boolean cell that says yes (an empty cell says neither yes nor no)."""
     return not missing(value) and bool(value)
@@ -358,26 +347,16 @@ def equals(value, text: str) -> bool:
     return not missing(value) and value == text
 
 
-# One row of a validated table: column -> value, as `DataFrame.iterrows` gives it (Python scalars,
-# pd.NA for an empty cell). Checks read a patient's few rows as plain dicts: a pandas operation per
-# patient costs tens of microseconds, which 10,000 patients and several claims multiply to minutes.
+# One row of a validated table: column -> value, as casereport.dataset.rows gives it (Python
+# scalars, None for an empty cell). Checks read a patient's few rows as plain dicts: a pandas
+# operation per patient costs tens of microseconds, which 10,000 patients and several claims
+# multiply to minutes.
 Row = dict[str, object]
 
 
-def table_rows(frame: pd.DataFrame) -> list[Row]:
-    """The rows of a table, in file order."""
-    columns = list(frame.columns)
-    return [dict(zip(columns, values, strict=True)) for values in frame.to_numpy(dtype=object)]
-
-
 def rows_by_patient(frame: pd.DataFrame) -> dict[int, list[Row]]:
-    """patient_id -> that patient's rows, in file order (rows without a patient_id are left out,
-    as a comparison with a patient_id leaves them out)."""
-    grouped: dict[int, list[Row]] = {}
-    for row in table_rows(frame):
-        if not missing(row["patient_id"]):
-            grouped.setdefault(int(row["patient_id"]), []).append(row)
-    return grouped
+    """patient_id -> that patient's rows, in file order (casereport.dataset.rows, grouped)."""
+    return by_patient(table_rows(frame))
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: it holds DataFrames
@@ -419,10 +398,6 @@ def index_dataset(dataset: Dataset | IndexedDataset) -> IndexedDataset:
         treatments=rows_by_patient(dataset["treatments"]),
         bone_density=rows_by_patient(dataset["bone_density"]),
     )
-
-
-def patient_ids(dataset: IndexedDataset) -> list[int]:
-    return [int(v) for v in dataset["patients"]["patient_id"]]
 
 
 def patient_record(dataset: IndexedDataset, patient_id: int) -> Row:
@@ -786,24 +761,6 @@ def mean_patient_column(dataset: IndexedDataset, claim: Claim) -> Finding:
 # --- checks: courses ----------------------------------------------------------------------------
 
 
-def course_months(row: pd.Series | Row, until: int) -> tuple[list[int], list[int]]:
-    """Months of the courses of one exposure: its first schedule, then its later one.
-
-    Counting rule (data/claims.md): a course in the start month and one every `interval_months`
-    after it, up to and including the end month (the time of writing when there is no end). Where
-    Table I adds a later schedule ("and then every 6 months"), it goes on from the last course of
-    the first schedule, one course every `later_interval_months`, up to the time of writing.
-    """
-    start = month_index(row["start_month"])
-    end = until if missing(row["end_month"]) else month_index(row["end_month"])
-    first = list(range(start, end + 1, int(row["interval_months"])))
-    later = []
-    if not missing(row["later_interval_months"]) and first:
-        step = int(row["later_interval_months"])
-        later = list(range(first[-1] + step, until + 1, step))
-    return first, later
-
-
 def every(months: int) -> str:
     return "every month" if months == 1 else f"every {months} months"
 
@@ -826,6 +783,16 @@ def _schedule_words(row: Row, first: list[int], later: list[int], until: int) ->
     return words
 
 
+# The treatments.csv columns a course schedule is read from (casereport.clinical.course_schedule).
+SCHEDULE_COLUMNS = (
+    "start_month",
+    "end_month",
+    "interval_months",
+    "later_interval_months",
+    "ongoing",
+)
+
+
 @check("course_count", patient="required", expected=True, arguments=("drug",))
 def course_count(dataset: IndexedDataset, claim: Claim) -> Finding:
     """Courses of a drug given in courses, counted from Table I's schedule and dates."""
@@ -840,11 +807,18 @@ def course_count(dataset: IndexedDataset, claim: Claim) -> Finding:
                 f"{drug_words(drug)} of patient {claim.patient_id} has no {' or '.join(blank)}",
                 tuple(cell(dataset, "treatments", row, c) for c in blank),
             )
-        first, later = course_months(row, until)
+        schedule = course_schedule(row, until)
+        if not schedule.end_known:
+            raise NotCheckable(
+                f"{drug_words(drug)} of patient {claim.patient_id} was stopped (ongoing false) in "
+                "a month Table I does not give (no end_month, or no end of its later schedule), "
+                "so its dates do not count its courses",
+                tuple(cell(dataset, "treatments", row, c) for c in SCHEDULE_COLUMNS),
+            )
+        first, later = list(schedule.first), list(schedule.later)
         schedules.append(_schedule_words(row, first, later, until))
         months += first + later
-        used = ["start_month", "end_month", "interval_months", "later_interval_months"]
-        cells += [cell(dataset, "treatments", row, c) for c in used]
+        cells += [cell(dataset, "treatments", row, c) for c in SCHEDULE_COLUMNS[:-1]]
         if missing(row["end_month"]) or not missing(row["later_interval_months"]):
             cells.append(writing_cell)
     months.sort()
@@ -1442,17 +1416,13 @@ def interval_words(row: pd.Series) -> str:
 
 
 def bmd_category(categories: pd.DataFrame, z: float) -> pd.Series:
-    """The row of bmd_categories.csv whose z-score interval holds z."""
-    for _, row in categories.iterrows():
-        above = missing(row["z_lower"]) or (
-            z >= row["z_lower"] if row["z_lower_inclusive"] else z > row["z_lower"]
-        )
-        below = missing(row["z_upper"]) or (
-            z <= row["z_upper"] if row["z_upper_inclusive"] else z < row["z_upper"]
-        )
-        if above and below:
-            return row
-    raise NotCheckable(f"no bone density category holds the z-score {recorded(z)}")
+    """The row of bmd_categories.csv whose z-score interval holds z
+    (casereport.clinical.bmd_category)."""
+    try:
+        name = category_of_z(z, categories)
+    except ValueError:
+        raise NotCheckable(f"no bone density category holds the z-score {recorded(z)}") from None
+    return categories[categories["category"] == name].iloc[0]
 
 
 @check("bmd_category", patient="required")

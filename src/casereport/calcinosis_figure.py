@@ -17,6 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from casereport.catalog import first_treatment_rows, rows
+from casereport.clinical import course_schedule, month_index, patient_ids
 from casereport.dataset import Dataset
 from casereport.figures import (
     LANE_HEIGHT_IN,
@@ -25,7 +26,6 @@ from casereport.figures import (
     TIMELINE_EXCERPT_PATIENTS,
     TIMELINE_WIDTH_IN,
     Drawing,
-    course_months,
     draw_courses,
     draw_exposure,
     format_calendar_axis,
@@ -38,10 +38,9 @@ from casereport.figures import (
     study_period_refs,
     treatment_ids_plotted,
 )
-from casereport.formatting import capitalise_first, join_texts, month_index
+from casereport.formatting import capitalise_first, join_texts
 from casereport.ledger import cell_id
 from casereport.model import FigureModel, Text, text
-from casereport.tables import patient_ids
 from casereport.words import study_drug
 
 # Outcome marks by allowed value of patients.calcinosis_outcome; a value without one is drawn as
@@ -74,7 +73,7 @@ class PatientCourse:
 
 def patient_course(patient: dict, first_row: dict | None, drug_rows: list[dict], last: int):
     pid = int(patient["patient_id"])
-    courses = [m for row in drug_rows for m in course_months(row, last)]
+    courses = [m for row in drug_rows for m in course_schedule(row, last).months]
     given = int(patient["pamidronate_courses"] or 0)
     ended = [r for r in drug_rows if r["end_month"] is not None and not r["ongoing"]]
     end = max(month_index(r["end_month"]) for r in ended) if ended else None

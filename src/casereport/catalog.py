@@ -42,7 +42,7 @@ Computed (`derivation` says how; `source_line` lists every line used, joined by 
 
 "pre" and "post" are the first and last values of the `timepoint` enum in the data dictionary.
 A count of zero points at every row it examined, so that even "none" has a source.
-Bone density categories are words, not numbers: see `bmd_category()`.
+Bone density categories are words, not numbers: see `casereport.clinical.bmd_category()`.
 
 Display follows casereport.formatting: numbers in shortest plain notation (thousands separators
 from 10,000), yearmonth as "June 2002", dates as "6 March 2009"; a mean is shown to one decimal.
@@ -57,13 +57,26 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
-
-from casereport.dataset import SOURCE_LINE, Dataset, Table, read_datapackage
+from casereport.clinical import (  # noqa: F401 (bmd_category, bmd_classifier: re-exported)
+    bmd_category,
+    bmd_classifier,
+    scheduled_course_count,
+    study_drug,
+    study_drug_rows,
+)
+from casereport.dataset import (  # noqa: F401 (is_missing: re-exported)
+    SOURCE_LINE,
+    Dataset,
+    Table,
+    by_patient,
+    column_values,
+    is_missing,
+    read_datapackage,
+    rows,
+)
 from casereport.formatting import (
     day_month_year,
     display_number,
-    month_index,
     month_year,
     plain_number,
     round_half_up,
@@ -71,7 +84,6 @@ from casereport.formatting import (
 )
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.missing import missing_numbers
-from casereport.words import study_drug
 
 # Row numbers that only tie rows together; the report never shows them.
 SURROGATE_IDS = frozenset({"treatment_id", "site_id", "event_id"})
@@ -85,28 +97,6 @@ MEAN_VALUE_DECIMALS = 6
 
 
 # --- reading cells ---------------------------------------------------------------------------
-
-
-def is_missing(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
-
-
-def column_values(frame: pd.DataFrame, column: str) -> list:
-    """A column as Python values (int, float, bool, str), missing cells as None.
-
-    One conversion of the whole column: reading cell by cell (`DataFrame.to_dict`, `pd.isna` on
-    each value) costs seconds on the 100,000 rows of a large series.
-    """
-    values = frame[column].to_numpy(dtype=object, copy=True)  # a copy: never write into the frame
-    values[pd.isna(values)] = None  # pd.NA and NaN alike, as is_missing() sees them
-    return values.tolist()
-
-
-def rows(frame: pd.DataFrame) -> list[dict]:
-    """The rows as dicts, missing cells as None (pandas' NA is awkward to test for)."""
-    names = list(frame.columns)
-    columns = [column_values(frame, name) for name in names]
-    return [dict(zip(names, record, strict=True)) for record in zip(*columns, strict=True)]
 
 
 def table_schema(table: Table) -> dict:
@@ -436,20 +426,6 @@ def first_treatment_rows(dataset: Dataset) -> dict[int, dict]:
     return earliest_start_rows(table_i_treatments(dataset))
 
 
-def scheduled_course_count(start_month: str, end_month: str, interval_months: int) -> int:
-    """Courses given every `interval_months` from the start month up to the end month, both
-    included: June 2005 to August 2007 every 3 months -> 9."""
-    return (month_index(end_month) - month_index(start_month)) // interval_months + 1
-
-
-def by_patient(table_rows: Iterable[dict]) -> dict[int, list[dict]]:
-    """Rows grouped by patient_id, each group in the given order."""
-    groups: dict[int, list[dict]] = {}
-    for row in table_rows:
-        groups.setdefault(int(row["patient_id"]), []).append(row)
-    return groups
-
-
 def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
     source = dataset.source_file("treatments")
     treatment_rows = rows(dataset["treatments"])  # read once for the three uses below
@@ -580,7 +556,7 @@ def study_drug_numbers(dataset: Dataset) -> Iterator[Number]:
     in patients.csv."""
     drug = study_drug(dataset)
     patients = rows(dataset["patients"])
-    treated_rows = [r for r in rows(dataset["treatments"]) if r["drug"] == drug]
+    treated_rows = study_drug_rows(rows(dataset["treatments"]), drug)
     with_rows = {int(r["patient_id"]) for r in treated_rows}
     treated = [p for p in patients if int(p["patient_id"]) in with_rows or p["pamidronate_courses"]]
     yield count_number(
@@ -684,39 +660,3 @@ def treatment_cell_id(dataset: Dataset, patient_id: int, drug: str, column: str)
         return None
     first = min(candidates, key=lambda r: (r["start_month"] or "9999-99", r["treatment_id"]))
     return cell_id("treatments", first["treatment_id"], column)
-
-
-def bmd_category(z_score: float | Decimal, categories: pd.DataFrame | list[dict]) -> str:
-    """The category (a row of bmd_categories.csv, as a frame or as `rows()`) a z-score falls in,
-    honouring each bound's inclusive flag; an empty bound is no bound."""
-    return bmd_classifier(categories)(z_score)
-
-
-def bmd_classifier(categories: pd.DataFrame | list[dict]) -> Callable[[float | Decimal], str]:
-    """bmd_category() for many z-scores: the categories' bounds are read once, not per z-score."""
-    category_rows = rows(categories) if isinstance(categories, pd.DataFrame) else categories
-    bounds = [
-        (
-            row["category"],
-            _bound(row["z_lower"]),
-            bool(row["z_lower_inclusive"]),
-            _bound(row["z_upper"]),
-            bool(row["z_upper_inclusive"]),
-        )
-        for row in category_rows
-    ]
-
-    def category_of(z_score: float | Decimal) -> str:
-        z = to_decimal(z_score)
-        for name, lower, lower_inclusive, upper, upper_inclusive in bounds:
-            above_lower = lower is None or (z >= lower if lower_inclusive else z > lower)
-            below_upper = upper is None or (z <= upper if upper_inclusive else z < upper)
-            if above_lower and below_upper:
-                return name
-        raise ValueError(f"z-score {z} falls in no category of bmd_categories")
-
-    return category_of
-
-
-def _bound(value) -> Decimal | None:
-    return None if value is None else to_decimal(value)

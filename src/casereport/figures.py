@@ -44,11 +44,12 @@ from casereport.catalog import (
     rows,
     timepoints,
 )
+from casereport.clinical import analytes_measured, course_schedule, month_index, patient_ids
+from casereport.clinical import study_drug_rows as rows_of_drug
 from casereport.dataset import Dataset
 from casereport.formatting import (
     capitalise_first,
     join_texts,
-    month_index,
     plural,
 )
 from casereport.ledger import cell_id
@@ -60,7 +61,6 @@ from casereport.tables import (
     category_definitions,
     drugs_given_by_several_routes,
     follow_up_text,
-    patient_ids,
 )
 from casereport.words import route_abbreviations, study_drug, time_of_writing, words_for
 
@@ -178,21 +178,9 @@ def month_x(yearmonth: str) -> float:
 
 
 def course_months(row: dict, last_month: int) -> list[int]:
-    """Start months (as month indices) of each course of a drug given in courses: every
-    interval_months from start_month up to end_month, then, while the drug goes on, every
-    later_interval_months up to the last month of the study period."""
-    if row["start_month"] is None or row["interval_months"] is None:
-        return []
-    start = month_index(row["start_month"])
-    if row["end_month"] is not None:
-        first_phase_end = month_index(row["end_month"])
-    else:
-        first_phase_end = last_month if row["ongoing"] else start
-    months = list(range(start, first_phase_end + 1, int(row["interval_months"])))
-    if row["later_interval_months"] is not None and row["ongoing"]:
-        later = int(row["later_interval_months"])
-        months += list(range(months[-1] + later, last_month + 1, later))
-    return months
+    """Start months (month indices) of the courses of one exposure the timeline draws, up to the
+    last month drawn (casereport.clinical.course_schedule)."""
+    return course_schedule(row, last_month).months
 
 
 def exposure_spans(row: dict, last_month: int) -> list[tuple[int, int, str]]:
@@ -334,7 +322,7 @@ def draw_onset(ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: f
 
 
 def study_drug_rows(data: TimelineData, pid: int) -> list[dict]:
-    return [r for r in data.dated.get(pid, []) if r["drug"] == data.study_drug]
+    return rows_of_drug(data.dated.get(pid, []), data.study_drug)
 
 
 def adverse_events_by_course(
@@ -781,8 +769,7 @@ def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureMo
     table = dataset.tables["labs"]
     before, after = timepoints(table)
     values = column_by_key(table.frame, ("patient_id", "analyte", "timepoint"), "value")
-    measured = set(dataset["labs"]["analyte"])
-    analytes = [a for a in rows(dataset["analytes"]) if a["analyte"] in measured]
+    analytes = analytes_measured(dataset)
     pids = patient_ids(dataset)
     columns = max(1, min(len(analytes), 3))
     grid_rows = max(1, -(-len(analytes) // columns))

@@ -76,16 +76,6 @@ def day_month_year(date: str) -> str:
     return f"{int(day)} {MONTH_NAMES[int(month) - 1]} {int(year)}"
 
 
-def month_index(yearmonth: str) -> int:
-    """Months since year 0, so that month arithmetic is integer arithmetic: '2002-06' -> 24029."""
-    year, month = yearmonth.split("-")[:2]
-    return int(year) * 12 + int(month) - 1
-
-
-def yearmonth_from_index(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def plural(word: str, count: int | float | Decimal) -> str:
     """'year' for a count of one, 'years' otherwise (English plural by adding 's')."""
     return word if to_decimal(count) == 1 else f"{word}s"

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from casereport.catalog import (
-    bmd_classifier,
     by_patient,
     catalog_subset,
     computed,
@@ -35,6 +34,11 @@ from casereport.catalog import (
     rows,
     table_i_treatments,
     timepoints,
+)
+from casereport.clinical import (
+    analytes_measured,
+    bmd_classifier,
+    patient_ids,
 )
 from casereport.dataset import Dataset
 from casereport.formatting import (
@@ -63,10 +67,6 @@ EXCERPT_PATIENTS = 10
 
 
 # --- shared pieces ---------------------------------------------------------------------------
-
-
-def patient_ids(dataset: Dataset) -> list[int]:
-    return sorted(int(pid) for pid in dataset["patients"]["patient_id"])
 
 
 def patient_label(patient_id: int) -> Text:
@@ -256,12 +256,6 @@ def table1(dataset: Dataset, first_patients: int | None = None) -> TableModel:
 # A cell whose patient has no row for it, and a change that lacks one of its two values.
 NOT_RECORDED = "not recorded"
 NOT_COMPUTED = "not computed"
-
-
-def analytes_measured(dataset: Dataset) -> list[dict]:
-    """Analytes with at least one lab value, in analytes.csv order (the paper's order)."""
-    measured = set(dataset["labs"]["analyte"].unique())  # not cell by cell: 100,000 rows at 10k
-    return [a for a in rows(dataset["analytes"]) if a["analyte"] in measured]
 
 
 def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:

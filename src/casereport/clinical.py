@@ -1,0 +1,184 @@
+"""The clinical rules of the case series, each in one place: tables, figures, catalog and audit ask
+here rather than work them out again.
+
+- month arithmetic: a yearmonth as a month index (`month_index`), and back (`yearmonth_from_index`,
+  `month_label`);
+- patient order: patients by `patient_id` (`patient_ids`);
+- the study drug: its name (publication.csv `study_drug`, read by casereport.words) and a patient's
+  rows of it (`study_drug_rows`);
+- the course schedule of a drug given in courses (`course_schedule`);
+- the bone density category of a z-score (`bmd_classifier`, `bmd_category`);
+- the analytes measured (`analytes_measured`).
+
+Rows are dicts as casereport.dataset.rows gives them (missing cells None); pandas' NA is taken too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from casereport.dataset import Dataset, is_missing, rows
+from casereport.formatting import month_year, to_decimal
+from casereport.words import study_drug
+
+__all__ = [
+    "CourseSchedule",
+    "analytes_measured",
+    "bmd_category",
+    "bmd_classifier",
+    "course_schedule",
+    "month_index",
+    "month_label",
+    "patient_ids",
+    "scheduled_course_count",
+    "study_drug",
+    "study_drug_rows",
+    "yearmonth_from_index",
+]
+
+
+# --- month arithmetic --------------------------------------------------------------------------
+
+
+def month_index(yearmonth: str) -> int:
+    """Months since year 0, so that month arithmetic is integer arithmetic: '2002-06' -> 24029
+    (an ISO date counts as its month)."""
+    year, month = str(yearmonth).split("-")[:2]
+    return int(year) * 12 + int(month) - 1
+
+
+def yearmonth_from_index(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_label(index: int) -> str:
+    """A month index as words: 24029 -> 'June 2002'."""
+    return month_year(yearmonth_from_index(index))
+
+
+# --- patients and the study drug ---------------------------------------------------------------
+
+
+def patient_ids(dataset: Dataset) -> list[int]:
+    """The patients in the order every output lists them: by patient_id."""
+    return sorted(int(pid) for pid in dataset["patients"]["patient_id"])
+
+
+def study_drug_rows(treatment_rows: Iterable[dict], drug: str) -> list[dict]:
+    """The rows of the study drug (`study_drug(dataset)`), in the given order."""
+    return [r for r in treatment_rows if r["drug"] == drug]
+
+
+# --- the course schedule -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseSchedule:
+    """The months (month indices) of the courses of one exposure the dates place.
+
+    `first`: a course in start_month, then one every interval_months up to and including
+    end_month. `later`: where the schedule was changed rather than stopped (later_interval_months),
+    one course every later_interval_months after the last of `first`.
+    `end_known` is False when the drug stopped in a month the data do not give (ongoing false and
+    end_month empty, or a later schedule that is no longer given): more courses than these may have
+    been given, so their number is a floor, not a count.
+    """
+
+    first: tuple[int, ...]
+    later: tuple[int, ...]
+    end_known: bool
+
+    @property
+    def months(self) -> list[int]:
+        return [*self.first, *self.later]
+
+
+def course_schedule(row: dict, until: int) -> CourseSchedule:
+    """The courses of one treatments.csv row up to `until` (the time of writing, a month index).
+
+    The rule (data/claims.md, "Counting courses"; curation log 9, 10 and 22a): an exposure still
+    given (ongoing) with no end_month runs to the time of writing. One that is not ongoing and has
+    no end_month stopped in a month Table I does not give: only the course of its start month is
+    known, never courses up to the time of writing, which would count courses given after the drug
+    stopped. Likewise a later schedule counts up to the time of writing only while the drug is
+    still given.
+    """
+    if is_missing(row["start_month"]) or is_missing(row["interval_months"]):
+        return CourseSchedule((), (), end_known=False)
+    ongoing = not is_missing(row["ongoing"]) and bool(row["ongoing"])
+    start = month_index(row["start_month"])
+    end_known = True
+    if not is_missing(row["end_month"]):
+        end = month_index(row["end_month"])
+    elif ongoing:
+        end = until
+    else:
+        end, end_known = start, False
+    first = tuple(range(start, end + 1, int(row["interval_months"])))
+    later: tuple[int, ...] = ()
+    if not is_missing(row["later_interval_months"]) and first:
+        if ongoing:
+            step = int(row["later_interval_months"])
+            later = tuple(range(first[-1] + step, until + 1, step))
+        else:
+            end_known = False
+    return CourseSchedule(first, later, end_known)
+
+
+def scheduled_course_count(start_month: str, end_month: str, interval_months: int) -> int:
+    """Courses given every `interval_months` from the start month up to the end month, both
+    included: June 2005 to August 2007 every 3 months -> 9."""
+    return (month_index(end_month) - month_index(start_month)) // interval_months + 1
+
+
+# --- bone density ------------------------------------------------------------------------------
+
+
+def bmd_category(z_score: float | Decimal, categories: pd.DataFrame | list[dict]) -> str:
+    """The category (a row of bmd_categories.csv, as a frame or as `rows()`) a z-score falls in,
+    honouring each bound's inclusive flag; an empty bound is no bound."""
+    return bmd_classifier(categories)(z_score)
+
+
+def bmd_classifier(categories: pd.DataFrame | list[dict]) -> Callable[[float | Decimal], str]:
+    """bmd_category() for many z-scores: the categories' bounds are read once, not per z-score.
+    A z-score no category holds raises ValueError."""
+    category_rows = rows(categories) if isinstance(categories, pd.DataFrame) else categories
+    bounds = [
+        (
+            row["category"],
+            _bound(row["z_lower"]),
+            bool(row["z_lower_inclusive"]),
+            _bound(row["z_upper"]),
+            bool(row["z_upper_inclusive"]),
+        )
+        for row in category_rows
+    ]
+
+    def category_of(z_score: float | Decimal) -> str:
+        z = to_decimal(z_score)
+        for name, lower, lower_inclusive, upper, upper_inclusive in bounds:
+            above_lower = lower is None or (z >= lower if lower_inclusive else z > lower)
+            below_upper = upper is None or (z <= upper if upper_inclusive else z < upper)
+            if above_lower and below_upper:
+                return name
+        raise ValueError(f"z-score {z} falls in no category of bmd_categories")
+
+    return category_of
+
+
+def _bound(value) -> Decimal | None:
+    return None if is_missing(value) else to_decimal(value)
+
+
+# --- laboratory --------------------------------------------------------------------------------
+
+
+def analytes_measured(dataset: Dataset) -> list[dict]:
+    """Analytes with at least one lab value, in analytes.csv order (the paper's order)."""
+    measured = set(dataset["labs"]["analyte"].unique())  # not cell by cell: 100,000 rows at 10k
+    return [a for a in rows(dataset["analytes"]) if a["analyte"] in measured]
