@@ -17,8 +17,7 @@ for example `patients.1.age_at_diagnosis_years`, `labs.3.LDH.pre.value`,
 Not read: surrogate row ids (`SURROGATE_IDS`), and foreign-key columns that point at another table
 (`treatments.<id>.patient_id` and the like): the number such a cell shows is the referenced key,
 so show `patients.<pid>.patient_id` for "Patient 1". A patient's first pamidronate month is the
-cell `treatments.<treatment_id>.start_month` of the patient's pamidronate row; find its id with
-`treatment_cell_id(dataset, patient_id, "pamidronate", "start_month")`.
+cell `treatments.<treatment_id>.start_month` of the patient's pamidronate row.
 
 Computed (`derivation` says how; `source_line` lists every line used, joined by ';'):
 
@@ -55,24 +54,31 @@ import functools
 import gc
 from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
-from pathlib import Path
 
-from casereport.clinical import (  # noqa: F401 (bmd_category, bmd_classifier: re-exported)
+from casereport.clinical import (  # noqa: F401 (re-exported for the stages that import them)
     bmd_category,
     bmd_classifier,
+    earliest_start_rows,
+    first_treatment_rows,
+    listed_in_table_i,
     scheduled_course_count,
     study_drug,
     study_drug_rows,
+    table_i_treatments,
+    timepoints,
 )
-from casereport.dataset import (  # noqa: F401 (is_missing: re-exported)
+from casereport.dataset import (  # noqa: F401 (re-exported for the stages that import them)
     SOURCE_LINE,
     Dataset,
     Table,
     by_patient,
     column_values,
+    enum_values,
+    foreign_key_columns,
     is_missing,
-    read_datapackage,
+    primary_key,
     rows,
+    table_schema,
 )
 from casereport.formatting import (
     day_month_year,
@@ -82,7 +88,7 @@ from casereport.formatting import (
     round_half_up,
     to_decimal,
 )
-from casereport.ledger import Ledger, Number, cell_id
+from casereport.ledger import Ledger, Number
 from casereport.missing import missing_numbers
 
 # Row numbers that only tie rows together; the report never shows them.
@@ -97,43 +103,6 @@ MEAN_VALUE_DECIMALS = 6
 
 
 # --- reading cells ---------------------------------------------------------------------------
-
-
-def table_schema(table: Table) -> dict:
-    """The table's Table Schema (primaryKey, foreignKeys, fields).
-
-    load_dataset gives it as `table.schema`; a Table built without one reads it from the data
-    dictionary beside the raw file, the one resource whose path is that file.
-    """
-    schema = getattr(table, "schema", None)
-    if schema is not None:
-        return schema
-    return _schema_beside(table.name, table.source_file)
-
-
-@functools.cache
-def _schema_beside(name: str, source_file: str) -> dict:
-    raw_file = Path(source_file)
-    for candidate in sorted(raw_file.parent.glob("*.y*ml")):
-        for resource in read_datapackage(candidate).get("resources", []):
-            if resource.get("name") == name and Path(resource["path"]).name == raw_file.name:
-                return resource["schema"]
-    raise LookupError(f"no data dictionary beside {raw_file} describes table {name!r}")
-
-
-def primary_key(table: Table) -> tuple[str, ...]:
-    key = table_schema(table).get("primaryKey", ())
-    return (key,) if isinstance(key, str) else tuple(key)
-
-
-def foreign_key_columns(table: Table) -> set[str]:
-    """Columns that point at another table's key (a self-reference is a fact about this table)."""
-    columns: set[str] = set()
-    for foreign_key in table_schema(table).get("foreignKeys", []):
-        if foreign_key["reference"].get("resource", "") not in ("", table.name):
-            fields = foreign_key["fields"]
-            columns.update([fields] if isinstance(fields, str) else fields)
-    return columns
 
 
 def shown_columns(table: Table) -> list[str]:
@@ -255,16 +224,6 @@ def lines(rows_used: Iterable[dict]) -> str:
 def joined_lines(line_numbers: Iterable[int]) -> str:
     """source_line of a computed number: the distinct line numbers in order, joined by ';'."""
     return ";".join(map(str, sorted({int(line) for line in line_numbers})))
-
-
-def enum_values(table: Table, column: str) -> list[str]:
-    return list(table.fields[column].get("constraints", {}).get("enum", []))
-
-
-def timepoints(table: Table) -> tuple[str, str]:
-    """(before, after): the first and last values of the table's `timepoint` enum."""
-    values = enum_values(table, "timepoint")
-    return values[0], values[-1]
 
 
 @functools.lru_cache(maxsize=1 << 16, typed=True)
@@ -394,36 +353,6 @@ def patient_numbers(dataset: Dataset) -> Iterator[Number]:
             columns="calcinosis_outcome",
             derivation=f"number of patients whose calcinosis outcome is {outcome}",
         )
-
-
-def listed_in_table_i(treatment_rows: Iterable[dict]) -> list[dict]:
-    """The treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
-    return sorted(
-        (r for r in treatment_rows if r["listed_in_table_i"]), key=lambda r: r["treatment_id"]
-    )
-
-
-def table_i_treatments(dataset: Dataset) -> list[dict]:
-    """Treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
-    return listed_in_table_i(rows(dataset["treatments"]))
-
-
-def earliest_start_rows(listed: Iterable[dict]) -> dict[int, dict]:
-    """Patient -> the row with the earliest start month (first in the given order among equals)."""
-    first: dict[int, dict] = {}
-    for row in listed:
-        if row["start_month"] is None:
-            continue
-        pid = int(row["patient_id"])
-        if pid not in first or row["start_month"] < first[pid]["start_month"]:
-            first[pid] = row
-    return first
-
-
-def first_treatment_rows(dataset: Dataset) -> dict[int, dict]:
-    """Patient -> the Table I treatment row with the earliest start month (first in Table I order
-    among equals)."""
-    return earliest_start_rows(table_i_treatments(dataset))
 
 
 def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
@@ -643,20 +572,3 @@ def catalog_subset(dataset: Dataset, number_ids: Iterable[str]) -> Ledger:
             if number.id in wanted:
                 ledger.add(number)
     return ledger
-
-
-# --- helpers for other stages ----------------------------------------------------------------
-
-
-def treatment_cell_id(dataset: Dataset, patient_id: int, drug: str, column: str) -> str | None:
-    """Id of `column` in the patient's first row (by start month) of `drug`, e.g. the month
-    pamidronate started: treatment_cell_id(dataset, 1, 'pamidronate', 'start_month')."""
-    candidates = [
-        r
-        for r in rows(dataset["treatments"])
-        if r["patient_id"] == patient_id and r["drug"] == drug and r[column] is not None
-    ]
-    if not candidates:
-        return None
-    first = min(candidates, key=lambda r: (r["start_month"] or "9999-99", r["treatment_id"]))
-    return cell_id("treatments", first["treatment_id"], column)

@@ -4,11 +4,13 @@ here rather than work them out again.
 - month arithmetic: a yearmonth as a month index (`month_index`), and back (`yearmonth_from_index`,
   `month_label`);
 - patient order: patients by `patient_id` (`patient_ids`);
+- Table I's treatments, and each patient's first (`first_treatment_rows`);
 - the study drug: its name (publication.csv `study_drug`, read by casereport.words) and a patient's
   rows of it (`study_drug_rows`);
 - the course schedule of a drug given in courses (`course_schedule`);
 - the bone density category of a z-score (`bmd_classifier`, `bmd_category`);
-- the analytes measured (`analytes_measured`).
+- the time points before and after the study drug (`timepoints`) and the analytes measured
+  (`analytes_measured`).
 
 Rows are dicts as casereport.dataset.rows gives them (missing cells None); pandas' NA is taken too.
 """
@@ -21,7 +23,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from casereport.dataset import Dataset, is_missing, rows
+from casereport.dataset import Dataset, Table, enum_values, is_missing, rows
 from casereport.formatting import month_year, to_decimal
 from casereport.words import study_drug
 
@@ -31,12 +33,17 @@ __all__ = [
     "bmd_category",
     "bmd_classifier",
     "course_schedule",
+    "earliest_start_rows",
+    "first_treatment_rows",
+    "listed_in_table_i",
     "month_index",
     "month_label",
     "patient_ids",
     "scheduled_course_count",
     "study_drug",
     "study_drug_rows",
+    "table_i_treatments",
+    "timepoints",
     "yearmonth_from_index",
 ]
 
@@ -71,6 +78,40 @@ def patient_ids(dataset: Dataset) -> list[int]:
 def study_drug_rows(treatment_rows: Iterable[dict], drug: str) -> list[dict]:
     """The rows of the study drug (`study_drug(dataset)`), in the given order."""
     return [r for r in treatment_rows if r["drug"] == drug]
+
+
+# --- Table I's treatments ------------------------------------------------------------------------
+
+
+def listed_in_table_i(treatment_rows: Iterable[dict]) -> list[dict]:
+    """The treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
+    return sorted(
+        (r for r in treatment_rows if r["listed_in_table_i"]), key=lambda r: r["treatment_id"]
+    )
+
+
+def table_i_treatments(dataset: Dataset) -> list[dict]:
+    """Treatment rows Table I lists, in treatment_id order (the order Table I prints them)."""
+    return listed_in_table_i(rows(dataset["treatments"]))
+
+
+def earliest_start_rows(listed: Iterable[dict]) -> dict[int, dict]:
+    """Patient -> the row with the earliest start month (first in the given order among equals)."""
+    first: dict[int, dict] = {}
+    for row in listed:
+        if row["start_month"] is None:
+            continue
+        pid = int(row["patient_id"])
+        if pid not in first or row["start_month"] < first[pid]["start_month"]:
+            first[pid] = row
+    return first
+
+
+def first_treatment_rows(dataset: Dataset) -> dict[int, dict]:
+    """Patient -> the Table I treatment row with the earliest start month (first in Table I order
+    among equals): the first treatment, which the figures take as a stand-in for the month of
+    diagnosis."""
+    return earliest_start_rows(table_i_treatments(dataset))
 
 
 # --- the course schedule -----------------------------------------------------------------------
@@ -173,6 +214,16 @@ def bmd_classifier(categories: pd.DataFrame | list[dict]) -> Callable[[float | D
 
 def _bound(value) -> Decimal | None:
     return None if is_missing(value) else to_decimal(value)
+
+
+# --- before and after the study drug -----------------------------------------------------------
+
+
+def timepoints(table: Table) -> tuple[str, str]:
+    """(before, after): the first and last values of the table's `timepoint` enum (labs.csv,
+    bone_density.csv)."""
+    values = enum_values(table, "timepoint")
+    return values[0], values[-1]
 
 
 # --- laboratory --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -89,6 +90,51 @@ def by_patient(table_rows: Iterable[dict]) -> dict[int, list[dict]]:
         if not is_missing(row["patient_id"]):
             groups.setdefault(int(row["patient_id"]), []).append(row)
     return groups
+
+
+# --- the Table Schema of a table ----------------------------------------------------------------
+
+
+def table_schema(table: Table) -> dict:
+    """The table's Table Schema (primaryKey, foreignKeys, fields).
+
+    load_dataset gives it as `table.schema`; a Table built without one reads it from the data
+    dictionary beside the raw file, the one resource whose path is that file.
+    """
+    schema = getattr(table, "schema", None)
+    if schema is not None:
+        return schema
+    return _schema_beside(table.name, table.source_file)
+
+
+@cache
+def _schema_beside(name: str, source_file: str) -> dict:
+    raw_file = Path(source_file)
+    for candidate in sorted(raw_file.parent.glob("*.y*ml")):
+        for resource in read_datapackage(candidate).get("resources", []):
+            if resource.get("name") == name and Path(resource["path"]).name == raw_file.name:
+                return resource["schema"]
+    raise LookupError(f"no data dictionary beside {raw_file} describes table {name!r}")
+
+
+def primary_key(table: Table) -> tuple[str, ...]:
+    key = table_schema(table).get("primaryKey", ())
+    return (key,) if isinstance(key, str) else tuple(key)
+
+
+def foreign_key_columns(table: Table) -> set[str]:
+    """Columns that point at another table's key (a self-reference is a fact about this table)."""
+    columns: set[str] = set()
+    for foreign_key in table_schema(table).get("foreignKeys", []):
+        if foreign_key["reference"].get("resource", "") not in ("", table.name):
+            fields = foreign_key["fields"]
+            columns.update([fields] if isinstance(fields, str) else fields)
+    return columns
+
+
+def enum_values(table: Table, column: str) -> list[str]:
+    """The values the data dictionary allows in a column, in its order ([] when it names none)."""
+    return list(table.fields[column].get("constraints", {}).get("enum", []))
 
 
 # libyaml's parser when PyYAML was built with it: the same safe loading, several times faster

@@ -2,9 +2,10 @@
 the outcome after the study drug, with the drug's courses and the follow-up after it stopped.
 
 One row per patient (the first TIMELINE_EXCERPT_PATIENTS of a large series). Drawn with the
-timeline's conventions (casereport.figures): calendar years on the x-axis, onset counted from the
-first treatment Table I lists (a stand-in for the month of diagnosis), study-drug courses counted
-from the start month at the stated interval. Called through figures.BUILDERS["calcinosis"].
+timeline's conventions (casereport.figures.timeline): calendar years on the x-axis, onset counted
+from the first treatment Table I lists (a stand-in for the month of diagnosis), study-drug courses
+counted from the start month at the stated interval. Called through
+casereport.figures.BUILDERS["calcinosis"].
 """
 
 from __future__ import annotations
@@ -16,24 +17,25 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from casereport.catalog import first_treatment_rows, rows
-from casereport.clinical import course_schedule, month_index, patient_ids
-from casereport.dataset import Dataset
-from casereport.figures import (
+from casereport.clinical import course_schedule, first_treatment_rows, month_index, patient_ids
+from casereport.dataset import Dataset, rows
+from casereport.figures.style import (
     LANE_HEIGHT_IN,
     MARKER_COLOUR,
     STUDY_DRUG_COLOUR,
     TIMELINE_EXCERPT_PATIENTS,
     TIMELINE_WIDTH_IN,
     Drawing,
+    marker_handle,
+    patient_ref,
+    patients_text,
+)
+from casereport.figures.timeline import (
     draw_courses,
     draw_exposure,
     format_calendar_axis,
-    marker_handle,
     onset_ids,
     patient_onset_months,
-    patient_ref,
-    patients_text,
     study_period,
     study_period_refs,
     treatment_ids_plotted,
