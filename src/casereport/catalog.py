@@ -296,6 +296,23 @@ def count_number(number_id, matching, examined, *, unit, source_file, columns, d
     )
 
 
+def patients_per_value(
+    table: Table, patients: list[dict], source: str, column: str, id_word: str, derivation: str
+) -> Iterator[Number]:
+    """`derived.<id_word>.<value>.count` for each value of the column's enum, zero included;
+    `derivation` words the count with {} for the value."""
+    for value in enum_values(table, column):
+        yield count_number(
+            f"{DERIVED}.{id_word}.{value}.count",
+            [p for p in patients if p[column] == value],
+            patients,
+            unit="patients",
+            source_file=source,
+            columns=column,
+            derivation=derivation.format(value),
+        )
+
+
 def patient_numbers(dataset: Dataset) -> Iterator[Number]:
     table = dataset.tables["patients"]
     source = dataset.source_file("patients")
@@ -309,16 +326,9 @@ def patient_numbers(dataset: Dataset) -> Iterator[Number]:
         columns="patient_id",
         derivation="number of rows of patients",
     )
-    for sex in enum_values(table, "sex"):
-        yield count_number(
-            f"{DERIVED}.sex.{sex}.count",
-            [p for p in patients if p["sex"] == sex],
-            patients,
-            unit="patients",
-            source_file=source,
-            columns="sex",
-            derivation=f"number of patients with sex {sex}",
-        )
+    yield from patients_per_value(
+        table, patients, source, "sex", "sex", "number of patients with sex {}"
+    )
     durations = [p for p in patients if p["disease_duration_years"] is not None]
     if durations:
         mean = sum(to_decimal(p["disease_duration_years"]) for p in durations) / len(durations)
@@ -343,16 +353,14 @@ def patient_numbers(dataset: Dataset) -> Iterator[Number]:
             columns="pamidronate_courses",
             derivation="sum of pamidronate_courses over the patients",
         )
-    for outcome in enum_values(table, "calcinosis_outcome"):
-        yield count_number(
-            f"{DERIVED}.outcome.{outcome}.count",
-            [p for p in patients if p["calcinosis_outcome"] == outcome],
-            patients,
-            unit="patients",
-            source_file=source,
-            columns="calcinosis_outcome",
-            derivation=f"number of patients whose calcinosis outcome is {outcome}",
-        )
+    yield from patients_per_value(
+        table,
+        patients,
+        source,
+        "calcinosis_outcome",
+        "outcome",
+        "number of patients whose calcinosis outcome is {}",
+    )
 
 
 def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
