@@ -7,9 +7,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from casereport import clinical
+from casereport import audit, clinical
 from casereport.clinical import course_schedule, month_index, month_label
-from casereport.dataset import Dataset, Table
+from casereport.dataset import SOURCE_LINE, Dataset, Table
 
 
 def schedule_row(**cells) -> dict:
@@ -145,3 +145,53 @@ def test_analytes_measured_keep_the_dictionary_order_and_leave_out_the_unmeasure
 def test_study_drug_rows_are_the_rows_of_that_drug_in_order():
     treatments = [{"drug": "a", "n": 1}, {"drug": "b", "n": 2}, {"drug": "a", "n": 3}]
     assert [r["n"] for r in clinical.study_drug_rows(treatments, "a")] == [1, 3]
+
+
+# --- the audit counts courses by the same rule --------------------------------------------------
+
+
+def course_claim(expected: int) -> audit.Claim:
+    return audit.Claim(
+        claim_id="courses",
+        statement="after N courses",
+        location="Results",
+        published=f"{expected} courses",
+        check="course_count",
+        patient_id=1,
+        expected=float(expected),
+        unit="courses",
+        match="exact",
+        arguments={"drug": "pamidronate"},
+        where="claims.csv:2",
+    )
+
+
+def audited_courses(expected: int, **cells) -> audit.Finding:
+    """course_count on one patient with one pamidronate row (`cells` change it)."""
+    treatment = {"patient_id": 1, "drug": "pamidronate", "route": "intravenous"}
+    treatment |= schedule_row(**cells)
+    frames = {
+        "patients": pd.DataFrame({"patient_id": [1]}),
+        "treatments": pd.DataFrame([treatment]),
+        "bone_density": pd.DataFrame({"patient_id": pd.array([], dtype="Int64")}),
+        "publication": pd.DataFrame({"time_of_writing": ["2001-07"]}),
+    }
+    for frame in frames.values():
+        frame[SOURCE_LINE] = range(2, len(frame) + 2)
+    return audit.audit_claim(dataset_of(**frames), course_claim(expected))
+
+
+def test_the_audit_counts_the_courses_of_the_schedule_the_figure_draws():
+    ongoing = audited_courses(7, ongoing=True)  # January 2000 to July 2001, every 3 months
+    assert ongoing.status == audit.CONSISTENT and ongoing.value == 7
+    closed = audited_courses(3, end_month="2000-07")
+    assert closed.status == audit.CONSISTENT and closed.value == 3
+
+
+def test_the_audit_cannot_count_the_courses_of_a_drug_stopped_in_an_unknown_month():
+    """Formerly counted up to the time of writing (7 here): courses after the drug stopped."""
+    for cells in ({}, {"end_month": "2000-07", "later_interval_months": 6}):
+        finding = audited_courses(7, **cells)
+        assert finding.status == audit.NOT_CHECKABLE, cells
+        assert "does not give" in finding.explanation
+        assert "raw/treatments.csv:2:ongoing" in finding.sources
