@@ -63,10 +63,12 @@ from casereport.dataset import SOURCE_LINE, Dataset, Table, read_datapackage
 from casereport.formatting import (
     day_month_year,
     display_number,
+    field_decimals,
     month_index,
     month_year,
     plain_number,
     round_half_up,
+    rounded_number,
     to_decimal,
 )
 from casereport.ledger import Ledger, Number, cell_id
@@ -514,11 +516,14 @@ def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
     line_of = column_values(table.frame, SOURCE_LINE)
     measured = {column: column_values(table.frame, column) for column in ("bmd_g_cm2", "z_score")}
     for column, name in (("bmd_g_cm2", "bmd_change"), ("z_score", "z_change")):
+        places = field_decimals(table.fields[column])  # the dictionary's rounding rule
         for (pid,), before, after in paired_positions(table, column):
             both_lines = joined_lines((line_of[before], line_of[after]))
+            change = change_between(measured[column], before, after)
             yield computed_at_lines(
                 f"{DERIVED}.bone_density.{pid}.{name}",
-                change_between(measured[column], before, after),
+                change,
+                display=rounded_number(change, places),
                 unit=table.fields[column].get("unit", ""),
                 source_file=source,
                 source_line=both_lines,
@@ -563,10 +568,13 @@ def lab_numbers(dataset: Dataset) -> Iterator[Number]:
     units = column_values(table.frame, "unit")
     line_of = column_values(table.frame, SOURCE_LINE)
     derivation = f"value {after_name} - value {before_name}"
+    places = field_decimals(table.fields["value"])  # the dictionary's rounding rule
     for (pid, analyte), before, after in paired_positions(table, "value"):
+        change = change_between(values, before, after)
         yield computed_at_lines(
             f"{DERIVED}.labs.{pid}.{analyte}.change",
-            change_between(values, before, after),
+            change,
+            display=rounded_number(change, places),
             unit=units[after] or "",
             source_file=source,
             source_line=joined_lines((line_of[before], line_of[after])),
