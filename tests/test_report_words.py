@@ -120,6 +120,7 @@ def check_words(data: Path, rendered, large: bool) -> None:
         assert site in rendered.sections["methods"]
 
     if not large:
+        check_lab_counts(data, rendered.sections["outcomes"], ids)
         treated = read(data, "treatments")
         drug = read(data, "publication").loc[0, "study_drug"]
         with_drug = {int(p) for p in treated.loc[treated["drug"] == drug, "patient_id"]}
@@ -140,18 +141,49 @@ def bmd_improved(complete: pd.DataFrame, measured: set[int]) -> set[int]:
     return improved
 
 
-def bmd_share_words(count: int, total: int) -> str:
+def bmd_share_words(
+    count: int, total: int, verb: str = "rose", negated: str = "did not rise"
+) -> str:
     """The words the report must use for 'count of total patients' (written out here, not by
     the code under test, so that a wrong form fails)."""
     if count == total:
-        return {1: "rose in the only patient", 2: "rose in both patients"}.get(
-            total, f"rose in all {total} patients"
+        return {1: f"{verb} in the only patient", 2: f"{verb} in both patients"}.get(
+            total, f"{verb} in all {total} patients"
         )
     if count == 0:
-        return {1: "did not rise in the only patient", 2: "rose in neither patient"}.get(
-            total, f"rose in none of the {total} patients"
+        return {1: f"{negated} in the only patient", 2: f"{verb} in neither patient"}.get(
+            total, f"{verb} in none of the {total} patients"
         )
-    return f"rose in {count} of the {total} patients"
+    return f"{verb} in {count} of the {total} patients"
+
+
+def check_lab_counts(data: Path, outcomes: str, ids: set[int]) -> None:
+    """Each marker's line says how many patients have both values, of all patients, and how many
+    of them fell, rose or did not change."""
+    labs = read(data, "labs")
+    labs = labs[labs["value"] != ""]
+    for analyte in read(data, "analytes")["analyte"]:
+        rows = labs[labs["analyte"] == analyte]
+        changes = []
+        for _, pair in rows.groupby("patient_id"):
+            at = dict(zip(pair["timepoint"], pair["value"].astype(float), strict=True))
+            if {"pre", "post"} <= set(at):
+                changes.append(at["post"] - at["pre"])
+        measured = bmd_share_words(
+            len(changes), len(ids), "measured before and after", "not measured before and after"
+        )
+        shown = analyte[:1].upper() + analyte[1:]
+        line = outcomes.split(f" {shown} (", 1)[1].split(". ", 1)[0]
+        assert measured in line.split(":", 1)[0], (analyte, line)
+        for word, count in (
+            ("fell", sum(c < 0 for c in changes)),
+            ("rose", sum(c > 0 for c in changes)),
+            ("did not change", sum(c == 0 for c in changes)),
+        ):
+            if count:
+                assert f"{word} in {count} (Patient" in line, (analyte, word, line)
+            else:
+                assert f"{word} in " not in line, (analyte, word, line)
 
 
 def case_summary(section: str, pid: int) -> str:

@@ -784,11 +784,8 @@ def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Pat
             direction = "fell" if difference < 0 else "rose" if difference > 0 else "unchanged"
             change_id = f"derived.labs.{patient.id}.{analyte['analyte']}.change"
             directions[direction].append((patient, change_id))
-    return [
-        LabChange(analyte, **directions)
-        for analyte, directions in zip(analytes, moved, strict=True)
-        if directions["fell"] or directions["rose"] or directions["unchanged"]
-    ]
+    # Every analyte, also one nobody has both values of: the text says so and names who lacks them.
+    return [LabChange(analyte, **directions) for analyte, directions in zip(analytes, moved, strict=True)]
 
 
 def study_drug_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
