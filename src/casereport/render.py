@@ -77,7 +77,10 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 # Sections of the report in reading order: (HTML id, template, heading). Tables and figures are
 # sections of their own so that numbers.csv can say "table2" or "figure-labs".
 TEXT_SECTIONS_BEFORE_TABLES = ("summary", "background", "methods", "patients", FINDINGS_SECTION)
-TEXT_SECTIONS_AFTER_FIGURES = ("outcomes", "audit", "care", "references")
+# The Results come between the tables and the figures: the figures follow the text that first
+# names them (Figures R1 to R4 are named in the Results only), on the same or the next page.
+TEXT_SECTIONS_AFTER_TABLES = ("outcomes",)
+TEXT_SECTIONS_AFTER_FIGURES = ("audit", "care", "references")
 # Only in a large series: the first patients' rows of the per-patient tables.
 PATIENT_TABLES_SECTION = "patient_tables"
 PATIENT_TABLES_ID = "patient-tables"
@@ -875,6 +878,7 @@ def build_sections(
     sections += [
         Section(key, "table.html.j2", escape(model.title), model) for key, model in tables.items()
     ]
+    sections += [text_section(s) for s in TEXT_SECTIONS_AFTER_TABLES]
     sections += [
         Section(f"figure-{f.key}", "figure.html.j2", meta(figure_label(number)), f, number)
         for number, f in enumerate(figures, start=1)
