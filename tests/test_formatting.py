@@ -43,7 +43,11 @@ def test_the_dictionary_gives_decimals_for_every_measured_quantity():
     fields = {
         (r["name"], f["name"]): f for r in package["resources"] for f in r["schema"]["fields"]
     }
-    for resource, column in (("labs", "value"), ("bone_density", "bmd_g_cm2"), ("bone_density", "z_score")):
+    for resource, column in (
+        ("labs", "value"),
+        ("bone_density", "bmd_g_cm2"),
+        ("bone_density", "z_score"),
+    ):
         places = field_decimals(fields[(resource, column)])
         assert places is not None, (resource, column)
         values = pd.read_csv(RAW / f"{resource}.csv", dtype=str, keep_default_na=False)[column]

@@ -788,7 +788,10 @@ def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Pat
             change_id = f"derived.labs.{patient.id}.{analyte['analyte']}.change"
             directions[direction].append((patient, change_id))
     # Every analyte, also one nobody has both values of: the text says so and names who lacks them.
-    return [LabChange(analyte, **directions) for analyte, directions in zip(analytes, moved, strict=True)]
+    return [
+        LabChange(analyte, **directions)
+        for analyte, directions in zip(analytes, moved, strict=True)
+    ]
 
 
 def study_drug_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
