@@ -105,7 +105,8 @@ def check_words(data: Path, rendered, large: bool) -> None:
         assert int(m) in ({len(measured)} if qualifier else {len(ids), len(measured)}), (n, m)
     summary = rendered.sections["summary"]
     if measured:
-        assert f"of the {len(measured)} patient" in summary
+        improved = bmd_improved(complete, measured)
+        assert bmd_share_words(len(improved), len(measured)) in summary, summary
     if unmeasured and measured and not large:
         tail = summary.split("measured before and after", 1)[1].split(".", 1)[0]
         assert mentioned_patients(tail) == unmeasured
@@ -119,6 +120,7 @@ def check_words(data: Path, rendered, large: bool) -> None:
         assert site in rendered.sections["methods"]
 
     if not large:
+        check_lab_counts(data, rendered.sections["outcomes"], ids)
         treated = read(data, "treatments")
         drug = read(data, "publication").loc[0, "study_drug"]
         with_drug = {int(p) for p in treated.loc[treated["drug"] == drug, "patient_id"]}
@@ -126,6 +128,62 @@ def check_words(data: Path, rendered, large: bool) -> None:
             summary_of = case_summary(rendered.sections["patients"], pid)
             assert f"did not receive {drug}" in summary_of
             assert "had received" not in summary_of
+
+
+def bmd_improved(complete: pd.DataFrame, measured: set[int]) -> set[int]:
+    """The measured patients whose BMD is higher at the second timepoint than at the first."""
+    improved = set()
+    for pid in measured:
+        rows = complete[complete["patient_id"] == str(pid)]
+        before, after = (float(v) for v in rows["bmd_g_cm2"].iloc[:2])  # rows in time order
+        if after > before:
+            improved.add(pid)
+    return improved
+
+
+def bmd_share_words(
+    count: int, total: int, verb: str = "rose", negated: str = "did not rise"
+) -> str:
+    """The words the report must use for 'count of total patients' (written out here, not by
+    the code under test, so that a wrong form fails)."""
+    if count == total:
+        return {1: f"{verb} in the only patient", 2: f"{verb} in both patients"}.get(
+            total, f"{verb} in all {total} patients"
+        )
+    if count == 0:
+        return {1: f"{negated} in the only patient", 2: f"{verb} in neither patient"}.get(
+            total, f"{verb} in none of the {total} patients"
+        )
+    return f"{verb} in {count} of the {total} patients"
+
+
+def check_lab_counts(data: Path, outcomes: str, ids: set[int]) -> None:
+    """Each marker's line says how many patients have both values, of all patients, and how many
+    of them fell, rose or did not change."""
+    labs = read(data, "labs")
+    labs = labs[labs["value"] != ""]
+    for analyte in read(data, "analytes")["analyte"]:
+        rows = labs[labs["analyte"] == analyte]
+        changes = []
+        for _, pair in rows.groupby("patient_id"):
+            at = dict(zip(pair["timepoint"], pair["value"].astype(float), strict=True))
+            if {"pre", "post"} <= set(at):
+                changes.append(at["post"] - at["pre"])
+        measured = bmd_share_words(
+            len(changes), len(ids), "measured before and after", "not measured before and after"
+        )
+        shown = analyte[:1].upper() + analyte[1:]
+        line = outcomes.split(f" {shown} (", 1)[1].split(". ", 1)[0]
+        assert measured in line.split(":", 1)[0], (analyte, line)
+        for word, count in (
+            ("fell", sum(c < 0 for c in changes)),
+            ("rose", sum(c > 0 for c in changes)),
+            ("did not change", sum(c == 0 for c in changes)),
+        ):
+            if count:
+                assert f"{word} in {count} (Patient" in line, (analyte, word, line)
+            else:
+                assert f"{word} in " not in line, (analyte, word, line)
 
 
 def case_summary(section: str, pid: int) -> str:
@@ -178,3 +236,45 @@ def test_an_allowed_value_without_words_is_a_validation_error(tmp_path):
         "resource 'patients', field 'sex': allowed value 'unknown' has no words in enumLabels"
         in (messages)
     )
+
+
+# What the article says and the authors concluded belongs to the article's data only.
+ARTICLE_ONLY = (
+    "The authors describe",
+    "Conclusion of the authors",
+    "What the authors concluded",
+    "according to the article",
+    "The article reports",
+    "The article quotes",
+    "the facts and numbers are the article's",
+)
+
+
+def test_the_articles_words_are_not_said_of_other_data(tmp_path):
+    """A synthetic cohort is not the article's (publication.csv names another title): nothing of
+    the article's reasons or conclusions is attributed to it, and the study drug is the data's."""
+    data = tmp_path / "data"
+    write_cohort(data, 6, 4, RAW, Variations(missing_share=0.3, untreated_share=0.3))
+    publication = read(data, "publication")
+    publication.loc[0, "study_drug"] = "zoledronate"
+    # Words of the data that name the drug too, as another study's would.
+    publication.loc[0, "title"] = "Zoledronate for calcinosis: a synthetic cohort"
+    publication.loc[0, "keywords"] = "calcinosis; zoledronate"
+    publication.to_csv(data / "publication.csv", index=False)
+    rendered = validate_and_render(data, tmp_path / "out")
+    assert rendered.findings == [], rendered.findings[:5]
+    for words in ARTICLE_ONLY:
+        assert words not in rendered.text, words
+    for section in ("title", "summary", "background"):
+        assert "pamidronate" not in rendered.sections[section].lower(), section
+        assert "zoledronate" in rendered.sections[section].lower(), section
+    assert "The data describe 6 children" in rendered.sections["summary"]
+
+
+def test_the_articles_own_data_keep_the_authors_words(tmp_path):
+    """The same sentences are there for the article's own data, so the test above can fail."""
+    rendered = validate_and_render(RAW, tmp_path / "out")
+    assert rendered.findings == []
+    for words in ARTICLE_ONLY:
+        assert words in rendered.text, words
+    assert "rose in all 3 patients" in rendered.sections["summary"]

@@ -83,9 +83,11 @@ from casereport.dataset import (  # noqa: F401 (re-exported for the stages that 
 from casereport.formatting import (
     day_month_year,
     display_number,
+    field_decimals,
     month_year,
     plain_number,
     round_half_up,
+    rounded_number,
     to_decimal,
 )
 from casereport.ledger import Ledger, Number
@@ -427,11 +429,14 @@ def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
     line_of = column_values(table.frame, SOURCE_LINE)
     measured = {column: column_values(table.frame, column) for column in ("bmd_g_cm2", "z_score")}
     for column, name in (("bmd_g_cm2", "bmd_change"), ("z_score", "z_change")):
+        places = field_decimals(table.fields[column])  # the dictionary's rounding rule
         for (pid,), before, after in paired_positions(table, column):
             both_lines = joined_lines((line_of[before], line_of[after]))
+            change = change_between(measured[column], before, after)
             yield computed_at_lines(
                 f"{DERIVED}.bone_density.{pid}.{name}",
-                change_between(measured[column], before, after),
+                change,
+                display=rounded_number(change, places),
                 unit=table.fields[column].get("unit", ""),
                 source_file=source,
                 source_line=both_lines,
@@ -476,16 +481,63 @@ def lab_numbers(dataset: Dataset) -> Iterator[Number]:
     units = column_values(table.frame, "unit")
     line_of = column_values(table.frame, SOURCE_LINE)
     derivation = f"value {after_name} - value {before_name}"
+    places = field_decimals(table.fields["value"])  # the dictionary's rounding rule
+    # analyte -> direction -> source lines of the pairs that moved that way (the denominators of
+    # "fell in 2 of the 3 patients measured").
+    moved: dict[str, dict[str, list[int]]] = {}
     for (pid, analyte), before, after in paired_positions(table, "value"):
+        change = change_between(values, before, after)
         yield computed_at_lines(
             f"{DERIVED}.labs.{pid}.{analyte}.change",
-            change_between(values, before, after),
+            change,
+            display=rounded_number(change, places),
             unit=units[after] or "",
             source_file=source,
             source_line=joined_lines((line_of[before], line_of[after])),
             columns="value",
             derivation=derivation,
         )
+        direction = "fell" if change < 0 else "rose" if change > 0 else "unchanged"
+        for key in (direction, "measured"):
+            moved.setdefault(analyte, {}).setdefault(key, []).extend(
+                (line_of[before], line_of[after])
+            )
+    yield from lab_count_numbers(table, source, moved, (before_name, after_name))
+
+
+LAB_COUNT_WORDS = {
+    "measured": "with a value at both {before} and {after}",
+    "fell": "whose value at {after} is below {before}",
+    "rose": "whose value at {after} is above {before}",
+    "unchanged": "whose value at {after} equals {before}",
+}
+
+
+def lab_count_numbers(
+    table: Table, source: str, moved: dict[str, dict[str, list[int]]], names: tuple[str, str]
+) -> Iterator[Number]:
+    """Per analyte, how many patients have both values and how many of them fell, rose or stayed:
+    derived.labs.<analyte>.<measured|fell|rose|unchanged>_count. A count of zero points at the
+    analyte's rows, where none was found."""
+    analytes = column_values(table.frame, "analyte")
+    line_of = column_values(table.frame, SOURCE_LINE)
+    rows_of: dict[str, list[int]] = {}
+    for analyte, line in zip(analytes, line_of, strict=True):
+        rows_of.setdefault(analyte, []).append(line)
+    before, after = names
+    for analyte, all_lines in rows_of.items():
+        for key, words in LAB_COUNT_WORDS.items():
+            used = moved.get(analyte, {}).get(key, [])
+            yield computed_at_lines(
+                f"{DERIVED}.labs.{analyte}.{key}_count",
+                len(used) // 2,  # two lines per patient: before and after
+                unit="patients",
+                source_file=source,
+                source_line=joined_lines(used or all_lines),
+                columns="patient_id;timepoint;value",
+                derivation=f"number of patients with {analyte} "
+                + words.format(before=before, after=after),
+            )
 
 
 def study_drug_numbers(dataset: Dataset) -> Iterator[Number]:

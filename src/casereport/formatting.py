@@ -6,8 +6,9 @@ the machine's locale: the report must read the same wherever it is built.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from casereport.model import Part, Ref, Text, text
 
@@ -62,6 +63,41 @@ def display_number(value: int | float | str | Decimal) -> str:
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """Round as people do by hand (2.25 -> 2.3), not to even as Python's round() does."""
     return value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
+
+
+# --- the rounding rule -------------------------------------------------------------------------
+#
+# One rule per quantity, from the data dictionary. A value read from a cell is shown with the digits
+# the cell holds: they are the article's precision (Table II's "1074", Table III's "0.68"), neither
+# padded nor cut. A value computed from a field (a change, a difference) is shown with the field's
+# `decimals` (a custom field property in datapackage.yaml: bmd_g_cm2 3, z_score 2, labs value 0),
+# rounded half up and padded with zeros, so that a column of changes reads 1.20, 1.08, 0.52 and
+# not 1.2, 1.08, 0.52. A field without `decimals` shows its computed values exactly
+# (display_number).
+DECIMALS = "decimals"
+
+
+def field_decimals(field: Mapping[str, Any]) -> int | None:
+    """The `decimals` a field's computed values are shown with, or None when it gives none."""
+    places = field.get(DECIMALS)
+    if places is None:
+        return None
+    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
+        raise ValueError(f"field {field.get('name')!r}: {DECIMALS} must be a whole number >= 0")
+    return places
+
+
+def rounded_number(value: int | float | str | Decimal, places: int | None) -> str:
+    """A computed value as the rule shows it: `places` decimals, half up, zeros kept
+    ("1.2" with 2 -> "1.20"); thousands separators as display_number; exact when places is None."""
+    if places is None:
+        return display_number(value)
+    number = round_half_up(to_decimal(value), places)
+    if number == 0:
+        number = abs(number)  # no "-0.00"
+    if abs(number) >= THOUSANDS_SEPARATOR_FROM:
+        return format(number, ",f")
+    return format(number, "f")
 
 
 def month_year(yearmonth: str) -> str:
@@ -121,3 +157,16 @@ def interval_text(interval: Ref, months: int) -> Text:
     if months == 1:
         return text("each month")
     return text("every ", interval, " ", plural("month", months))
+
+
+def share_form(count: int, total: int) -> str:
+    """How a sentence says 'count of total' naturally, with its denominator: 'all' (all 5
+    patients), 'both', 'only' (the only patient, who), 'none', 'neither', or 'some' (2 of the 5
+    patients). The report's macro `share` words each form; a total of 0 has no share at all."""
+    if total <= 0 or not 0 <= count <= total:
+        raise ValueError(f"no share of {count} in {total}")
+    if count == total:
+        return {1: "only", 2: "both"}.get(total, "all")
+    if count == 0:
+        return {1: "only_not", 2: "neither"}.get(total, "none")
+    return "some"

@@ -57,7 +57,7 @@ from casereport.clinical_findings import SECTION_HEADING as FINDINGS_HEADING
 from casereport.clinical_findings import SECTION_ID as FINDINGS_SECTION
 from casereport.clinical_findings import findings_context
 from casereport.dataset import SOURCE_LINE, Dataset, load_dataset, read_datapackage
-from casereport.formatting import capitalise_first, display_number
+from casereport.formatting import capitalise_first, display_number, share_form
 from casereport.ledger import Ledger, Number, cell_id
 from casereport.model import FigureModel, Ref, TableModel, Text, figure_from_json
 from casereport.sources import cell_href, page_name, source_href
@@ -77,7 +77,10 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 # Sections of the report in reading order: (HTML id, template, heading). Tables and figures are
 # sections of their own so that numbers.csv can say "table2" or "figure-labs".
 TEXT_SECTIONS_BEFORE_TABLES = ("summary", "background", "methods", "patients", FINDINGS_SECTION)
-TEXT_SECTIONS_AFTER_FIGURES = ("outcomes", "audit", "care", "references")
+# The Results come between the tables and the figures: the figures follow the text that first
+# names them (Figures R1 to R4 are named in the Results only), on the same or the next page.
+TEXT_SECTIONS_AFTER_TABLES = ("outcomes",)
+TEXT_SECTIONS_AFTER_FIGURES = ("audit", "care", "references")
 # Only in a large series: the first patients' rows of the per-patient tables.
 PATIENT_TABLES_SECTION = "patient_tables"
 PATIENT_TABLES_ID = "patient-tables"
@@ -784,10 +787,10 @@ def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Pat
             direction = "fell" if difference < 0 else "rose" if difference > 0 else "unchanged"
             change_id = f"derived.labs.{patient.id}.{analyte['analyte']}.change"
             directions[direction].append((patient, change_id))
+    # Every analyte, also one nobody has both values of: the text says so and names who lacks them.
     return [
         LabChange(analyte, **directions)
         for analyte, directions in zip(analytes, moved, strict=True)
-        if directions["fell"] or directions["rose"] or directions["unchanged"]
     ]
 
 
@@ -878,6 +881,7 @@ def build_sections(
     sections += [
         Section(key, "table.html.j2", escape(model.title), model) for key, model in tables.items()
     ]
+    sections += [text_section(s) for s in TEXT_SECTIONS_AFTER_TABLES]
     sections += [
         Section(f"figure-{f.key}", "figure.html.j2", meta(figure_label(number)), f, number)
         for number, f in enumerate(figures, start=1)
@@ -1139,19 +1143,24 @@ def table_notes(dataset: Dataset) -> dict[str, list[str]]:
             names.append(analyte["analyte"])
         if analyte.get("also_called"):
             names.append(analyte["also_called"])
-        labels.append(
-            f"{analyte['label_in_paper']}, {names[0]}"
-            + (f" ({', '.join(names[1:])})" if names[1:] else "")
-        )
+        # A label that is the name itself ("Aldolase", aldolase) needs no footnote.
+        if analyte["label_in_paper"].lower() != names[0].lower() or names[1:]:
+            labels.append(
+                f"{analyte['label_in_paper']}, {names[0]}"
+                + (f" ({', '.join(names[1:])})" if names[1:] else "")
+            )
         if analyte.get("unit_in_paper") and analyte["unit_in_paper"] != analyte["unit"]:
             printed_units.setdefault(analyte["unit"], set()).add(analyte["unit_in_paper"])
     units = "".join(
         f" The article prints {' and '.join(sorted(printed))} for {unit}, as written here."
         for unit, printed in printed_units.items()
     )
+    table2_labels = (
+        f"Labels as the article prints them: {'; '.join(labels)}." if labels else ""
+    ) + units
     return {
         "table1": [f"Routes as the article abbreviates them: {routes}."],
-        "table2": [f"Labels as the article prints them: {'; '.join(labels)}.{units}"],
+        "table2": [note for note in [table2_labels.strip()] if note],
     }
 
 
@@ -1226,6 +1235,9 @@ def build_context(
         "section_headings": {s.id: s.heading or escape(SECTION_HEADINGS[s.id]) for s in sections},
         "audit_groups": list(audit),
         "audit_not_applicable": audit_not_applicable,
+        # The data are the article's (the audit's article_identity claim holds): only then may the
+        # text speak of "the authors" and give the article's reasons and conclusions.
+        "data_are_the_article": not audit_not_applicable,
         "audit_total": sum(len(g.rows) for g in audit),
         "care_items": list(care),
         "large_series": large_series,
@@ -1307,6 +1319,7 @@ def make_environment() -> Environment:
         file_name=lambda source_file: Path(source_file).name,
         source_href=source_href,
         display_number=display_number,
+        share_form=share_form,
     )
     env.filters.update(
         free=free_text,
