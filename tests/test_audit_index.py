@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, make_validated_dir
+from support.project import ROOT, make_validated_dir
 
 from casereport import audit
 from casereport.dataset import SOURCE_LINE, Dataset, Table, load_dataset

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import RAW, make_validated_dir
-from test_audit import (
+from support.audit import (
     CLAIMS,
     audit_of,
     claim_row,
@@ -24,6 +23,7 @@ from test_audit import (
     row_of,
     source_cells,
 )
+from support.project import RAW, make_validated_dir
 
 from casereport import audit
 from casereport.render import AuditGroup, audit_groups, audit_row, not_applicable_reason

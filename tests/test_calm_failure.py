@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_snakemake
+from support.project import copy_project, run_snakemake
 
 from casereport.build_messages import (
     LOCK_DIR,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import ROOT
-from report_fixtures import CARE_CHECKLIST, build_report_dir, parse_html
+from support.project import ROOT
+from support.report import CARE_CHECKLIST, build_report_dir, parse_html
 
 from casereport.render import (
     CARE_COLUMNS,

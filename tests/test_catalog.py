@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import DATAPACKAGE, RAW
+from support.project import DATAPACKAGE, RAW
 
 from casereport import stages
 from casereport.catalog import (

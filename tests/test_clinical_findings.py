@@ -8,8 +8,8 @@ import csv
 import shutil
 from pathlib import Path
 
-from conftest import ROOT, make_validated_dir
-from report_fixtures import build_report_dir, parse_html
+from support.project import ROOT, make_validated_dir
+from support.report import build_report_dir, parse_html
 
 from casereport.clinical_findings import (
     KIND_WORDS,

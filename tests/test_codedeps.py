@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from support.project import ROOT
 
 from casereport.codedeps import PACKAGE_DIR, direct_imports, package_code
 

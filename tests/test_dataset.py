@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import yaml
-from conftest import DATAPACKAGE
+from support.project import DATAPACKAGE
 
 from casereport.dataset import _parse_boolean, load_dataset, read_datapackage
 

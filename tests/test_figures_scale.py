@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATAPACKAGE, RAW, make_validated_dir
-from test_figures import EXTENSIONS, build_all, write_enlarged_series
+from support.figures import EXTENSIONS, build_all, write_enlarged_series
+from support.project import DATAPACKAGE, RAW, make_validated_dir
 
 from casereport import stages
 from casereport.catalog import build_catalog

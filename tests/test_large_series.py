@@ -9,8 +9,8 @@ import statistics
 from decimal import Decimal
 
 import pytest
-from conftest import ROOT
-from report_fixtures import build_report_dir, parse_html, read_numbers_csv
+from support.project import ROOT
+from support.report import build_report_dir, parse_html, read_numbers_csv
 
 from casereport import stages
 from casereport.dataset import load_dataset
@@ -208,7 +208,7 @@ def test_the_report_does_not_grow_with_the_number_of_patients(smaller, larger):
 
 
 def test_sections_of_the_care_checklist_survive_the_large_form(parsed):
-    from report_fixtures import CARE_CHECKLIST
+    from support.report import CARE_CHECKLIST
 
     from casereport.render import read_care_checklist
 

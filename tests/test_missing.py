@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import shutil
 
-from conftest import RAW, make_validated_dir
+from support.project import RAW, make_validated_dir
 
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset

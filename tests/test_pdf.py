@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from report_fixtures import build_report_dir
+from support.project import ROOT
+from support.report import build_report_dir
 
 from casereport import pdf as pdf_module
 from casereport.pdf import PdfBuildError, is_allowed, render_pdf

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_validation import (
+from support.project import ROOT
+from support.validation import (
     DATAPACKAGE,
-    ROOT,
     copy_raw_data,
     first_row,
     raw_file,

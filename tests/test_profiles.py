@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project
+from support.project import ROOT, copy_project
 
 PROFILES = ROOT / "profiles"
 SLURM = PROFILES / "slurm" / "config.yaml"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_validation import (
+from support.validation import (
     copy_raw_data,
     findings_of,
     raw_file,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import DATAPACKAGE
+from support.project import DATAPACKAGE
 
 from casereport.catalog import bmd_category
 from casereport.dataset import SOURCE_LINE, load_dataset, read_datapackage

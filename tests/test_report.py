@@ -9,8 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
-from report_fixtures import build_report_dir, parse_html, read_numbers_csv
+from support.project import ROOT
+from support.report import build_report_dir, parse_html, read_numbers_csv
 
 from casereport.ledger import Ledger, Number, UnknownNumberError
 from casereport.model import figure_from_json

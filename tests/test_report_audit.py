@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
-from report_fixtures import build_report_dir, parse_html, read_numbers_csv
+from support.project import ROOT
+from support.report import build_report_dir, parse_html, read_numbers_csv
 
 from casereport.audit import (
     CONSISTENT,

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_snakemake
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from support.project import ROOT, copy_project, run_snakemake
 
 RULE_FILES = sorted((ROOT / "workflow/rules").glob("*.smk"))
 WORKFLOW_FILES = [ROOT / "Snakefile", *RULE_FILES]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import RAW, copy_project, run_snakemake
+from support.project import RAW, copy_project, run_snakemake
 
 from casereport.audit import read_audit_csv, write_audit_csv
 from casereport.changes import (

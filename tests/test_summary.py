@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import DATAPACKAGE
+from support.project import DATAPACKAGE
 
 from casereport import stages
 from casereport.catalog import bmd_category, bmd_classifier, lines, rows

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DATAPACKAGE
-from test_figures import write_enlarged_series
+from support.figures import write_enlarged_series
+from support.project import DATAPACKAGE
 
 from casereport import stages
 from casereport.catalog import bmd_category, build_catalog, rows

@@ -15,8 +15,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 import yaml
-from conftest import RAW, make_validated_dir
 from matplotlib.text import Text
+from support.project import RAW, make_validated_dir
 
 from casereport import stages
 from casereport.dataset import load_dataset

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_changes import copy_data, edit_cell, nudged, read_cell, write_ledgers
+from support.changes import copy_data, edit_cell, nudged, read_cell, write_ledgers
 
 from casereport import trace
 from casereport.changes import read_ledger_rows

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_validation import (
+from support.project import ROOT
+from support.validation import (
     DATAPACKAGE,
-    ROOT,
     break_three_files,
     copy_raw_data,
 )

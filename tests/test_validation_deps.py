@@ -7,7 +7,10 @@ import sys
 
 import pytest
 import yaml
-from test_validation import DATAPACKAGE, RAW, ROOT
+from support.project import RAW, ROOT
+from support.validation import (
+    DATAPACKAGE,
+)
 
 from casereport.validation.deps import DatapackageError, raw_tables, validation_dependencies
 

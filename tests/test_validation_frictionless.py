@@ -11,7 +11,7 @@ import re
 
 import frictionless
 import pytest
-from test_validation import (
+from support.validation import (
     DATAPACKAGE,
     copy_raw_data,
     findings_of,

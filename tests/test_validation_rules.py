@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from test_validation import (
+from support.validation import (
     copy_raw_data,
     findings_of,
     first_row,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import copy_project, run_snakemake
+from support.project import copy_project, run_snakemake
 
 
 def _jobs_planned(dry_run_stdout: str) -> dict[str, int]:

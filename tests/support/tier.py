@@ -1,0 +1,29 @@
+"""Which tier the running test is in, so that a build helper called from a unit test fails loudly.
+
+tests/conftest.py marks a test `slow` when it uses a build fixture and tells this module, before
+each test's setup, whether the test is slow. A helper that runs snakemake or renders a report
+calls `require_slow`: in a test not marked slow it fails with what to do, so a new test cannot
+quietly put a build into the unit tier (`pytest -m "not slow"`). Outside pytest nothing is checked.
+"""
+
+from __future__ import annotations
+
+_unit_test: str | None = None  # node id of the running test when it is not marked slow
+
+
+def enter(nodeid: str, slow: bool) -> None:
+    global _unit_test
+    _unit_test = None if slow else nodeid
+
+
+def leave() -> None:
+    global _unit_test
+    _unit_test = None
+
+
+def require_slow(what: str) -> None:
+    if _unit_test is not None:
+        raise AssertionError(
+            f"{_unit_test} {what} but is not marked slow: use a build fixture from "
+            "tests/conftest.py or mark the test @pytest.mark.slow (README, Tests)"
+        )
