@@ -13,8 +13,8 @@ Fixtures:
 `validated`: the same, once per session, read-only.
 `built_project`: one real `snakemake` build of a copy of the project, shared by the end-to-end
 tests.
-`paper_report`, `paper_html`, `paper_numbers`: the paper's report.html (no PDF) rendered in-process
-once per session, parsed, and its results/numbers.csv; read-only.
+`paper_report`, `paper_parsed`, `paper_numbers`: the paper's report.html (no PDF) rendered
+in-process once per session, parsed, and its results/numbers.csv; read-only.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def paper_report(tmp_path_factory) -> BuiltReport:
 
 
 @pytest.fixture(scope="session")
-def paper_html(paper_report):
+def paper_parsed(paper_report):
     return parse_html(paper_report.html)
 
 

@@ -8,6 +8,7 @@ import csv
 import shutil
 from pathlib import Path
 
+import pytest
 from support.project import ROOT, make_validated_dir
 from support.report import build_report_dir, parse_html
 
@@ -104,6 +105,7 @@ def drop_patient_findings(raw_dir: Path, patient_id: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_patient_without_findings_is_named_and_nothing_is_said_of_them(tmp_path):
     _, rows = read_rows(RAW / "findings.csv")
     dropped = rows[-1]["patient_id"]
@@ -120,6 +122,7 @@ def test_a_patient_without_findings_is_named_and_nothing_is_said_of_them(tmp_pat
     )
 
 
+@pytest.mark.slow
 def test_data_without_findings_say_so_and_the_care_table_marks_the_section_empty(tmp_path):
     def empty(raw: Path) -> None:
         columns, _ = read_rows(raw / "findings.csv")

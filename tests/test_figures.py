@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.figures import EXTENSIONS, build_all, write_enlarged_series
-from support.project import DATAPACKAGE, RAW, make_validated_dir
+from support.project import DATAPACKAGE
 
 from casereport import stages
 from casereport.catalog import build_catalog
@@ -18,11 +18,6 @@ from casereport.dataset import load_dataset
 from casereport.model import figure_from_json, figure_to_json, plain, refs
 
 METRES_PER_INCH = 0.0254
-
-
-@pytest.fixture(scope="module")
-def validated(tmp_path_factory) -> Path:
-    return make_validated_dir(RAW, tmp_path_factory.mktemp("figures") / "validated")
 
 
 @pytest.fixture(scope="module")

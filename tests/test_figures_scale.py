@@ -31,11 +31,6 @@ def data_artists(name: str, validated: Path, datapackage: Path, max_individual_l
 
 
 @pytest.fixture(scope="module")
-def validated(tmp_path_factory) -> Path:
-    return make_validated_dir(RAW, tmp_path_factory.mktemp("summary") / "validated")
-
-
-@pytest.fixture(scope="module")
 def summary(validated, tmp_path_factory) -> tuple[Path, dict]:
     """Every figure of the real data in its summary form."""
     out_dir = tmp_path_factory.mktemp("summary") / "first"

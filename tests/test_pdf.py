@@ -16,7 +16,6 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from support.project import ROOT
-from support.report import build_report_dir
 
 from casereport import pdf as pdf_module
 from casereport.pdf import PdfBuildError, is_allowed, render_pdf
@@ -26,13 +25,12 @@ A4_POINTS = (595.28, 841.89)
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory):
+def two_builds(paper_report, tmp_path_factory):
     """The same report rendered to PDF twice, from two copies in different directories."""
-    first = build_report_dir(tmp_path_factory.mktemp("first"))
-    second_dir = tmp_path_factory.mktemp("second") / "report"
-    shutil.copytree(first.report_dir, second_dir)
+    copies = [tmp_path_factory.mktemp(name) / "report" for name in ("first", "second")]
     pdfs = []
-    for report_dir in (first.report_dir, second_dir):
+    for report_dir in copies:
+        shutil.copytree(paper_report.report_dir, report_dir)
         render_pdf(
             report_dir / "report.html",
             report_dir / "report.pdf",

@@ -54,6 +54,7 @@ def does_work(body: str) -> bool:
 # --- Checkers ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_snakemake_lint_reports_nothing(tmp_path):
     result = run_snakemake(copy_project(tmp_path / "project"), "--lint")
     output = result.stdout + result.stderr
@@ -86,6 +87,7 @@ def test_rule_files_hard_code_no_path_that_config_yaml_sets():
         assert not found, f"{path.relative_to(ROOT)}: {found} should come from config/config.yaml"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("override", "key"),
     [
@@ -242,6 +244,7 @@ def test_each_rule_environment_provides_what_its_code_imports():
 # --- Snakemake's report ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_snakemake_report_shows_the_tables_figures_and_checks(built_project, tmp_path):
     project = copy_project(tmp_path / "project")
     for directory in ["results", "report", ".snakemake"]:
@@ -266,6 +269,7 @@ def test_readme_shows_the_rule_graph():
     assert REFRESH_RULEGRAPH in section
 
 
+@pytest.mark.slow
 def test_the_committed_rule_graph_is_current(tmp_path):
     project = copy_project(tmp_path / "project")
     result = run_snakemake(project, "--force", RULEGRAPH)

@@ -2,7 +2,7 @@
 
 Every broken copy is made from data/raw in tmp_path by a program, and every expectation (line,
 value, ...) is read from the data, so the tests follow the data when it is corrected.
-The helpers are in tests/support/validation.py, shared with the other tests/test_validation_*.py files.
+The helpers (tests/support/validation.py) are shared with the other tests/test_validation_*.py.
 """
 
 from __future__ import annotations
