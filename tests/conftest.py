@@ -4,8 +4,8 @@ Tiers (README, Tests): `pytest -m "not slow"` runs the unit tier, no snakemake a
 build; `pytest` runs everything. A test is slow when it is marked so, or when it uses one of
 BUILD_FIXTURES (directly or through another fixture): `pytest_collection_modifyitems` marks it,
 so a new test that asks for a build is in the slow tier without anyone remembering to say so.
-The helpers that build (support.project.run_snakemake, support.report.build_report_dir,
-support.inprocess.validate_and_render) fail inside a test that is not slow (support.tier).
+The helpers that build (support.report.build_report_dir, support.inprocess.validate_and_render)
+and any subprocess that starts snakemake fail inside a test that is not slow (support.tier).
 
 Fixtures:
 `validated_dir`: the raw data as the validate stage would publish it (raw columns plus
@@ -28,6 +28,9 @@ from support.report import BuiltReport, build_report_dir, parse_html, read_numbe
 
 # Fixtures that build (snakemake, an in-process report, a browser); a test using any is slow.
 BUILD_FIXTURES = frozenset({"built_project", "paper_report", "browser"})
+
+
+tier.guard_subprocesses()
 
 
 def pytest_collection_modifyitems(items):

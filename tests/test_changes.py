@@ -256,6 +256,7 @@ def run_changes_rule(project: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_changes_rule_runs_without_a_baseline_and_reruns_once_one_is_accepted(project):
     # A minimal workflow around the real rule file: the names it takes from common.smk, the rule.
     (project / "Snakefile").write_text(

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from support.project import copy_project
 from support.tutorial import TUTORIAL, missing_lines, tutorial_steps
 
@@ -24,6 +25,7 @@ def test_the_tutorial_parses_into_steps_with_outputs():
     assert all(step.expected for step in steps), "every command shows what it prints"
 
 
+@pytest.mark.slow
 def test_every_tutorial_command_prints_what_the_tutorial_says(tmp_path):
     project = copy_project(tmp_path / "project")
     # The tutorial calls `casereport` and `snakemake` as a student would, from the project copy.

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from casereport.spreadsheet import neutralise_row
-from support.tier import require_slow
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
@@ -52,7 +51,6 @@ def copy_project(destination: Path) -> Path:
 
 
 def run_snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
-    require_slow("runs snakemake")
     return subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2", *args],
         cwd=project,

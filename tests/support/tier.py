@@ -27,3 +27,23 @@ def require_slow(what: str) -> None:
             f"{_unit_test} {what} but is not marked slow: use a build fixture from "
             "tests/conftest.py or mark the test @pytest.mark.slow (README, Tests)"
         )
+
+
+def runs_snakemake(command) -> bool:
+    """Whether a subprocess command (a list, or a string for a shell) starts snakemake."""
+    words = command.split() if isinstance(command, str) else [str(word) for word in command]
+    return any(word == "snakemake" or word.endswith("/snakemake") for word in words)
+
+
+def guard_subprocesses() -> None:
+    """Make every subprocess that starts snakemake call `require_slow` first (test process only)."""
+    import subprocess
+
+    original = subprocess.Popen.__init__
+
+    def checked_init(self, args, *rest, **options):
+        if runs_snakemake(args):
+            require_slow("runs snakemake")
+        original(self, args, *rest, **options)
+
+    subprocess.Popen.__init__ = checked_init
