@@ -50,6 +50,7 @@ def results(dataset):
 # --- the audit on the real data -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_claim_is_audited_in_file_order_with_a_status(results):
     claims = audit.read_claims(CLAIMS)
     assert list(results["claim_id"]) == list(claims["claim_id"])

@@ -41,6 +41,7 @@ def cohort(tmp_path_factory) -> Dataset:
     return load_dataset(validated, datapackage, list(audit.AUDIT_TABLES))
 
 
+@pytest.mark.slow
 def test_each_patients_rows_are_those_a_filter_of_the_table_selects(cohort):
     indexed = audit.index_dataset(cohort)
     treatments, density = cohort["treatments"], cohort["bone_density"]

@@ -150,6 +150,7 @@ def test_version(tmp_path):
     assert result.stdout.startswith("casereport ") and len(result.stdout.splitlines()) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

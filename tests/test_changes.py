@@ -77,6 +77,7 @@ def edited_project(project) -> tuple[Path, list[dict[str, str]], str, str]:
 # --- comparing ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_one_cell_edit_lists_the_cell_and_the_numbers_computed_from_it(edited_project):
     project, rows, _, _ = edited_project
     baseline = read_ledger_rows(project / LOCK)
@@ -87,6 +88,7 @@ def test_one_cell_edit_lists_the_cell_and_the_numbers_computed_from_it(edited_pr
     assert {row["id"] for row in rows} == differing
 
 
+@pytest.mark.slow
 def test_changes_md_shows_old_and_new_value_source_cell_and_sections(edited_project):
     project, rows, _, _ = edited_project
     markdown = (project / CHANGES_MD).read_text(encoding="utf-8")
@@ -102,6 +104,7 @@ def test_changes_md_shows_old_and_new_value_source_cell_and_sections(edited_proj
         assert changes.markdown_text(", ".join(new["sections"].split(";"))) in table_row
 
 
+@pytest.mark.slow
 def test_changes_csv_has_one_row_per_change_with_the_agreed_columns(edited_project):
     project, rows, old_cell, new_cell = edited_project
     with open(project / CHANGES_CSV, encoding="utf-8") as handle:
@@ -203,6 +206,7 @@ def run_cli(project: Path, *args: str) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_check_numbers_exit_codes(project):
     code, _, err = run_cli(project, "check-numbers")
     assert code == 1 and "report/numbers.lock.csv not found" in err and "Traceback" not in err
@@ -217,6 +221,7 @@ def test_check_numbers_exit_codes(project):
     assert "differs from report/numbers.lock.csv" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_missing_numbers_is_a_one_line_error(tmp_path):
     for command in ["check-numbers", "accept-numbers"]:
         (tmp_path / "report").mkdir(exist_ok=True)
@@ -226,6 +231,7 @@ def test_missing_numbers_is_a_one_line_error(tmp_path):
         assert err == "error: results/numbers.csv not found: run snakemake first\n"
 
 
+@pytest.mark.slow
 def test_accept_numbers_updates_the_lock_and_prints_what_changed(edited_project, capsys):
     project, rows, _, _ = edited_project
     lock_before = (project / LOCK).read_bytes()
@@ -237,6 +243,7 @@ def test_accept_numbers_updates_the_lock_and_prints_what_changed(edited_project,
     assert changes.main(["check-numbers", "--root", str(project)]) == 0
 
 
+@pytest.mark.slow
 def test_accept_numbers_creates_the_first_baseline(project, capsys):
     assert changes.main(["accept-numbers", "--root", str(project)]) == 0
     assert "No baseline yet" in capsys.readouterr().out

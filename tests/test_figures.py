@@ -40,6 +40,7 @@ def png_dots_per_inch(path: Path) -> float:
     return per_metre * METRES_PER_INCH
 
 
+@pytest.mark.slow
 def test_every_figure_is_written_in_every_format(built):
     out_dir, models = built
     assert set(models) == set(stages.FIGURES)
@@ -52,6 +53,7 @@ def test_every_figure_is_written_in_every_format(built):
         assert "<dc:date>" not in svg  # no build time in the file
 
 
+@pytest.mark.slow
 def test_output_is_byte_identical_across_runs(built, validated, tmp_path):
     out_dir, _ = built
     build_all(validated, DATAPACKAGE, tmp_path)
@@ -96,6 +98,7 @@ def test_labs_figure_plots_every_lab_value(built, catalog):
     assert set(models["labs"].number_ids) == lab_values
 
 
+@pytest.mark.slow
 def test_a_five_patient_series_builds(tmp_path):
     validated = write_enlarged_series(tmp_path, extra_patients=2)
     datapackage = tmp_path / "raw" / "datapackage.yaml"
@@ -109,6 +112,7 @@ def test_a_five_patient_series_builds(tmp_path):
     assert "patients.5.calcinosis_onset_min_years" in models["timeline"].number_ids
 
 
+@pytest.mark.slow
 def test_above_max_individual_lines_the_summary_form_is_drawn(built, validated, tmp_path):
     _, individual = built
     summary = build_all(validated, DATAPACKAGE, tmp_path / "summary", max_individual_lines=1)

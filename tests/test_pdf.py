@@ -224,6 +224,7 @@ def test_a_missing_local_file_fails_the_build(tmp_path):
         render_pdf(html, tmp_path / "out.pdf", allowed_roots=[])
 
 
+@pytest.mark.slow
 def test_local_files_and_data_urls_are_allowed(tmp_path):
     shutil.copytree(ASSETS_DIR, tmp_path / "report" / "assets")
     pixel = (
@@ -256,6 +257,7 @@ def test_is_allowed(url, allowed):
     assert is_allowed(url, [Path("/project").resolve()]) is allowed
 
 
+@pytest.mark.slow
 def test_pdf_bytes_do_not_depend_on_the_clock_or_on_libharfbuzz_subset(monkeypatch, tmp_path):
     # fontTools stamps the time into subset fonts unless SOURCE_DATE_EPOCH is set, and WeasyPrint
     # would subset with libharfbuzz-subset where a machine has it: neither may change the bytes.

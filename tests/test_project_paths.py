@@ -27,6 +27,7 @@ def project(tmp_path, monkeypatch):
     return copy_raw_data(tmp_path, monkeypatch)
 
 
+@pytest.mark.slow
 def test_a_symlinked_raw_file_is_an_error_naming_it_and_is_not_read(project, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")

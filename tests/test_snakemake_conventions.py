@@ -61,6 +61,7 @@ def test_snakemake_lint_reports_nothing(tmp_path):
     assert result.returncode == 0 and "Lints for" not in output, output
 
 
+@pytest.mark.slow
 def test_snakefmt_leaves_the_workflow_unchanged():
     result = run(
         sys.executable, "-m", "snakefmt", "--check", "--diff", "Snakefile", "workflow/rules"
@@ -68,6 +69,7 @@ def test_snakefmt_leaves_the_workflow_unchanged():
     assert result.returncode == 0, f"run `snakefmt Snakefile workflow/rules`:\n{result.stdout}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["check"], ["format", "--check", "--diff"]])
 def test_ruff_passes(command):
     result = run(sys.executable, "-m", "ruff", *command, "src", "tests", "workflow/scripts")
@@ -226,6 +228,7 @@ def _with_dependencies(packages: set[str]) -> set[str]:
     return {name for name, _ in seen}
 
 
+@pytest.mark.slow
 def test_each_rule_environment_provides_what_its_code_imports():
     """Conda is not needed for this: every third-party module that a rule's script, and the
     casereport modules it uses, import must come from a package pinned in the rule's environment

@@ -187,6 +187,7 @@ def test_markdown_code_holds_backticks_and_pipes():
 # --- keys ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("file", "column", "value"),
     [

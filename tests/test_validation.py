@@ -37,6 +37,7 @@ def project(tmp_path, monkeypatch) -> Path:
 # --- the real data ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_raw_data_is_valid(project):
     assert findings_of() == []
 
@@ -208,6 +209,7 @@ def test_an_out_of_range_lab_value_is_above_the_maximum(project):
     assert key(finding) == (raw_file("labs"), line, "value", too_high, "maximum")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("table", "column", "bad", "rule"),
     [
@@ -284,6 +286,7 @@ def test_an_unreadable_dependency_is_reported_on_the_dependent_file(project):
     assert found == {(raw_file("treatments"), None, None, None, "dependency-unreadable")}
 
 
+@pytest.mark.slow
 def test_an_unsupported_schema_feature_is_reported_not_skipped(project):
     path = Path(DATAPACKAGE)
     package = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -303,6 +306,7 @@ def test_every_error_in_every_file_is_reported_at_once(project):
     assert {key(f) for f in findings_of()} == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nasty", ["", "abc", "-1", "1e9", "2005-13", "true", ";"])
 def test_no_cell_value_makes_the_checks_crash(project, nasty):
     """Every column of a table's first row set to one odd value: findings, never an exception."""

@@ -140,6 +140,7 @@ def run_script(table: str) -> int:
     return exit_info.value.code
 
 
+@pytest.mark.slow
 def test_the_script_exits_0_on_clean_data_and_1_on_bad_data(project):
     assert run_script("treatments") == 0
     assert Path("results/validated/treatments.csv").is_file()

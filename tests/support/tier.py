@@ -8,6 +8,8 @@ quietly put a build into the unit tier (`pytest -m "not slow"`). Outside pytest 
 
 from __future__ import annotations
 
+import re
+
 _unit_test: str | None = None  # node id of the running test when it is not marked slow
 
 
@@ -30,9 +32,15 @@ def require_slow(what: str) -> None:
 
 
 def runs_snakemake(command) -> bool:
-    """Whether a subprocess command (a list, or a string for a shell) starts snakemake."""
-    words = command.split() if isinstance(command, str) else [str(word) for word in command]
-    return any(word == "snakemake" or word.endswith("/snakemake") for word in words)
+    """Whether a subprocess command (a list, or a string for a shell) starts snakemake: the
+    `snakemake` program (by name or path) or `python -m snakemake`; a script that is merely called
+    snakemake and run by Python (a stand-in in tests/test_calm_failure.py) is not."""
+    if isinstance(command, str):
+        return re.search(r"(^|[\s;&|(/])snakemake(\s|$)|-m\s+snakemake\b", command) is not None
+    words = [str(word) for word in command]
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    module = any(a == "-m" and b == "snakemake" for a, b in zip(words, words[1:], strict=False))
+    return program == "snakemake" or module
 
 
 def guard_subprocesses() -> None:
