@@ -63,6 +63,7 @@ def test_output_is_byte_identical_across_runs(built, validated, tmp_path):
             assert first == (tmp_path / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
 
 
+@pytest.mark.slow
 def test_caption_json_is_the_caption_model(built):
     out_dir, models = built
     for name, model in models.items():
@@ -72,6 +73,7 @@ def test_caption_json_is_the_caption_model(built):
         assert data["key"] == name
 
 
+@pytest.mark.slow
 def test_captions_and_plotted_numbers_are_in_the_catalog(built, catalog):
     _, models = built
     for name, model in models.items():
@@ -84,6 +86,7 @@ def test_captions_and_plotted_numbers_are_in_the_catalog(built, catalog):
         plain(model.caption, catalog)  # every Ref resolves
 
 
+@pytest.mark.slow
 def test_caption_words_and_alt_text_carry_no_data_digits(built):
     _, models = built
     for model in models.values():
@@ -92,6 +95,7 @@ def test_caption_words_and_alt_text_carry_no_data_digits(built):
         assert [w for w in words if re.search(r"[0-9]", w)] == []
 
 
+@pytest.mark.slow
 def test_labs_figure_plots_every_lab_value(built, catalog):
     _, models = built
     lab_values = {n.id for n in catalog if n.id.startswith("labs.") and n.id.endswith(".value")}

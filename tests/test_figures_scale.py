@@ -97,6 +97,7 @@ def test_summary_output_is_byte_identical_across_runs(summary, validated, tmp_pa
             assert first == (tmp_path / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
 
 
+@pytest.mark.slow
 def test_summary_plotted_numbers_are_in_the_catalog(summary, validated):
     _, models = summary
     catalog = build_catalog(load_dataset(validated, DATAPACKAGE))
