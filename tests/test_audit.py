@@ -185,6 +185,7 @@ def test_output_is_deterministic(dataset, tmp_path):
 # --- the audit follows the raw data -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_editing_one_raw_cell_turns_a_consistent_claim_discrepant(tmp_path, results):
     claim_id = "p1_hydroxychloroquine_after_pamidronate"
     before = row_of(results, claim_id)
@@ -216,6 +217,7 @@ def test_a_claim_naming_a_missing_patient_is_not_checkable(dataset):
         assert f"patient {absent} is not in" in explanation.lower()
 
 
+@pytest.mark.slow
 def test_a_five_patient_series_is_audited_without_crashing(tmp_path, results):
     original = results
     raw = copy_raw(tmp_path)

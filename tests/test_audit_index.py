@@ -157,6 +157,7 @@ def test_of_equal_months_the_first_row_of_table_i_dates_the_event():
     assert still.value.cells == ("raw/treatments.csv:4:end_month",)
 
 
+@pytest.mark.slow
 def test_a_claim_is_audited_alike_from_a_dataset_or_its_grouping(tmp_path):
     dataset = load_dataset(
         make_validated_dir(ROOT / "data" / "raw", Path(tmp_path) / "validated"),

@@ -144,6 +144,7 @@ def casereport(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_version(tmp_path):
     result = casereport("--version", cwd=tmp_path)
     assert result.returncode == 0

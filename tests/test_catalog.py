@@ -166,6 +166,7 @@ def test_changes_are_after_minus_before_with_both_lines(catalog, table, column, 
         assert number.derivation
 
 
+@pytest.mark.slow
 def test_bmd_improved_count(catalog):
     changes = [n for n in catalog if n.id.endswith(".bmd_change")]
     improved = sum(Decimal(n.value) > 0 for n in changes)
@@ -199,6 +200,7 @@ def test_a_subset_gives_the_same_numbers_as_the_whole(validated_dir, catalog, na
         assert catalog[number.id] == number
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(stages.TABLES))
 def test_catalog_subset_is_the_catalog_restricted_to_the_ids(validated_dir, name):
     dataset = load_dataset(validated_dir, DATAPACKAGE, list(stages.TABLES[name]))
@@ -279,6 +281,7 @@ def test_catalog_script_writes_the_catalog(validated_dir, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_the_garbage_collector_is_paused_only_while_building(dataset):
     assert gc.isenabled()
     with cyclic_gc_paused():

@@ -162,6 +162,7 @@ def test_a_long_group_is_cut_in_the_markdown_but_listed_whole_in_the_csv(monkeyp
         assert [row["id"] for row in csv.DictReader(handle)] == [f"t.{i}.v" for i in range(1, 6)]
 
 
+@pytest.mark.slow
 def test_row_order_and_frames_do_not_matter(project):
     current = pd.read_csv(project / NUMBERS, dtype=str, keep_default_na=False)
     shuffled = current.iloc[::-1]
@@ -177,6 +178,7 @@ def test_sections_count_as_a_change():
     assert [c.fields for c in result.changed] == [("sections",)]
 
 
+@pytest.mark.slow
 def test_missing_baseline_lists_every_number_as_added_and_says_how_to_create_it(project):
     result = write_changes_reports(
         project / NUMBERS, project / LOCK, project / CHANGES_MD, project / CHANGES_CSV

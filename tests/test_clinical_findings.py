@@ -144,6 +144,7 @@ def caption_of(dataset) -> str:
     return "".join(part if isinstance(part, str) else f"[{part.id}]" for part in model.caption)
 
 
+@pytest.mark.slow
 def test_the_figure_draws_every_patients_onset_courses_and_outcome(tmp_path):
     dataset = dataset_of(RAW, tmp_path)
     _, model = build_figure("calcinosis", dataset)

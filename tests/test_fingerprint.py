@@ -63,6 +63,7 @@ def test_status_names_an_edited_file_and_exits_1(project):
     assert "does not match data/raw: labs.csv changed" in out and "Traceback" not in out
 
 
+@pytest.mark.slow
 def test_status_names_a_removed_and_an_added_resource(project):
     (project / "data/raw/findings.csv").unlink()
     package = project / PACKAGE

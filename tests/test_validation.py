@@ -154,6 +154,7 @@ def test_a_missing_column_is_reported_by_name(project):
     assert key(finding) == (raw_file("labs"), 1, "unit", None, "missing-column")
 
 
+@pytest.mark.slow
 def test_a_misspelt_column_is_reported_as_unknown_and_missing(project):
     set_cell("labs", 1, "unit", "units")
     found = sorted(key(f) for f in findings_of("labs"))
@@ -192,6 +193,7 @@ def test_a_non_numeric_lab_value_is_a_type_error(project):
     assert finding.message == "value 'abc' is not a number"
 
 
+@pytest.mark.slow
 def test_a_negative_lab_value_is_below_the_minimum(project):
     line = first_row("labs")["_line"]
     minimum = field("labs", "value")["constraints"]["minimum"]
@@ -301,6 +303,7 @@ def test_an_unsupported_schema_feature_is_reported_not_skipped(project):
 # --- several problems at once -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_error_in_every_file_is_reported_at_once(project):
     expected = break_three_files()
     assert {key(f) for f in findings_of()} == expected

@@ -19,6 +19,7 @@ def resources() -> list[dict]:
     return yaml.safe_load((RAW / "datapackage.yaml").read_text(encoding="utf-8"))["resources"]
 
 
+@pytest.mark.slow
 def test_raw_tables_are_the_datapackage_folder_plus_each_resource_path(monkeypatch):
     monkeypatch.chdir(ROOT)
     assert raw_tables(DATAPACKAGE) == {r["name"]: f"data/raw/{r['path']}" for r in resources()}

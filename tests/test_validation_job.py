@@ -52,6 +52,7 @@ def read_records(path: Path | str) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table", ["references", "authors", "labs"])
 def test_the_validated_copy_is_the_raw_file_plus_its_line_numbers(project, table):
     assert validate_table_job(**job_arguments(table)) == 0
