@@ -1,7 +1,8 @@
 """Shared fixtures, and the rule that keeps the unit tier build-free.
 
 Tiers (README, Tests): `pytest -m "not slow"` runs the unit tier, no snakemake and no report
-build; `pytest` runs everything. A test is slow when it is marked so, or when it uses one of
+build; `pytest` runs everything. A test is slow when it is marked so (by hand when it is merely
+costly, over about 0.3 s on a busy 2-core machine), or when it uses one of
 BUILD_FIXTURES (directly or through another fixture): `pytest_collection_modifyitems` marks it,
 so a new test that asks for a build is in the slow tier without anyone remembering to say so.
 The helpers that build (support.report.build_report_dir, support.inprocess.validate_and_render)
@@ -33,6 +34,7 @@ BUILD_FIXTURES = frozenset({"built_project", "paper_report", "browser"})
 tier.guard_subprocesses()
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(items):
     for item in items:
         if BUILD_FIXTURES.intersection(getattr(item, "fixturenames", ())):
