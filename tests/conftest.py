@@ -1,48 +1,54 @@
-"""Shared fixtures.
+"""Shared fixtures, and the rule that keeps the unit tier build-free.
 
+Tiers (README, Tests): `pytest -m "not slow"` runs the unit tier, no snakemake and no report
+build; `pytest` runs everything. A test is slow when it is marked so (by hand when it is merely
+costly, over about 0.3 s on a busy 2-core machine), or when it uses one of
+BUILD_FIXTURES (directly or through another fixture): `pytest_collection_modifyitems` marks it,
+so a new test that asks for a build is in the slow tier without anyone remembering to say so.
+The helpers that build (support.report.build_report_dir, support.inprocess.validate_and_render)
+and any subprocess that starts snakemake fail inside a test that is not slow (support.tier).
+
+Fixtures:
 `validated_dir`: the raw data as the validate stage would publish it (raw columns plus
-`source_line`), for unit tests of later stages that should not depend on the validator.
+`source_line`) in the test's own tmp_path, for tests that edit it.
+`validated`: the same, once per session, read-only.
 `built_project`: one real `snakemake` build of a copy of the project, shared by the end-to-end
 tests.
+`paper_report`, `paper_parsed`, `paper_numbers`: the paper's report.html (no PDF) rendered
+in-process once per session, parsed, and its results/numbers.csv; read-only.
 """
 
 from __future__ import annotations
 
-import csv
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support import tier
+from support.project import RAW, copy_project, make_validated_dir, run_snakemake
+from support.report import BuiltReport, build_report_dir, parse_html, read_numbers_csv
 
-from casereport.spreadsheet import neutralise_row
-
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
-DATAPACKAGE = RAW / "datapackage.yaml"
-
-# What a build needs; results/ and report/ outputs are deliberately left behind.
-PROJECT_FILES = ["Snakefile", "config", "workflow", "profiles", "data", "report/numbers.lock.csv"]
+# Fixtures that build (snakemake, an in-process report, a browser); a test using any is slow.
+BUILD_FIXTURES = frozenset({"built_project", "paper_report", "browser"})
 
 
-def write_validated_copy(raw_csv: Path, out_csv: Path) -> None:
-    """Copy a raw CSV adding `source_line` (header = line 1), as the validate stage does (cells a
-    spreadsheet would execute guarded, casereport.spreadsheet)."""
-    with open(raw_csv, encoding="utf-8-sig", newline="") as src:
-        rows = list(csv.reader(src))
-    with open(out_csv, "w", encoding="utf-8", newline="") as dst:
-        writer = csv.writer(dst, lineterminator="\n")
-        writer.writerow([*rows[0], "source_line"])
-        for line_number, row in enumerate(rows[1:], start=2):
-            writer.writerow(neutralise_row([*row, line_number]))
+tier.guard_subprocesses()
 
 
-def make_validated_dir(raw_dir: Path, out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for raw_csv in sorted(raw_dir.glob("*.csv")):
-        write_validated_copy(raw_csv, out_dir / raw_csv.name)
-    return out_dir
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BUILD_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    tier.enter(item.nodeid, slow=item.get_closest_marker("slow") is not None)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    tier.leave()
 
 
 @pytest.fixture
@@ -50,27 +56,9 @@ def validated_dir(tmp_path) -> Path:
     return make_validated_dir(RAW, tmp_path / "validated")
 
 
-def copy_project(destination: Path) -> Path:
-    """A fresh copy of the project's inputs, to build without touching the work tree."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name)
-        elif source.exists():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination / name)
-    return destination
-
-
-def run_snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+@pytest.fixture(scope="session")
+def validated(tmp_path_factory) -> Path:
+    return make_validated_dir(RAW, tmp_path_factory.mktemp("validated") / "validated")
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +68,19 @@ def built_project(tmp_path_factory) -> Path:
     result = run_snakemake(project)
     assert result.returncode == 0, f"snakemake failed:\n{result.stderr[-5000:]}"
     return project
+
+
+@pytest.fixture(scope="session")
+def paper_report(tmp_path_factory) -> BuiltReport:
+    """The paper's report.html and numbers.csv, rendered in-process once (tests must not edit)."""
+    return build_report_dir(tmp_path_factory.mktemp("paper-report"))
+
+
+@pytest.fixture(scope="session")
+def paper_parsed(paper_report):
+    return parse_html(paper_report.html)
+
+
+@pytest.fixture(scope="session")
+def paper_numbers(paper_report) -> dict[str, dict[str, str]]:
+    return read_numbers_csv(paper_report.numbers_csv)

@@ -6,91 +6,34 @@ the raw cells an audit row says it used (the data's side).
 
 from __future__ import annotations
 
-import calendar
-import csv
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATAPACKAGE, RAW, ROOT, make_validated_dir
+from support.audit import (
+    CLAIMS,
+    append_rows,
+    audit_of,
+    claim_row,
+    copy_raw,
+    edit_cell,
+    load,
+    month_words,
+    months_between,
+    raw_rows,
+    raw_value,
+    row_of,
+    source_cells,
+)
+from support.project import RAW, ROOT, make_validated_dir
 
 from casereport import audit
-from casereport.dataset import SOURCE_LINE, load_dataset
+from casereport.dataset import SOURCE_LINE
 from casereport.ledger import Ledger
 
-CLAIMS = ROOT / "data" / "claims.csv"
 CLAIMS_DOC = ROOT / "data" / "claims.md"
 PAPER = ROOT.parent / "shared" / "paper" / "marco-puche-2010-clin-exp-rheumatol.txt"
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def load(validated_dir: Path, datapackage: Path = DATAPACKAGE):
-    return load_dataset(validated_dir, datapackage, list(audit.AUDIT_TABLES))
-
-
-def audit_of(raw_dir: Path, tmp_path: Path, claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Audit a raw data directory as the workflow would: validated copies, then the claims."""
-    validated = make_validated_dir(raw_dir, tmp_path / f"validated-{raw_dir.name}")
-    dataset = load(validated, raw_dir / "datapackage.yaml")
-    return audit.run_audit(dataset, audit.read_claims(CLAIMS) if claims is None else claims)
-
-
-def row_of(results: pd.DataFrame, claim_id: str) -> pd.Series:
-    rows = results[results["claim_id"] == claim_id]
-    assert len(rows) == 1, claim_id
-    return rows.iloc[0]
-
-
-def claim_row(claim_id: str) -> pd.Series:
-    claims = audit.read_claims(CLAIMS)
-    return claims[claims["claim_id"] == claim_id].iloc[0]
-
-
-def source_cells(result: pd.Series) -> list[tuple[str, int, str]]:
-    return [audit.split_cell(s) for s in result["sources"].split(audit.SOURCES_SEPARATOR) if s]
-
-
-def raw_value(path: str, line: int, column: str) -> str:
-    """The text of one raw cell, read straight from the raw CSV."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    return rows[line - 1][rows[0].index(column)]
-
-
-def month_words(yyyy_mm: str) -> str:
-    year, month = yyyy_mm.split("-")[:2]
-    return f"{calendar.month_name[int(month)]} {year}"
-
-
-def months_between(earlier: str, later: str) -> int:
-    return audit.month_index(later) - audit.month_index(earlier)
-
-
-def copy_raw(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(RAW, tmp_path / "raw"))
-
-
-def edit_cell(path: Path, line: int, column: str, value: str) -> None:
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    rows[line - 1][rows[0].index(column)] = value
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
-def append_rows(path: Path, rows: list[list[str]]) -> None:
-    with open(path, "a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
-def raw_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    return rows[0], rows[1:]
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +50,7 @@ def results(dataset):
 # --- the audit on the real data -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_claim_is_audited_in_file_order_with_a_status(results):
     claims = audit.read_claims(CLAIMS)
     assert list(results["claim_id"]) == list(claims["claim_id"])
@@ -227,6 +171,7 @@ def test_output_is_deterministic(dataset, tmp_path):
 # --- the audit follows the raw data -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_editing_one_raw_cell_turns_a_consistent_claim_discrepant(tmp_path, results):
     claim_id = "p1_hydroxychloroquine_after_pamidronate"
     before = row_of(results, claim_id)
@@ -258,6 +203,7 @@ def test_a_claim_naming_a_missing_patient_is_not_checkable(dataset):
         assert f"patient {absent} is not in" in explanation.lower()
 
 
+@pytest.mark.slow
 def test_a_five_patient_series_is_audited_without_crashing(tmp_path, results):
     original = results
     raw = copy_raw(tmp_path)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, make_validated_dir
+from support.project import ROOT, make_validated_dir
 
 from casereport import audit
 from casereport.dataset import SOURCE_LINE, Dataset, Table, load_dataset
@@ -41,6 +41,7 @@ def cohort(tmp_path_factory) -> Dataset:
     return load_dataset(validated, datapackage, list(audit.AUDIT_TABLES))
 
 
+@pytest.mark.slow
 def test_each_patients_rows_are_those_a_filter_of_the_table_selects(cohort):
     indexed = audit.index_dataset(cohort)
     treatments, density = cohort["treatments"], cohort["bone_density"]
@@ -160,6 +161,7 @@ def test_of_equal_months_the_first_row_of_table_i_dates_the_event():
     assert still.value.cells == ("raw/treatments.csv:4:end_month",)
 
 
+@pytest.mark.slow
 def test_a_claim_is_audited_alike_from_a_dataset_or_its_grouping(tmp_path):
     dataset = load_dataset(
         make_validated_dir(ROOT / "data" / "raw", Path(tmp_path) / "validated"),

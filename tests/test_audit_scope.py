@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import RAW, make_validated_dir
-from test_audit import (
+from support.audit import (
     CLAIMS,
     audit_of,
     claim_row,
@@ -24,6 +23,7 @@ from test_audit import (
     row_of,
     source_cells,
 )
+from support.project import RAW, make_validated_dir
 
 from casereport import audit
 from casereport.render import AuditGroup, audit_groups, audit_row, not_applicable_reason
@@ -58,6 +58,7 @@ def test_on_the_article_s_data_the_identity_claim_is_consistent(results):
     assert audit.NOT_APPLICABLE not in set(results["status"])
 
 
+@pytest.mark.slow
 def test_on_a_synthetic_cohort_no_claim_applies_and_none_is_discrepant(synthetic_results):
     assert set(synthetic_results["status"]) == {audit.NOT_APPLICABLE}
     assert (synthetic_results["rebuilt_value"] == "").all()  # nothing goes to the ledger
@@ -82,6 +83,7 @@ def test_another_title_in_publication_csv_makes_the_claims_not_applicable(tmp_pa
     assert "Another case series" in after["explanation"].iloc[0]
 
 
+@pytest.mark.slow
 def test_the_article_s_data_with_an_edit_is_still_audited_claim_by_claim(tmp_path, results):
     # The identity is the publication's, not the patients': an edited value still shows its effect.
     claim_id = "p1_methotrexate_after_pamidronate"

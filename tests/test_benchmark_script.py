@@ -337,6 +337,7 @@ def test_results_markdown_has_every_section(tmp_path):
 # --- Smoke run ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_quick_run_writes_results(tmp_path):
     """The real thing, once, on 3 synthetic patients (a few minutes: it builds the report)."""
     out = tmp_path / "out"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -17,6 +19,7 @@ def load_script():
     return module
 
 
+@pytest.mark.slow
 def test_it_measures_a_small_file_of_bad_rows_and_the_output_stays_bounded(tmp_path):
     bench = load_script()
     result = bench.measure(3000, tmp_path)

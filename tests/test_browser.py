@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
+from support.project import ROOT
 
 try:
     from playwright.sync_api import Error as PlaywrightError
@@ -459,7 +459,7 @@ def test_every_number_of_the_text_is_a_link_in_the_pdf(browser, built_project):
     to its cell in sources/ or, computed, to its appendix row in report.html; the links are
     relative to the report folder."""
     from pypdf import PdfReader
-    from report_fixtures import read_numbers_csv
+    from support.report import read_numbers_csv
 
     reader = PdfReader(built_project / "report" / "report.pdf")
     uris = {

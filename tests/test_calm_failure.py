@@ -11,7 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_snakemake
+from support.cli import UNUSABLE_ARGUMENTS, arguments_id
+from support.project import copy_project, run_snakemake
 
 from casereport.build_messages import (
     LOCK_DIR,
@@ -144,31 +145,15 @@ def casereport(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_version(tmp_path):
     result = casereport("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.startswith("casereport ") and len(result.stdout.splitlines()) == 1
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["trace", "--numbers", "/dev/null", "0.475"],
-        ["trace", "--numbers", "missing.csv", "0.475"],
-        ["trace", "--catalog", ".", "0.475"],
-        ["trace", "--root", "missing", "0.475"],
-        ["trace"],
-        ["accept-numbers", "--lock", "/dev/null"],
-        ["accept-numbers", "--lock", "."],
-        ["accept-numbers", "--numbers", "/dev/null"],
-        ["check-numbers", "--root", "/dev/null"],
-        ["validate", "--report", "."],
-        ["validate", "--no-such-option"],
-        ["no-such-command"],
-        [],
-    ],
-    ids=lambda args: " ".join(args) or "nothing",
-)
+@pytest.mark.slow
+@pytest.mark.parametrize("args", UNUSABLE_ARGUMENTS, ids=arguments_id)
 def test_an_unusable_argument_exits_2_in_one_line(tmp_path, args):
     result = casereport(*args, cwd=tmp_path)
     assert result.returncode == 2, result

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import ROOT
-from report_fixtures import CARE_CHECKLIST, build_report_dir, parse_html
+from support.project import ROOT
+from support.report import CARE_CHECKLIST, build_report_dir, parse_html
 
 from casereport.render import (
     CARE_COLUMNS,
@@ -51,11 +51,6 @@ def covering_sections(items) -> dict[str, str]:
     return covering
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_report_dir(tmp_path_factory.mktemp("care"))
-
-
 # --- the CSV -----------------------------------------------------------------------------------
 
 
@@ -94,14 +89,14 @@ def test_an_item_not_reported_without_a_reason_is_refused(tmp_path):
 # --- the rendered report -----------------------------------------------------------------------
 
 
-def test_every_section_an_item_names_is_in_the_built_report(built):
-    present = section_ids(parse_html(built.html))
+def test_every_section_an_item_names_is_in_the_built_report(paper_report):
+    present = section_ids(parse_html(paper_report.html))
     for section, topic in covering_sections(read_care_checklist(CARE_CHECKLIST)).items():
         assert section in present, f"section {section!r}, which covers {topic!r}, is missing"
 
 
-def test_the_report_shows_the_checklist_with_one_row_per_item(built):
-    parsed = parse_html(built.html)
+def test_the_report_shows_the_checklist_with_one_row_per_item(paper_report):
+    parsed = parse_html(paper_report.html)
     rows = [e for e in parsed.elements if e.tag == "tr" and e.section == "care"]
     assert len(rows) == 1 + len(CARE_TOPICS)  # header row and one per item
     links = {e.attrs["href"] for e in parsed.elements if e.tag == "a" and e.section == "care"}
@@ -109,6 +104,7 @@ def test_the_report_shows_the_checklist_with_one_row_per_item(built):
     assert links == wanted
 
 
+@pytest.mark.slow
 def test_rendering_fails_when_a_covering_section_disappears(tmp_path):
     """Renaming or removing a section that covers an item must not go unnoticed."""
     rows = checklist_rows()
@@ -122,8 +118,8 @@ def test_rendering_fails_when_a_covering_section_disappears(tmp_path):
         build_report_dir(tmp_path / "out", care_checklist=path)
 
 
-def test_checklist_item_numbers_are_marked_as_labels(built):
-    parsed = parse_html(built.html)
+def test_checklist_item_numbers_are_marked_as_labels(paper_report):
+    parsed = parse_html(paper_report.html)
     item_cells = [
         e
         for e in parsed.elements

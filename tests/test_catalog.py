@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import DATAPACKAGE, RAW
+from support.project import DATAPACKAGE, RAW
 
 from casereport import stages
 from casereport.catalog import (
@@ -78,6 +78,7 @@ def english_month(number: int) -> str:
     return calendar.month_name[number]  # the C locale the tests run in names months in English
 
 
+@pytest.mark.slow
 def test_every_typed_cell_is_read_as_is_from_its_line(catalog, dataset):
     as_is = {n.id for n in catalog if not n.is_computed}
     expected = list(expected_cells())
@@ -94,6 +95,7 @@ def test_every_typed_cell_is_read_as_is_from_its_line(catalog, dataset):
             assert Decimal(number.value) == Decimal(raw), number_id
 
 
+@pytest.mark.slow
 def test_display_of_dates_and_months(catalog):
     for number_id, raw, _, field in expected_cells():
         if field["type"] not in ("date", "yearmonth"):
@@ -106,6 +108,7 @@ def test_display_of_dates_and_months(catalog):
             assert catalog[number_id].display == day
 
 
+@pytest.mark.slow
 def test_units_come_from_the_field_or_the_row(catalog):
     for resource in resources():
         fields = {f["name"]: f for f in resource["schema"]["fields"]}
@@ -119,6 +122,7 @@ def test_units_come_from_the_field_or_the_row(catalog):
     assert catalog[cell_id("treatments", 1, "dose")].unit == "mg/kg/day"
 
 
+@pytest.mark.slow
 def test_counts_and_sums_recomputed_from_the_raw_file(catalog):
     patients = [row for _, row in raw_rows(next(r for r in resources() if r["name"] == "patients"))]
     assert catalog["derived.patient_count"].value == str(len(patients))
@@ -135,6 +139,7 @@ def test_counts_and_sums_recomputed_from_the_raw_file(catalog):
     assert sum(int(n.value) for n in outcomes) == len(patients)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("table", "column", "derived_name"),
     [
@@ -161,6 +166,7 @@ def test_changes_are_after_minus_before_with_both_lines(catalog, table, column, 
         assert number.derivation
 
 
+@pytest.mark.slow
 def test_bmd_improved_count(catalog):
     changes = [n for n in catalog if n.id.endswith(".bmd_change")]
     improved = sum(Decimal(n.value) > 0 for n in changes)
@@ -185,6 +191,7 @@ def test_every_computed_number_names_its_lines_and_derivation(catalog):
         assert number.source_column
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("names", [*stages.TABLES.values(), *stages.FIGURES.values()], ids=str)
 def test_a_subset_gives_the_same_numbers_as_the_whole(validated_dir, catalog, names):
     subset = build_catalog(load_dataset(validated_dir, DATAPACKAGE, list(names)))
@@ -193,6 +200,7 @@ def test_a_subset_gives_the_same_numbers_as_the_whole(validated_dir, catalog, na
         assert catalog[number.id] == number
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(stages.TABLES))
 def test_catalog_subset_is_the_catalog_restricted_to_the_ids(validated_dir, name):
     dataset = load_dataset(validated_dir, DATAPACKAGE, list(stages.TABLES[name]))
@@ -220,6 +228,7 @@ def test_rows_are_python_values_with_none_for_missing(dataset):
         ], table.name
 
 
+@pytest.mark.slow
 def test_a_table_without_its_schema_reads_it_beside_the_raw_file(dataset):
     for table in dataset.tables.values():
         bare = Table(table.name, table.source_file, table.frame, table.fields)
@@ -251,6 +260,7 @@ def test_scheduled_course_count():
     assert scheduled_course_count("2000-01", "2000-01", 3) == 1
 
 
+@pytest.mark.slow
 def test_catalog_script_writes_the_catalog(validated_dir, tmp_path):
     """workflow/scripts/build_catalog.py with a stand-in for Snakemake's `snakemake` object."""
 
@@ -271,6 +281,7 @@ def test_catalog_script_writes_the_catalog(validated_dir, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_the_garbage_collector_is_paused_only_while_building(dataset):
     assert gc.isenabled()
     with cyclic_gc_paused():

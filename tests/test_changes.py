@@ -7,164 +7,42 @@ data/raw/ (see `write_ledgers`); the end-to-end version with the real `snakemake
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
-import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import RAW, ROOT, make_validated_dir
+from support.changes import (
+    CHANGES_CSV,
+    CHANGES_MD,
+    EDITED_COLUMN,
+    EDITED_FILE,
+    EDITED_LINE,
+    LOCK,
+    NUMBERS,
+    copy_data,
+    edit_cell,
+    nudged,
+    one_cell_edit_changes,
+    read_cell,
+    read_rows,
+    rebuild_with_catalog,
+    write_ledgers,
+)
+from support.project import ROOT
 
 from casereport import changes
-from casereport.catalog import build_catalog
 from casereport.changes import (
     compare_ledgers,
     read_ledger_rows,
     source_cell,
     write_changes_reports,
 )
-from casereport.dataset import load_dataset
-from casereport.fingerprint import FINGERPRINT, write_fingerprint
 from casereport.ledger import Ledger, Number
-
-NUMBERS = "results/numbers.csv"
-LOCK = "report/numbers.lock.csv"
-CHANGES_MD = "results/changes.md"
-CHANGES_CSV = "results/changes.csv"
-
-# The cell the one-cell-edit tests change: a measurement that a computed number (the change from
-# before to after) also reads. Its value is read from the file, never typed here.
-EDITED_FILE = "data/raw/bone_density.csv"
-EDITED_LINE = 2
-EDITED_COLUMN = "bmd_g_cm2"
-
-
-# --- helpers (also for the lead's end-to-end test) ----------------------------------------------
-
-
-def table_sections(number: Number) -> list[str]:
-    """Stand-in for the sections the report shows a number in: its table, plus 'summary' for
-    computed numbers, so that some numbers appear in two sections."""
-    table = number.id.split(".")[1 if number.is_computed else 0]
-    return [table, "summary"] if number.is_computed else [table]
-
-
-def write_ledgers(
-    project: Path, sections: Callable[[Number], list[str]] = table_sections
-) -> Ledger:
-    """Build the catalog from project/data/raw as the workflow does, and write
-    results/ledger/catalog.csv and results/numbers.csv (every number, with its sections)."""
-    make_validated_dir(project / "data/raw", project / "results/validated")
-    with contextlib.chdir(project):  # so that source_file is relative: data/raw/<table>.csv
-        catalog = build_catalog(load_dataset("results/validated", "data/raw/datapackage.yaml"))
-    (project / "results/ledger").mkdir(parents=True, exist_ok=True)
-    catalog.write_csv(project / "results/ledger/catalog.csv")
-    extra = {n.id: {"sections": ";".join(sections(n))} for n in catalog}
-    catalog.write_csv(project / NUMBERS, extra=extra)
-    # A build ends by recording the raw files it read (check-numbers compares them with data/raw).
-    (project / "report").mkdir(exist_ok=True)
-    with contextlib.chdir(project):
-        write_fingerprint("data/raw/datapackage.yaml", FINGERPRINT)
-    return catalog
-
-
-def copy_data(destination: Path) -> Path:
-    shutil.copytree(RAW, destination / "data/raw")
-    return destination
-
-
-def read_cell(path: Path, line: int, column: str) -> str:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        records = list(csv.reader(handle))
-    return records[line - 1][records[0].index(column)]
-
-
-def edit_cell(path: Path, line: int, column: str, new_value: str) -> None:
-    """Change one cell, leaving every other line of the file byte for byte as it was."""
-    text_lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = next(csv.reader([text_lines[0]]))
-    cells = next(csv.reader([text_lines[line - 1]]))
-    cells[header.index(column)] = new_value
-    ending = text_lines[line - 1][len(text_lines[line - 1].rstrip("\r\n")) :]
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    text_lines[line - 1] = buffer.getvalue() + ending
-    path.write_text("".join(text_lines), encoding="utf-8")
-
-
-def nudged(cell: str) -> str:
-    """A different but still plausible value for a numeric cell: one unit of its last decimal."""
-    number = Decimal(cell)
-    return str(number + Decimal(1).scaleb(number.as_tuple().exponent))
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def assert_one_cell_edit_reported(
-    project: Path, raw_file: str, line: int, column: str, new_cell: str
-) -> list[dict[str, str]]:
-    """Check results/changes.csv after one raw cell was edited and the numbers rebuilt against the
-    baseline report/numbers.lock.csv: every number read as is from that cell is listed with its new
-    value, and every listed number comes from the edited line (before or after the edit).
-    Returns the rows of changes.csv."""
-    rows = read_rows(project / CHANGES_CSV)
-    baseline = read_ledger_rows(project / LOCK)
-    assert rows, "the edit changed no number"
-    assert {row["kind"] for row in rows} == {"changed"}, "a value edit adds or removes nothing"
-    by_id = {row["id"]: row for row in rows}
-    read_from_cell = [
-        n
-        for n in baseline.values()
-        if not n["derivation"]
-        and (n["source_file"], n["source_line"], n["source_column"])
-        == (raw_file, str(line), column)
-    ]
-    assert read_from_cell, f"the baseline shows no number read from {raw_file}:{line}:{column}"
-    for number in read_from_cell:
-        assert number["id"] in by_id, f"{number['id']} is read from the edited cell"
-        assert Decimal(by_id[number["id"]]["new_value"]) == Decimal(new_cell)
-    for row in rows:
-        old_lines = baseline[row["id"]]["source_line"].split(";")
-        assert row["source_file"] == raw_file, row
-        assert str(line) in old_lines + row["source_line"].split(";"), row
-    return rows
-
-
-def one_cell_edit_changes(
-    project: Path,
-    raw_file: str,
-    line: int,
-    column: str,
-    new_cell: str,
-    rebuild: Callable[[Path], None],
-) -> list[dict[str, str]]:
-    """Accept the project's current numbers, edit one raw cell, `rebuild(project)` (which must
-    write results/numbers.csv and results/changes.csv), and check what changes.csv reports.
-
-    For the end-to-end test: `rebuild=lambda p: run_snakemake(p)` on a copy of a built project
-    whose `rule all` asks for results/changes.csv."""
-    assert changes.main(["accept-numbers", "--root", str(project)]) == 0
-    edit_cell(project / raw_file, line, column, new_cell)
-    rebuild(project)
-    return assert_one_cell_edit_reported(project, raw_file, line, column, new_cell)
-
-
-def rebuild_with_catalog(project: Path) -> None:
-    """What the workflow does, without Snakemake: numbers, then changes.md and changes.csv."""
-    write_ledgers(project)
-    write_changes_reports(
-        project / NUMBERS, project / LOCK, project / CHANGES_MD, project / CHANGES_CSV
-    )
 
 
 def number(number_id: str, value: str, **fields) -> Number:
@@ -199,6 +77,7 @@ def edited_project(project) -> tuple[Path, list[dict[str, str]], str, str]:
 # --- comparing ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_one_cell_edit_lists_the_cell_and_the_numbers_computed_from_it(edited_project):
     project, rows, _, _ = edited_project
     baseline = read_ledger_rows(project / LOCK)
@@ -209,6 +88,7 @@ def test_one_cell_edit_lists_the_cell_and_the_numbers_computed_from_it(edited_pr
     assert {row["id"] for row in rows} == differing
 
 
+@pytest.mark.slow
 def test_changes_md_shows_old_and_new_value_source_cell_and_sections(edited_project):
     project, rows, _, _ = edited_project
     markdown = (project / CHANGES_MD).read_text(encoding="utf-8")
@@ -224,6 +104,7 @@ def test_changes_md_shows_old_and_new_value_source_cell_and_sections(edited_proj
         assert changes.markdown_text(", ".join(new["sections"].split(";"))) in table_row
 
 
+@pytest.mark.slow
 def test_changes_csv_has_one_row_per_change_with_the_agreed_columns(edited_project):
     project, rows, old_cell, new_cell = edited_project
     with open(project / CHANGES_CSV, encoding="utf-8") as handle:
@@ -281,6 +162,7 @@ def test_a_long_group_is_cut_in_the_markdown_but_listed_whole_in_the_csv(monkeyp
         assert [row["id"] for row in csv.DictReader(handle)] == [f"t.{i}.v" for i in range(1, 6)]
 
 
+@pytest.mark.slow
 def test_row_order_and_frames_do_not_matter(project):
     current = pd.read_csv(project / NUMBERS, dtype=str, keep_default_na=False)
     shuffled = current.iloc[::-1]
@@ -296,6 +178,7 @@ def test_sections_count_as_a_change():
     assert [c.fields for c in result.changed] == [("sections",)]
 
 
+@pytest.mark.slow
 def test_missing_baseline_lists_every_number_as_added_and_says_how_to_create_it(project):
     result = write_changes_reports(
         project / NUMBERS, project / LOCK, project / CHANGES_MD, project / CHANGES_CSV
@@ -325,6 +208,7 @@ def run_cli(project: Path, *args: str) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_check_numbers_exit_codes(project):
     code, _, err = run_cli(project, "check-numbers")
     assert code == 1 and "report/numbers.lock.csv not found" in err and "Traceback" not in err
@@ -339,6 +223,7 @@ def test_check_numbers_exit_codes(project):
     assert "differs from report/numbers.lock.csv" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_missing_numbers_is_a_one_line_error(tmp_path):
     for command in ["check-numbers", "accept-numbers"]:
         (tmp_path / "report").mkdir(exist_ok=True)
@@ -348,6 +233,7 @@ def test_missing_numbers_is_a_one_line_error(tmp_path):
         assert err == "error: results/numbers.csv not found: run snakemake first\n"
 
 
+@pytest.mark.slow
 def test_accept_numbers_updates_the_lock_and_prints_what_changed(edited_project, capsys):
     project, rows, _, _ = edited_project
     lock_before = (project / LOCK).read_bytes()
@@ -359,6 +245,7 @@ def test_accept_numbers_updates_the_lock_and_prints_what_changed(edited_project,
     assert changes.main(["check-numbers", "--root", str(project)]) == 0
 
 
+@pytest.mark.slow
 def test_accept_numbers_creates_the_first_baseline(project, capsys):
     assert changes.main(["accept-numbers", "--root", str(project)]) == 0
     assert "No baseline yet" in capsys.readouterr().out
@@ -378,6 +265,7 @@ def run_changes_rule(project: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_changes_rule_runs_without_a_baseline_and_reruns_once_one_is_accepted(project):
     # A minimal workflow around the real rule file: the names it takes from common.smk, the rule.
     (project / "Snakefile").write_text(

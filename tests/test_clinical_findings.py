@@ -9,8 +9,9 @@ import csv
 import shutil
 from pathlib import Path
 
-from conftest import ROOT, make_validated_dir
-from report_fixtures import build_report_dir, parse_html
+import pytest
+from support.project import ROOT, make_validated_dir
+from support.report import build_report_dir, parse_html
 
 from casereport.clinical_findings import (
     KIND_WORDS,
@@ -105,6 +106,7 @@ def drop_patient_findings(raw_dir: Path, patient_id: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_patient_without_findings_is_named_and_nothing_is_said_of_them(tmp_path):
     _, rows = read_rows(RAW / "findings.csv")
     dropped = rows[-1]["patient_id"]
@@ -121,6 +123,7 @@ def test_a_patient_without_findings_is_named_and_nothing_is_said_of_them(tmp_pat
     )
 
 
+@pytest.mark.slow
 def test_data_without_findings_say_so_and_the_care_table_marks_the_section_empty(tmp_path):
     def empty(raw: Path) -> None:
         columns, _ = read_rows(raw / "findings.csv")
@@ -142,6 +145,7 @@ def caption_of(dataset) -> str:
     return "".join(part if isinstance(part, str) else f"[{part.id}]" for part in model.caption)
 
 
+@pytest.mark.slow
 def test_the_figure_draws_every_patients_onset_courses_and_outcome(tmp_path):
     dataset = dataset_of(RAW, tmp_path)
     _, model = build_figure("calcinosis", dataset)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from support.project import ROOT
 
 from casereport.codedeps import PACKAGE_DIR, direct_imports, package_code
 
@@ -38,6 +38,7 @@ def loaded_package_files(module: str) -> set[str]:
     return set(json.loads(output))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", STAGE_MODULES)
 def test_every_file_a_stage_loads_is_an_input_of_its_jobs(module):
     listed = set(package_code(module))

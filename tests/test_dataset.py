@@ -4,8 +4,9 @@ once and its Table Schema carried with each table."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 import yaml
-from conftest import DATAPACKAGE
+from support.project import DATAPACKAGE
 
 from casereport.dataset import _parse_boolean, load_dataset, read_datapackage
 
@@ -21,6 +22,7 @@ def test_booleans_in_any_case_and_padding_others_missing():
     assert parsed.tolist() == [True, False, True, pd.NA, pd.NA, False]
 
 
+@pytest.mark.slow
 def test_each_table_carries_its_schema_and_typed_columns(validated_dir):
     dataset = load_dataset(validated_dir, DATAPACKAGE)
     resources = {r["name"]: r for r in read_datapackage(DATAPACKAGE)["resources"]}

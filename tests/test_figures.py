@@ -3,74 +3,21 @@ number of patients drawn."""
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-import shutil
 import struct
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import DATAPACKAGE, RAW, make_validated_dir
+from support.figures import EXTENSIONS, build_all, write_enlarged_series
+from support.project import DATAPACKAGE
 
 from casereport import stages
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset
-from casereport.figures import write_figure
 from casereport.model import figure_from_json, figure_to_json, plain, refs
 
-EXTENSIONS = ("svg", "png", "json")
 METRES_PER_INCH = 0.0254
-
-
-def write_enlarged_series(tmp_path: Path, extra_patients: int) -> Path:
-    """A copy of the raw data with `extra_patients` more patients, each a copy of an existing
-    patient (cycling through them) under a new id, with new row ids in the tables that have them.
-    Returns the validated copy of it; the raw copy is at tmp_path / 'raw'."""
-    raw = tmp_path / "raw"
-    shutil.copytree(RAW, raw)
-    package = yaml.safe_load((raw / "datapackage.yaml").read_text(encoding="utf-8"))
-    with open(raw / "patients.csv", encoding="utf-8", newline="") as handle:
-        existing = [int(row["patient_id"]) for row in csv.DictReader(handle)]
-    copies = [(existing[k % len(existing)], max(existing) + 1 + k) for k in range(extra_patients)]
-    for resource in package["resources"]:
-        path = raw / resource["path"]
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns, table = list(reader.fieldnames or []), list(reader)
-        if "patient_id" not in columns:
-            continue
-        key = resource["schema"].get("primaryKey", [])
-        row_id = key[0] if len(key) == 1 and key[0] != "patient_id" else None
-        next_id = max(int(row[row_id]) for row in table) + 1 if row_id else 0
-        for source, new in copies:
-            for row in [r for r in table if r["patient_id"] == str(source)]:
-                table.append({**row, "patient_id": str(new)})
-                if row_id:
-                    table[-1][row_id] = str(next_id)
-                    next_id += 1
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(table)
-    return make_validated_dir(raw, tmp_path / "validated")
-
-
-def build_all(validated: Path, datapackage: Path, out_dir: Path, **options) -> dict:
-    """Write every figure; figure -> its caption model."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    models = {}
-    for name, names in stages.FIGURES.items():
-        dataset = load_dataset(validated, datapackage, list(names))
-        paths = [out_dir / f"{name}.{ext}" for ext in EXTENSIONS]
-        models[name] = write_figure(name, dataset, *paths, **options)
-    return models
-
-
-@pytest.fixture(scope="module")
-def validated(tmp_path_factory) -> Path:
-    return make_validated_dir(RAW, tmp_path_factory.mktemp("figures") / "validated")
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +40,7 @@ def png_dots_per_inch(path: Path) -> float:
     return per_metre * METRES_PER_INCH
 
 
+@pytest.mark.slow
 def test_every_figure_is_written_in_every_format(built):
     out_dir, models = built
     assert set(models) == set(stages.FIGURES)
@@ -105,6 +53,7 @@ def test_every_figure_is_written_in_every_format(built):
         assert "<dc:date>" not in svg  # no build time in the file
 
 
+@pytest.mark.slow
 def test_output_is_byte_identical_across_runs(built, validated, tmp_path):
     out_dir, _ = built
     build_all(validated, DATAPACKAGE, tmp_path)
@@ -114,6 +63,7 @@ def test_output_is_byte_identical_across_runs(built, validated, tmp_path):
             assert first == (tmp_path / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
 
 
+@pytest.mark.slow
 def test_caption_json_is_the_caption_model(built):
     out_dir, models = built
     for name, model in models.items():
@@ -123,6 +73,7 @@ def test_caption_json_is_the_caption_model(built):
         assert data["key"] == name
 
 
+@pytest.mark.slow
 def test_captions_and_plotted_numbers_are_in_the_catalog(built, catalog):
     _, models = built
     for name, model in models.items():
@@ -135,6 +86,7 @@ def test_captions_and_plotted_numbers_are_in_the_catalog(built, catalog):
         plain(model.caption, catalog)  # every Ref resolves
 
 
+@pytest.mark.slow
 def test_caption_words_and_alt_text_carry_no_data_digits(built):
     _, models = built
     for model in models.values():
@@ -143,12 +95,14 @@ def test_caption_words_and_alt_text_carry_no_data_digits(built):
         assert [w for w in words if re.search(r"[0-9]", w)] == []
 
 
+@pytest.mark.slow
 def test_labs_figure_plots_every_lab_value(built, catalog):
     _, models = built
     lab_values = {n.id for n in catalog if n.id.startswith("labs.") and n.id.endswith(".value")}
     assert set(models["labs"].number_ids) == lab_values
 
 
+@pytest.mark.slow
 def test_a_five_patient_series_builds(tmp_path):
     validated = write_enlarged_series(tmp_path, extra_patients=2)
     datapackage = tmp_path / "raw" / "datapackage.yaml"
@@ -162,6 +116,7 @@ def test_a_five_patient_series_builds(tmp_path):
     assert "patients.5.calcinosis_onset_min_years" in models["timeline"].number_ids
 
 
+@pytest.mark.slow
 def test_above_max_individual_lines_the_summary_form_is_drawn(built, validated, tmp_path):
     _, individual = built
     summary = build_all(validated, DATAPACKAGE, tmp_path / "summary", max_individual_lines=1)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATAPACKAGE, RAW, make_validated_dir
-from test_figures import EXTENSIONS, build_all, write_enlarged_series
+from support.figures import EXTENSIONS, build_all, write_enlarged_series
+from support.project import DATAPACKAGE, RAW, make_validated_dir
 
 from casereport import stages
 from casereport.catalog import build_catalog
@@ -31,17 +31,13 @@ def data_artists(name: str, validated: Path, datapackage: Path, max_individual_l
 
 
 @pytest.fixture(scope="module")
-def validated(tmp_path_factory) -> Path:
-    return make_validated_dir(RAW, tmp_path_factory.mktemp("summary") / "validated")
-
-
-@pytest.fixture(scope="module")
 def summary(validated, tmp_path_factory) -> tuple[Path, dict]:
     """Every figure of the real data in its summary form."""
     out_dir = tmp_path_factory.mktemp("summary") / "first"
     return out_dir, build_all(validated, DATAPACKAGE, out_dir, max_individual_lines=1)
 
 
+@pytest.mark.slow
 def test_summary_form_draws_as_many_artists_for_many_patients_as_for_few(validated, tmp_path):
     # One artist per kind of mark, not one per patient: thousands of artists made drawing slow.
     larger = write_enlarged_series(tmp_path, extra_patients=27)
@@ -54,6 +50,7 @@ def test_summary_form_draws_as_many_artists_for_many_patients_as_for_few(validat
         assert data_artists(name, larger, datapackage, max_individual_lines=30) > many, name
 
 
+@pytest.mark.slow
 def test_summary_timeline_counts_all_patients_and_draws_the_first_ones(validated, tmp_path):
     larger = write_enlarged_series(tmp_path, extra_patients=27)
     datapackage = tmp_path / "raw" / "datapackage.yaml"
@@ -79,6 +76,7 @@ def test_summary_timeline_counts_all_patients_and_draws_the_first_ones(validated
     )
 
 
+@pytest.mark.slow
 def test_only_the_summary_form_rasterizes_its_marks_in_the_svg(summary, tmp_path):
     out_dir, _ = summary
     individual = tmp_path / "individual"
@@ -89,6 +87,7 @@ def test_only_the_summary_form_rasterizes_its_marks_in_the_svg(summary, tmp_path
         assert "<image" not in (individual / f"{name}.svg").read_text(encoding="utf-8"), name
 
 
+@pytest.mark.slow
 def test_summary_output_is_byte_identical_across_runs(summary, validated, tmp_path):
     out_dir, _ = summary
     build_all(validated, DATAPACKAGE, tmp_path, max_individual_lines=1)
@@ -98,6 +97,7 @@ def test_summary_output_is_byte_identical_across_runs(summary, validated, tmp_pa
             assert first == (tmp_path / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
 
 
+@pytest.mark.slow
 def test_summary_plotted_numbers_are_in_the_catalog(summary, validated):
     _, models = summary
     catalog = build_catalog(load_dataset(validated, DATAPACKAGE))

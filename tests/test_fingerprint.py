@@ -48,11 +48,13 @@ def test_the_fingerprint_lists_every_file_of_the_data_package_once(project):
     assert files == sorted([PACKAGE, *raw])
 
 
+@pytest.mark.slow
 def test_status_is_one_line_and_exit_0_when_report_matches(project):
     code, out = run_status(project)
     assert code == 0 and out.count("\n") == 1 and "report/ matches data/raw" in out
 
 
+@pytest.mark.slow
 def test_status_names_an_edited_file_and_exits_1(project):
     labs = project / "data/raw/labs.csv"
     labs.write_text(labs.read_text(encoding="utf-8") + "\n", encoding="utf-8")
@@ -61,6 +63,7 @@ def test_status_names_an_edited_file_and_exits_1(project):
     assert "does not match data/raw: labs.csv changed" in out and "Traceback" not in out
 
 
+@pytest.mark.slow
 def test_status_names_a_removed_and_an_added_resource(project):
     (project / "data/raw/findings.csv").unlink()
     package = project / PACKAGE
@@ -73,12 +76,14 @@ def test_status_names_a_removed_and_an_added_resource(project):
     assert PACKAGE in result.changed
 
 
+@pytest.mark.slow
 def test_status_without_a_build_says_so(project):
     (project / FINGERPRINT).unlink()
     code, out = run_status(project)
     assert code == 1 and "no successful build" in out
 
 
+@pytest.mark.slow
 def test_a_report_of_another_data_directory_does_not_match_data_raw(project):
     shutil.copytree(project / "data/raw", project / "cohort")
     with contextlib.chdir(project):
@@ -87,6 +92,7 @@ def test_a_report_of_another_data_directory_does_not_match_data_raw(project):
     assert not result.current and "built from cohort" in result.line()
 
 
+@pytest.mark.slow
 def test_a_failed_build_line_says_report_is_the_previous_build_and_what_changed(project):
     labs = project / "data/raw/labs.csv"
     labs.write_text(labs.read_text(encoding="utf-8") + "\n", encoding="utf-8")

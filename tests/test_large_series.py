@@ -9,8 +9,8 @@ import statistics
 from decimal import Decimal
 
 import pytest
-from conftest import ROOT
-from report_fixtures import build_report_dir, parse_html, read_numbers_csv
+from support.project import ROOT
+from support.report import build_report_dir, parse_html, read_numbers_csv
 
 from casereport import stages
 from casereport.dataset import load_dataset
@@ -92,6 +92,7 @@ def test_long_line_lists_are_shortened_in_words_but_not_in_the_ledger():
 # --- the summary tables ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_tables_become_summaries(parsed):
     def header_cells(section):
         return [
@@ -105,6 +106,7 @@ def test_tables_become_summaries(parsed):
     assert rows_in(parsed, "table1") < 40 and rows_in(parsed, "table2") < 15
 
 
+@pytest.mark.slow
 def test_every_digit_of_the_large_report_is_a_number_or_marked_meta(parsed):
     stray = [
         (section, text.strip())
@@ -114,6 +116,7 @@ def test_every_digit_of_the_large_report_is_a_number_or_marked_meta(parsed):
     assert stray == [], stray[:10]
 
 
+@pytest.mark.slow
 def test_every_number_of_the_summaries_is_in_numbers_csv_and_traced(parsed, numbers, larger):
     shown = {
         e.attrs["data-number"]
@@ -130,6 +133,7 @@ def test_every_number_of_the_summaries_is_in_numbers_csv_and_traced(parsed, numb
             assert row["derivation"], number_id
 
 
+@pytest.mark.slow
 def test_a_median_names_every_row_it_summarises(numbers, larger):
     patients = raw_rows(larger, "patients")
     row = numbers["summary.patients.age_at_diagnosis_years.median"]
@@ -138,6 +142,7 @@ def test_a_median_names_every_row_it_summarises(numbers, larger):
     assert Decimal(row["value"]) == Decimal(str(statistics.median(ages)))
 
 
+@pytest.mark.slow
 def test_a_percentage_agrees_with_its_count(numbers, larger):
     patients = raw_rows(larger, "patients")
     count = numbers["summary.patients.sex.female.count"]
@@ -147,6 +152,7 @@ def test_a_percentage_agrees_with_its_count(numbers, larger):
     assert Decimal(percent["value"]) == pytest.approx(Decimal(100 * females) / len(patients))
 
 
+@pytest.mark.slow
 def test_the_paired_change_is_computed_patient_by_patient(numbers, larger):
     labs = raw_rows(larger, "labs")
     values = {
@@ -163,6 +169,7 @@ def test_the_paired_change_is_computed_patient_by_patient(numbers, larger):
 # --- bounded excerpts and size -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_case_summaries_and_per_patient_tables_show_the_first_patients(parsed):
     cases = [e for e in parsed.elements if e.tag == "article" and e.section == "patients"]
     assert [c.text.split()[:2] for c in cases] == [
@@ -174,6 +181,7 @@ def test_case_summaries_and_per_patient_tables_show_the_first_patients(parsed):
     assert body_rows == 3 * (EXCERPT_PATIENTS + 1)  # a header row and the first patients
 
 
+@pytest.mark.slow
 def test_the_appendix_lists_text_numbers_and_the_first_plotted_values(parsed, numbers, larger):
     listed = {
         e.attrs["id"].removeprefix("number-")
@@ -197,6 +205,7 @@ def test_the_appendix_lists_text_numbers_and_the_first_plotted_values(parsed, nu
     assert len(plotted_only & listed) <= APPENDIX_PLOTTED_ROWS * 3
 
 
+@pytest.mark.slow
 def test_the_report_does_not_grow_with_the_number_of_patients(smaller, larger):
     small, large = parse_html(smaller.html), parse_html(larger.html)
     small_rows = sum(1 for e in small.elements if e.tag == "tr")
@@ -207,8 +216,9 @@ def test_the_report_does_not_grow_with_the_number_of_patients(smaller, larger):
     assert larger.html.stat().st_size < 2_000_000
 
 
+@pytest.mark.slow
 def test_sections_of_the_care_checklist_survive_the_large_form(parsed):
-    from report_fixtures import CARE_CHECKLIST
+    from support.report import CARE_CHECKLIST
 
     from casereport.render import read_care_checklist
 
@@ -217,6 +227,7 @@ def test_sections_of_the_care_checklist_survive_the_large_form(parsed):
         assert set(item.sections) <= present, item.topic
 
 
+@pytest.mark.slow
 def test_figures_draw_their_summary_form_at_the_same_threshold(larger):
     import json
 
@@ -224,6 +235,7 @@ def test_figures_draw_their_summary_form_at_the_same_threshold(larger):
     assert timeline["key"] == "timeline" and "in each month" in timeline["alt"]
 
 
+@pytest.mark.slow
 def test_the_papers_three_patients_render_in_the_large_form_below_a_low_threshold(tmp_path):
     """The threshold is a setting: the real data in the summary form (Table II's phosphorus and
     calcium have no values, Table I's drugs differ by patient) still trace every digit."""
@@ -238,6 +250,7 @@ def test_the_papers_three_patients_render_in_the_large_form_below_a_low_threshol
     assert numbers["summary.patients.disease_duration_years.median"]["value"] == "3"
 
 
+@pytest.mark.slow
 def test_the_excerpt_of_a_table_built_for_its_first_patients_is_the_whole_tables_excerpt(larger):
     validated = larger.report_dir.parent / "results" / "validated"
     dataset = load_dataset(validated, larger.project / "data" / "raw" / "datapackage.yaml")

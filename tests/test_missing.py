@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import shutil
 
-from conftest import RAW, make_validated_dir
+import pytest
+from support.project import RAW, make_validated_dir
 
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset
@@ -27,6 +28,7 @@ def dataset_with_missing_esr(tmp_path):
     return load_dataset(make_validated_dir(raw, tmp_path / "validated"), raw / "datapackage.yaml")
 
 
+@pytest.mark.slow
 def test_a_missing_value_is_a_traced_fact(tmp_path):
     catalog = build_catalog(dataset_with_missing_esr(tmp_path))
     number = catalog["labs.1.ESR.pre.value"]
@@ -36,6 +38,7 @@ def test_a_missing_value_is_a_traced_fact(tmp_path):
     assert "derived.labs.2.ESR.change" in catalog
 
 
+@pytest.mark.slow
 def test_table_ii_shows_the_reason(tmp_path):
     dataset = dataset_with_missing_esr(tmp_path)
     table = build_table("table2", dataset)

@@ -33,6 +33,7 @@ def article_of(html: str) -> str:
     return html.split('<article id="manuscript">')[1].split("</article>")[0]
 
 
+@pytest.mark.slow
 def test_new_refuses_a_directory_that_is_not_empty(tmp_path):
     (tmp_path / "x").write_text("", encoding="utf-8")
     result = run([sys.executable, "-m", "casereport.cli", "new", str(tmp_path)], tmp_path)

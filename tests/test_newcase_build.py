@@ -34,6 +34,7 @@ def test_the_template_data_is_valid_and_every_cell_has_a_ledger_id(project):
     assert ledger["treatments.1.dose"].unit == "g/kg"  # unit from the row's dose_unit column
 
 
+@pytest.mark.slow
 def test_invalid_data_stops_the_build_naming_file_line_and_column(project):
     path = project / "data" / "measurements.csv"
     path.write_text(path.read_text().replace(",CRP,142,", ",CRP,high,"), encoding="utf-8")
@@ -41,6 +42,7 @@ def test_invalid_data_stops_the_build_naming_file_line_and_column(project):
         check_data("data/datapackage.yaml")
 
 
+@pytest.mark.slow
 def test_a_computed_number_records_its_derivation_and_each_cell_once(project):
     ledger = catalog(check_data("data/datapackage.yaml"))
     spec = {

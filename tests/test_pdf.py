@@ -13,10 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from report_fixtures import build_report_dir
+from support.project import ROOT
 
 from casereport import pdf as pdf_module
 from casereport.pdf import PdfBuildError, is_allowed, render_pdf
@@ -26,13 +25,12 @@ A4_POINTS = (595.28, 841.89)
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory):
+def two_builds(paper_report, tmp_path_factory):
     """The same report rendered to PDF twice, from two copies in different directories."""
-    first = build_report_dir(tmp_path_factory.mktemp("first"))
-    second_dir = tmp_path_factory.mktemp("second") / "report"
-    shutil.copytree(first.report_dir, second_dir)
+    copies = [tmp_path_factory.mktemp(name) / "report" for name in ("first", "second")]
     pdfs = []
-    for report_dir in (first.report_dir, second_dir):
+    for report_dir in copies:
+        shutil.copytree(paper_report.report_dir, report_dir)
         render_pdf(
             report_dir / "report.html",
             report_dir / "report.pdf",
@@ -226,6 +224,7 @@ def test_a_missing_local_file_fails_the_build(tmp_path):
         render_pdf(html, tmp_path / "out.pdf", allowed_roots=[])
 
 
+@pytest.mark.slow
 def test_local_files_and_data_urls_are_allowed(tmp_path):
     shutil.copytree(ASSETS_DIR, tmp_path / "report" / "assets")
     pixel = (
@@ -258,6 +257,7 @@ def test_is_allowed(url, allowed):
     assert is_allowed(url, [Path("/project").resolve()]) is allowed
 
 
+@pytest.mark.slow
 def test_pdf_bytes_do_not_depend_on_the_clock_or_on_libharfbuzz_subset(monkeypatch, tmp_path):
     # fontTools stamps the time into subset fonts unless SOURCE_DATE_EPOCH is set, and WeasyPrint
     # would subset with libharfbuzz-subset where a machine has it: neither may change the bytes.

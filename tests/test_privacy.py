@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_validation import (
+from support.project import ROOT
+from support.validation import (
     DATAPACKAGE,
-    ROOT,
     copy_raw_data,
     first_row,
     raw_file,
@@ -35,6 +35,7 @@ def privacy_findings(allowlist: str | None = None):
     return [f for r in results.values() for f in r.findings if f.rule.startswith("privacy")]
 
 
+@pytest.mark.slow
 def test_the_issue_example_in_a_source_cell_is_flagged_at_its_cell(project):
     row = first_row("labs")
     set_cell("labs", row["_line"], "source", EXAMPLE)
@@ -92,11 +93,13 @@ def test_ordinary_text_is_not_flagged(text):
     assert flags(text) == []
 
 
+@pytest.mark.slow
 def test_the_real_data_has_no_flag_with_or_without_the_allowlist(project):
     assert privacy_findings() == []
     assert privacy_findings(str(ROOT / DEFAULT_ALLOWLIST)) == []
 
 
+@pytest.mark.slow
 def test_the_allowlist_allows_a_reviewed_text_and_every_entry_has_a_reason(project, tmp_path):
     row = first_row("labs")
     set_cell("labs", row["_line"], "source", "Table II; courtesy of Maria Lopez")
@@ -147,6 +150,7 @@ def test_every_pattern_kind_is_documented_in_the_readme():
     assert "does not catch" in section and "scripts/pre-commit" in section
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_the_pre_commit_hook_refuses_a_staged_identifier(tmp_path):
     repo = tmp_path / "repo"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project
+from support.project import ROOT, copy_project
 
 PROFILES = ROOT / "profiles"
 SLURM = PROFILES / "slurm" / "config.yaml"
@@ -84,6 +84,7 @@ def slurm_dry_run(tmp_path_factory) -> str:
     return result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_slurm_dry_run_loads_the_profile_and_the_workflow_profile(slurm_dry_run):
     assert re.search(r"Using profiles? profiles/slurm", slurm_dry_run)
     assert "workflow specific profile profiles/default" in slurm_dry_run
@@ -103,6 +104,7 @@ def slurm_job_listing(tmp_path_factory) -> str:
     return result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_slurm_dry_run_gives_jobs_their_resources(slurm_job_listing):
     profile = _profile(SLURM)
     for rule, wanted in profile["set-resources"].items():
@@ -114,11 +116,13 @@ def test_slurm_dry_run_gives_jobs_their_resources(slurm_job_listing):
     assert "slurm_account=testlab" in validation
 
 
+@pytest.mark.slow
 def test_slurm_dry_run_groups_the_copy_jobs(slurm_dry_run):
     for group in set(_profile(SLURM).get("groups", {}).values()):
         assert f"Group job {group}" in slurm_dry_run
 
 
+@pytest.mark.slow
 def test_a_bad_slurm_setting_fails_the_dry_run(tmp_path):
     """The dry run really checks the plugin's settings: a mistyped value is refused."""
     project = copy_project(tmp_path / "project")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_validation import (
+from support.validation import (
     copy_raw_data,
     findings_of,
     raw_file,
@@ -27,6 +27,7 @@ def project(tmp_path, monkeypatch):
     return copy_raw_data(tmp_path, monkeypatch)
 
 
+@pytest.mark.slow
 def test_a_symlinked_raw_file_is_an_error_naming_it_and_is_not_read(project, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")

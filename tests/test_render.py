@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import DATAPACKAGE
+from support.project import DATAPACKAGE
 
 from casereport.catalog import bmd_category
 from casereport.dataset import SOURCE_LINE, load_dataset, read_datapackage
@@ -43,6 +43,7 @@ def cell_by_cell(dataset, table: str) -> list[dict]:
     ]
 
 
+@pytest.mark.slow
 def test_table_rows_hold_python_values_and_none_for_missing_cells(dataset):
     keys = primary_keys(read_datapackage(DATAPACKAGE))
     for table in dataset.tables:
@@ -56,6 +57,7 @@ def test_table_rows_hold_python_values_and_none_for_missing_cells(dataset):
     assert all(type(r["treatment_id"]) is int for r in treatments)
 
 
+@pytest.mark.slow
 def test_patient_records_hold_each_patients_rows_in_file_order(dataset):
     keys = primary_keys(read_datapackage(DATAPACKAGE))
     records = PatientRecords(dataset, keys, bmd_category)
@@ -138,6 +140,7 @@ def test_a_unit_is_kept_on_one_line(words, kept):
     assert f'<span class="unit">{kept}</span>' in unit_text(words)
 
 
+@pytest.mark.slow
 def test_table_rows_are_converted_when_first_read(dataset):
     keys = primary_keys(read_datapackage(DATAPACKAGE))
     rows = TableRows(dataset, keys)

@@ -9,8 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
-from report_fixtures import build_report_dir, parse_html, read_numbers_csv
+from support.project import ROOT
+from support.report import build_report_dir, parse_html
 
 from casereport.ledger import Ledger, Number, UnknownNumberError
 from casereport.model import figure_from_json
@@ -29,21 +29,6 @@ from casereport.synthetic import write_cohort
 PAPER = ROOT.parent / "shared" / "paper" / "marco-puche-2010-clin-exp-rheumatol.txt"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_report_dir(tmp_path_factory.mktemp("report"))
-
-
-@pytest.fixture(scope="module")
-def parsed(built):
-    return parse_html(built.html)
-
-
-@pytest.fixture(scope="module")
-def numbers(built):
-    return read_numbers_csv(built.numbers_csv)
-
-
 def body_numbers(parsed):
     return [e for e in parsed.with_attribute("data-number") if e.section != "appendix"]
 
@@ -59,60 +44,68 @@ def plotted_ids(built) -> set[str]:
 # --- every digit is accounted for --------------------------------------------------------------
 
 
-def test_every_digit_of_the_visible_text_is_a_number_or_marked_meta(parsed):
+def test_every_digit_of_the_visible_text_is_a_number_or_marked_meta(paper_parsed):
     stray = [
         (section, text.strip())
-        for text, marked, section in parsed.text_runs
+        for text, marked, section in paper_parsed.text_runs
         if not marked and any(ch.isdigit() for ch in text)
     ]
     assert stray == [], f"digits outside data-number/data-meta elements: {stray[:10]}"
 
 
-def test_number_elements_hold_no_nested_markup_and_show_the_catalog_display(parsed, numbers):
-    for element in parsed.with_attribute("data-number"):
-        row = numbers[element.attrs["data-number"]]
+def test_number_elements_hold_no_nested_markup_and_show_the_catalog_display(
+    paper_parsed, paper_numbers
+):
+    for element in paper_parsed.with_attribute("data-number"):
+        row = paper_numbers[element.attrs["data-number"]]
         assert element.text == typeset(row["display"]), element.attrs["data-number"]
 
 
-def test_negative_numbers_are_set_with_a_minus_sign_not_a_hyphen(parsed, numbers):
-    negative = [e for e in parsed.with_attribute("data-number") if e.text.startswith("\u2212")]
+def test_negative_numbers_are_set_with_a_minus_sign_not_a_hyphen(paper_parsed, paper_numbers):
+    negative = [
+        e for e in paper_parsed.with_attribute("data-number") if e.text.startswith("\u2212")
+    ]
     assert negative, "the paper's report shows negative z-scores"
-    assert not [e for e in parsed.with_attribute("data-number") if e.text.startswith("-")]
+    assert not [e for e in paper_parsed.with_attribute("data-number") if e.text.startswith("-")]
 
 
 # --- numbers.csv <-> the report ----------------------------------------------------------------
 
 
-def test_numbers_csv_lists_exactly_the_numbers_the_report_shows(built, parsed, numbers):
-    in_text = {e.attrs["data-number"] for e in body_numbers(parsed)}
-    assert in_text | plotted_ids(built) == set(numbers)
+def test_numbers_csv_lists_exactly_the_numbers_the_report_shows(
+    paper_report, paper_parsed, paper_numbers
+):
+    in_text = {e.attrs["data-number"] for e in body_numbers(paper_parsed)}
+    assert in_text | plotted_ids(paper_report) == set(paper_numbers)
 
 
-def test_appendix_lists_every_number_once(parsed, numbers):
+def test_appendix_lists_every_number_once(paper_parsed, paper_numbers):
     rows = [
-        e.attrs.get("id", "") for e in parsed.elements if e.tag == "tr" and e.section == "appendix"
+        e.attrs.get("id", "")
+        for e in paper_parsed.elements
+        if e.tag == "tr" and e.section == "appendix"
     ]
     listed = [r.removeprefix("number-") for r in rows if r.startswith("number-")]
-    assert sorted(listed) == sorted(numbers)
-    in_appendix = {e.attrs["data-number"] for e in parsed.with_attribute("data-number")}
-    assert in_appendix == set(numbers)
+    assert sorted(listed) == sorted(paper_numbers)
+    in_appendix = {e.attrs["data-number"] for e in paper_parsed.with_attribute("data-number")}
+    assert in_appendix == set(paper_numbers)
 
 
-def test_each_number_appears_in_the_sections_numbers_csv_names(parsed, numbers):
-    for element in body_numbers(parsed):
-        sections = numbers[element.attrs["data-number"]]["sections"].split(";")
+def test_each_number_appears_in_the_sections_numbers_csv_names(paper_parsed, paper_numbers):
+    for element in body_numbers(paper_parsed):
+        sections = paper_numbers[element.attrs["data-number"]]["sections"].split(";")
         assert element.section in sections, (element.attrs["data-number"], element.section)
 
 
-def test_sections_column_names_only_sections_of_the_report(parsed, numbers):
-    section_ids = {e.attrs["id"] for e in parsed.elements if e.tag in ("section", "header")}
-    for row in numbers.values():
+def test_sections_column_names_only_sections_of_the_report(paper_parsed, paper_numbers):
+    section_ids = {e.attrs["id"] for e in paper_parsed.elements if e.tag in ("section", "header")}
+    for row in paper_numbers.values():
         assert row["sections"], row["id"]
         assert set(row["sections"].split(";")) <= section_ids, row["id"]
 
 
-def test_numbers_csv_has_the_ledger_columns_and_sections(built):
-    with open(built.numbers_csv, encoding="utf-8") as handle:
+def test_numbers_csv_has_the_ledger_columns_and_sections(paper_report):
+    with open(paper_report.numbers_csv, encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header == [
         "id",
@@ -125,7 +118,7 @@ def test_numbers_csv_has_the_ledger_columns_and_sections(built):
         "derivation",
         "sections",
     ]
-    assert len(Ledger.read_csv(built.numbers_csv)) > 0
+    assert len(Ledger.read_csv(paper_report.numbers_csv)) > 0
 
 
 # --- numbers trace to their raw cells ----------------------------------------------------------
@@ -144,27 +137,27 @@ def same_value(cell: str, value: str) -> bool:
         return cell == value
 
 
-def test_numbers_read_as_is_hold_the_value_of_their_raw_cell(built, numbers):
-    read_as_is = [row for row in numbers.values() if not row["derivation"]]
+def test_numbers_read_as_is_hold_the_value_of_their_raw_cell(paper_report, paper_numbers):
+    read_as_is = [row for row in paper_numbers.values() if not row["derivation"]]
     assert read_as_is
     for row in read_as_is:
         assert ";" not in row["source_line"], row["id"]
         cell = raw_cell(
-            built.project, row["source_file"], int(row["source_line"]), row["source_column"]
+            paper_report.project, row["source_file"], int(row["source_line"]), row["source_column"]
         )
         assert same_value(cell, row["value"]), (row["id"], cell, row["value"])
 
 
-def test_computed_numbers_point_at_existing_lines_and_say_how(built, numbers):
-    for row in (r for r in numbers.values() if r["derivation"]):
-        text = (built.project / row["source_file"]).read_text()
+def test_computed_numbers_point_at_existing_lines_and_say_how(paper_report, paper_numbers):
+    for row in (r for r in paper_numbers.values() if r["derivation"]):
+        text = (paper_report.project / row["source_file"]).read_text()
         line_count = len(read_lines(text))
         assert all(1 < int(n) <= line_count for n in row["source_line"].split(";")), row["id"]
 
 
-def test_titles_say_where_each_number_comes_from(parsed, numbers):
-    for element in parsed.with_attribute("data-number"):
-        row = numbers[element.attrs["data-number"]]
+def test_titles_say_where_each_number_comes_from(paper_parsed, paper_numbers):
+    for element in paper_parsed.with_attribute("data-number"):
+        row = paper_numbers[element.attrs["data-number"]]
         number = Number(**{k: v for k, v in row.items() if k != "sections"})
         assert element.attrs["title"] == provenance(number)
         if not number.derivation:
@@ -173,13 +166,15 @@ def test_titles_say_where_each_number_comes_from(parsed, numbers):
             )
 
 
-def test_each_number_links_to_its_cell_its_appendix_row_or_its_reference(built, parsed, numbers):
+def test_each_number_links_to_its_cell_its_appendix_row_or_its_reference(
+    paper_report, paper_parsed, paper_numbers
+):
     """A number read as is: its cell in the source page, and back to the place it was clicked. A
     computed number: its appendix row. A citation: its entry in the reference list."""
     pages: dict[str, set[str]] = {}
-    report_ids = {e.attrs["id"] for e in parsed.with_attribute("id")}
-    for element in parsed.with_attribute("data-number"):
-        row = numbers[element.attrs["data-number"]]
+    report_ids = {e.attrs["id"] for e in paper_parsed.with_attribute("id")}
+    for element in paper_parsed.with_attribute("data-number"):
+        row = paper_numbers[element.attrs["data-number"]]
         link = urlsplit(element.attrs["href"])
         if "citation" in element.attrs["class"]:
             assert link.fragment in report_ids and link.fragment.startswith("reference-")
@@ -188,7 +183,7 @@ def test_each_number_links_to_its_cell_its_appendix_row_or_its_reference(built, 
             assert element.attrs["href"] == f"#number-{row['id']}"
             assert link.fragment in report_ids
             continue
-        page = built.report_dir / link.path
+        page = paper_report.report_dir / link.path
         assert page.name == Path(row["source_file"]).name + ".html"
         if link.path not in pages:
             pages[link.path] = {e.attrs["id"] for e in parse_html(page).with_attribute("id")}
@@ -197,25 +192,25 @@ def test_each_number_links_to_its_cell_its_appendix_row_or_its_reference(built, 
         assert link.query == f"from={element.attrs['id']}"
 
 
-def test_each_place_a_number_is_shown_has_its_own_id(parsed):
-    ids = [e.attrs["id"] for e in parsed.with_attribute("data-number")]
+def test_each_place_a_number_is_shown_has_its_own_id(paper_parsed):
+    ids = [e.attrs["id"] for e in paper_parsed.with_attribute("data-number")]
     assert len(ids) == len(set(ids))
 
 
 # --- the raw-file pages ------------------------------------------------------------------------
 
 
-def test_source_pages_have_one_anchor_per_line_of_the_raw_file(built):
+def test_source_pages_have_one_anchor_per_line_of_the_raw_file(paper_report):
     for raw in sorted((ROOT / "data" / "raw").glob("*.csv")):
-        page = parse_html(built.report_dir / "sources" / f"{raw.name}.html")
+        page = parse_html(paper_report.report_dir / "sources" / f"{raw.name}.html")
         anchors = [e.attrs["id"] for e in page.elements if e.tag == "tr" and "id" in e.attrs]
         line_count = len(raw.read_text(encoding="utf-8").splitlines())
         assert anchors == [f"L{n}" for n in range(1, line_count + 1)], raw.name
 
 
-def test_source_pages_show_each_cell_as_written(built):
+def test_source_pages_show_each_cell_as_written(paper_report):
     raw_line = (ROOT / "data" / "raw" / "labs.csv").read_text().splitlines()[6]
-    page = parse_html(built.report_dir / "sources" / "labs.csv.html")
+    page = parse_html(paper_report.report_dir / "sources" / "labs.csv.html")
     row = next(e for e in page.elements if e.tag == "tr" and e.attrs.get("id") == "L7")
     assert row.text.split() == f"7 {raw_line.replace(',', ' ')}".split()
 
@@ -273,8 +268,8 @@ def test_split_lines_keeps_refs_on_their_line():
 # --- structure and content ---------------------------------------------------------------------
 
 
-def test_report_loads_nothing_from_the_network(built, parsed):
-    for element in parsed.elements:
+def test_report_loads_nothing_from_the_network(paper_report, paper_parsed):
+    for element in paper_parsed.elements:
         for attribute in ("src", "href"):
             url = element.attrs.get(attribute)
             if url is None:
@@ -282,54 +277,66 @@ def test_report_loads_nothing_from_the_network(built, parsed):
             parts = urlsplit(url)
             assert not parts.scheme and not parts.netloc, url
             if attribute == "src" or element.tag == "link":
-                assert (built.report_dir / parts.path).is_file(), url
-    css = (built.report_dir / "assets" / "report.css").read_text()
+                assert (paper_report.report_dir / parts.path).is_file(), url
+    css = (paper_report.report_dir / "assets" / "report.css").read_text()
     assert "@import" not in css
     for url in re.findall(r"url\(([^)]*)\)", css):
         target = url.strip("'\"")
-        assert "//" not in target and (built.report_dir / "assets" / target).is_file(), url
+        assert "//" not in target and (paper_report.report_dir / "assets" / target).is_file(), url
 
 
-def test_tables_have_a_caption_and_header_cells(parsed):
-    tables = [e for e in parsed.elements if e.tag == "table" and e.section.startswith("table")]
+def test_tables_have_a_caption_and_header_cells(paper_parsed):
+    tables = [
+        e for e in paper_parsed.elements if e.tag == "table" and e.section.startswith("table")
+    ]
     assert [t.section for t in tables] == ["table1", "table2", "table3"]
-    captions = [e for e in parsed.elements if e.tag == "caption" and e.section.startswith("table")]
+    captions = [
+        e for e in paper_parsed.elements if e.tag == "caption" and e.section.startswith("table")
+    ]
     assert [c.text.split(".")[0] for c in captions] == ["Table I", "Table II", "Table III"]
     for section in ("table1", "table2", "table3"):
-        headers = [e for e in parsed.elements if e.tag == "th" and e.section == section]
+        headers = [e for e in paper_parsed.elements if e.tag == "th" and e.section == section]
         assert any(h.attrs.get("scope") == "col" for h in headers)
         assert any(h.attrs.get("scope") == "row" for h in headers)
 
 
-def test_figures_show_svg_on_screen_png_in_print_with_alt_text_and_caption(built, parsed):
-    for path in built.figure_jsons:
+def test_figures_show_svg_on_screen_png_in_print_with_alt_text_and_caption(
+    paper_report, paper_parsed
+):
+    for path in paper_report.figure_jsons:
         key = path.stem
-        images = [e for e in parsed.elements if e.tag == "img" and e.section == f"figure-{key}"]
+        images = [
+            e for e in paper_parsed.elements if e.tag == "img" and e.section == f"figure-{key}"
+        ]
         assert {i.attrs["src"] for i in images} == {f"figures/{key}.svg", f"figures/{key}.png"}
         assert all(i.attrs["alt"] for i in images)
         captions = [
-            e for e in parsed.elements if e.tag == "figcaption" and e.section == f"figure-{key}"
+            e
+            for e in paper_parsed.elements
+            if e.tag == "figcaption" and e.section == f"figure-{key}"
         ]
         assert len(captions) == 1 and captions[0].text.startswith("Figure ")
 
 
-def test_one_case_summary_per_patient(parsed):
-    cases = [e for e in parsed.elements if e.tag == "article" and "case" in e.attrs["class"]]
+def test_one_case_summary_per_patient(paper_parsed):
+    cases = [e for e in paper_parsed.elements if e.tag == "article" and "case" in e.attrs["class"]]
     patients = (ROOT / "data" / "raw" / "patients.csv").read_text().splitlines()[1:]
     assert len(cases) == len(patients)
     assert [c.text.split()[:2] for c in cases] == [["Patient", str(i)] for i in range(1, 4)]
 
 
-def test_reference_list_has_every_reference(parsed):
-    items = [e for e in parsed.elements if e.tag == "li" and e.section == "references"]
+def test_reference_list_has_every_reference(paper_parsed):
+    items = [e for e in paper_parsed.elements if e.tag == "li" and e.section == "references"]
     references = list(csv.DictReader(open(ROOT / "data" / "raw" / "references.csv")))
     assert len(items) == len(references)
     assert "FK-506" in items[13].text
 
 
-def test_text_sections_are_all_there(parsed):
+def test_text_sections_are_all_there(paper_parsed):
     ids = [
-        e.attrs["id"] for e in parsed.elements if e.tag in ("section", "header") and "id" in e.attrs
+        e.attrs["id"]
+        for e in paper_parsed.elements
+        if e.tag in ("section", "header") and "id" in e.attrs
     ]
     for expected in ("title", "summary", "background", "methods", "patients", "outcomes"):
         assert expected in ids
@@ -344,7 +351,7 @@ def visible_words(parsed, sections: set[str]) -> list[str]:
 
 
 @pytest.mark.skipif(not PAPER.is_file(), reason="the paper's text is not beside the project")
-def test_wording_is_our_own(parsed):
+def test_wording_is_our_own(paper_parsed):
     """No run of eight words of the paper reappears, titles and the reference list aside."""
     paper = re.findall(r"[a-z]+", PAPER.read_text(encoding="utf-8").lower())
     paper_runs = {tuple(paper[i : i + 8]) for i in range(len(paper) - 7)}
@@ -352,7 +359,7 @@ def test_wording_is_our_own(parsed):
     # purpose; the prose of the report's own sections is checked, less the data's own words (the
     # names of calcinosis sites, "right tensor of fasciae lata").
     ours = visible_words(
-        parsed, {"summary", "background", "methods", "patients", "outcomes", "care"}
+        paper_parsed, {"summary", "background", "methods", "patients", "outcomes", "care"}
     )
     copied = [
         " ".join(ours[i : i + 8])
@@ -362,6 +369,7 @@ def test_wording_is_our_own(parsed):
     assert copied == []
 
 
+@pytest.mark.slow
 def test_a_synthetic_cohort_of_another_size_renders_one_summary_per_patient(tmp_path):
     project = tmp_path / "project"
     write_cohort(project / "data" / "raw", n_patients=5, seed=3, template_dir=ROOT / "data" / "raw")

@@ -3,7 +3,7 @@
 Each dataset is a synthetic cohort (casereport.synthetic) with random knobs: missing values with
 their reasons, patients without the study drug, patients without bone density, other bone
 density sites, other values of `sex`. Each is validated and rendered in-process
-(tests/inprocess_report.py: no snakemake, no SVG/PNG/PDF), and the text is checked for:
+(tests/support/inprocess.py: no snakemake, no SVG/PNG/PDF), and the text is checked for:
 
 - no crash, and no validation finding, for any dataset the generator writes (the dictionary it
   writes allows every value it uses);
@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import RAW
-from inprocess_report import validate_and_render
+from support.inprocess import validate_and_render
+from support.project import RAW
 
 from casereport.synthetic import Variations, write_cohort
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import ROOT, copy_project, run_snakemake
-from test_changes import nudged, one_cell_edit_changes, read_cell
+from support.changes import nudged, one_cell_edit_changes, read_cell
+from support.project import ROOT, copy_project, run_snakemake
 
 from casereport import changes
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_snakemake
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from support.project import ROOT, copy_project, run_snakemake
 
 RULE_FILES = sorted((ROOT / "workflow/rules").glob("*.smk"))
 WORKFLOW_FILES = [ROOT / "Snakefile", *RULE_FILES]
@@ -54,12 +54,14 @@ def does_work(body: str) -> bool:
 # --- Checkers ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_snakemake_lint_reports_nothing(tmp_path):
     result = run_snakemake(copy_project(tmp_path / "project"), "--lint")
     output = result.stdout + result.stderr
     assert result.returncode == 0 and "Lints for" not in output, output
 
 
+@pytest.mark.slow
 def test_snakefmt_leaves_the_workflow_unchanged():
     result = run(
         sys.executable, "-m", "snakefmt", "--check", "--diff", "Snakefile", "workflow/rules"
@@ -67,6 +69,7 @@ def test_snakefmt_leaves_the_workflow_unchanged():
     assert result.returncode == 0, f"run `snakefmt Snakefile workflow/rules`:\n{result.stdout}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["check"], ["format", "--check", "--diff"]])
 def test_ruff_passes(command):
     result = run(sys.executable, "-m", "ruff", *command, "src", "tests", "workflow/scripts")
@@ -86,6 +89,7 @@ def test_rule_files_hard_code_no_path_that_config_yaml_sets():
         assert not found, f"{path.relative_to(ROOT)}: {found} should come from config/config.yaml"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("override", "key"),
     [
@@ -224,6 +228,7 @@ def _with_dependencies(packages: set[str]) -> set[str]:
     return {name for name, _ in seen}
 
 
+@pytest.mark.slow
 def test_each_rule_environment_provides_what_its_code_imports():
     """Conda is not needed for this: every third-party module that a rule's script, and the
     casereport modules it uses, import must come from a package pinned in the rule's environment
@@ -242,6 +247,7 @@ def test_each_rule_environment_provides_what_its_code_imports():
 # --- Snakemake's report ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_snakemake_report_shows_the_tables_figures_and_checks(built_project, tmp_path):
     project = copy_project(tmp_path / "project")
     for directory in ["results", "report", ".snakemake"]:
@@ -266,6 +272,7 @@ def test_readme_shows_the_rule_graph():
     assert REFRESH_RULEGRAPH in section
 
 
+@pytest.mark.slow
 def test_the_committed_rule_graph_is_current(tmp_path):
     project = copy_project(tmp_path / "project")
     result = run_snakemake(project, "--force", RULEGRAPH)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import RAW, copy_project, run_snakemake
+from support.project import RAW, copy_project, run_snakemake
 
 from casereport.audit import read_audit_csv, write_audit_csv
 from casereport.changes import (
@@ -187,6 +187,7 @@ def test_markdown_code_holds_backticks_and_pipes():
 # --- keys ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("file", "column", "value"),
     [

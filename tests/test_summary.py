@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import DATAPACKAGE
+from support.project import DATAPACKAGE
 
 from casereport import stages
 from casereport.catalog import bmd_category, bmd_classifier, lines, rows
@@ -48,6 +48,7 @@ def test_grouped_keeps_the_order_of_first_appearance():
     assert [r["i"] for r in groups["b"]] == [1, 3]
 
 
+@pytest.mark.slow
 def test_the_classifier_agrees_with_bmd_category_at_and_around_every_bound(validated_dir):
     categories = load_dataset(validated_dir, DATAPACKAGE, ["bmd_categories"])["bmd_categories"]
     category_of = bmd_classifier(categories)
@@ -63,6 +64,7 @@ def test_the_classifier_agrees_with_bmd_category_at_and_around_every_bound(valid
         assert category_of(float(z)) == category_of(z)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(stages.TABLES))
 def test_every_ref_of_a_summary_has_its_number(validated_dir, name):
     dataset = load_dataset(validated_dir, DATAPACKAGE, list(stages.TABLES[name]))

@@ -71,12 +71,14 @@ def file_bytes(directory: Path) -> dict[str, bytes]:
 # --- Determinism ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_seed_and_size_give_identical_bytes(tmp_path):
     write_cohort(tmp_path / "a", SMALL, seed=3, template_dir=RAW)
     write_cohort(tmp_path / "b", SMALL, seed=3, template_dir=RAW)
     assert file_bytes(tmp_path / "a") == file_bytes(tmp_path / "b")
 
 
+@pytest.mark.slow
 def test_different_seeds_give_different_patients(tmp_path):
     write_cohort(tmp_path / "a", SMALL, seed=1, template_dir=RAW)
     write_cohort(tmp_path / "b", SMALL, seed=2, template_dir=RAW)
@@ -86,6 +88,7 @@ def test_different_seeds_give_different_patients(tmp_path):
         assert a != b, name
 
 
+@pytest.mark.slow
 def test_command_line_writes_the_same_files(small, tmp_path):
     out_dir = tmp_path / "cli"
     result = subprocess.run(
@@ -151,6 +154,7 @@ def test_patients_are_numbered_one_to_n(small):
     assert table(small, "patients")["patient_id"].tolist() == [str(i) for i in range(1, SMALL + 1)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "id_column"),
     [
@@ -212,6 +216,7 @@ def test_vocabularies_come_from_the_real_data(medium):
 # --- Validity -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_frictionless_validation_passes(small):
     from frictionless import Package
 
@@ -283,6 +288,7 @@ def test_cross_field_checks_accept_the_real_data():
     assert cross_field_violations(RAW) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "column", "row_has", "value", "rule"),
     [
@@ -309,12 +315,14 @@ def test_cross_field_checks_catch_a_broken_cell(
     assert any(rule in message for message in cross_field_violations(broken))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_cross_field_rules_hold(tmp_path, seed):
     write_cohort(tmp_path, MEDIUM, seed=seed, template_dir=RAW)
     assert cross_field_violations(tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_patients", [1, 2, 3])
 def test_tiny_cohorts_have_rows_in_every_table_and_hold_the_rules(tmp_path, n_patients):
     """The validator rejects header-only tables, so even one patient has an adverse event."""
@@ -357,6 +365,7 @@ def test_every_patient_gets_draws_of_their_own(medium):
     assert table(medium, "bone_density")["z_score"].nunique() > 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_patients", [SMALL, 2_000])
 def test_project_validation_checks_accept_the_cohort(tmp_path, n_patients):
     """All three layers of casereport.validation, called as its command and jobs call them."""
@@ -371,6 +380,7 @@ def test_project_validation_checks_accept_the_cohort(tmp_path, n_patients):
     assert findings == [], "\n".join(findings[:20])
 
 
+@pytest.mark.slow
 def test_project_validator_accepts_the_cohort(small, tmp_path):
     if importlib.util.find_spec("casereport.validation") is None:
         pytest.skip("the project validator (casereport.validation) does not exist yet")
@@ -390,6 +400,7 @@ def test_project_validator_accepts_the_cohort(small, tmp_path):
 # --- Scale ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_thousand_patients_in_well_under_ten_seconds(tmp_path):
     # CPU time of this process, not wall time: a busy machine (parallel test runs, a build) must
     # not fail the test. Single-threaded work, so the two agree on an idle machine (about 1 s).

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DATAPACKAGE
-from test_figures import write_enlarged_series
+from support.figures import write_enlarged_series
+from support.project import DATAPACKAGE
 
 from casereport import stages
 from casereport.catalog import bmd_category, build_catalog, rows
@@ -236,6 +236,7 @@ def test_the_comparison_notices_a_changed_cell(validated_dir, tmp_path):
     assert len(mismatches(ours, published_table_ii())) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(stages.TABLES))
 def test_every_number_shown_is_a_ref_in_the_catalog(name, validated_dir):
     subset = load(validated_dir, stages.TABLES[name])
@@ -281,6 +282,7 @@ def test_bmd_category_honours_each_inclusive_flag(validated_dir):
             assert (at_bound == category["category"]) == bool(category[inclusive])
 
 
+@pytest.mark.slow
 def test_a_larger_series_builds_every_table(tmp_path):
     validated = write_enlarged_series(tmp_path, extra_patients=2)
     patients = len(

@@ -15,8 +15,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 import yaml
-from conftest import RAW, make_validated_dir
 from matplotlib.text import Text
+from support.project import RAW, make_validated_dir
 
 from casereport import stages
 from casereport.dataset import load_dataset
@@ -67,6 +67,7 @@ def drawn_texts(figure) -> list[str]:
     return [t.get_text() for t in figure.findobj(Text) if t.get_text()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(stages.FIGURES))
 @pytest.mark.parametrize("max_individual_lines", [20, 0], ids=["per-patient", "summary"])
 def test_free_text_is_drawn_literally(hostile_data, tmp_path, name, max_individual_lines):

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_changes import copy_data, edit_cell, nudged, read_cell, write_ledgers
+from support.changes import copy_data, edit_cell, nudged, read_cell, write_ledgers
 
 from casereport import trace
 from casereport.changes import read_ledger_rows
@@ -52,6 +52,7 @@ def numbers(project: Path) -> dict[str, dict[str, str]]:
     return read_ledger_rows(project / NUMBERS)
 
 
+@pytest.mark.slow
 def test_a_number_read_as_is_prints_header_raw_line_and_cell(project, capsys):
     number = next(n for n in numbers(project).values() if not n["derivation"])
     code, out, _ = run_trace(project, number["id"], capsys=capsys)
@@ -70,6 +71,7 @@ def test_a_number_read_as_is_prints_header_raw_line_and_cell(project, capsys):
     assert f"shown as:   {number['display']}" in out
 
 
+@pytest.mark.slow
 def test_a_computed_number_prints_its_derivation_and_every_source_line(project, capsys):
     number = next(n for n in numbers(project).values() if len(n["source_line"].split(";")) > 2)
     code, out, _ = run_trace(project, number["id"], capsys=capsys)
@@ -92,6 +94,7 @@ def sections(row: dict[str, str]) -> list[str]:
     return row["sections"].split(";")
 
 
+@pytest.mark.slow
 def test_a_displayed_value_lists_every_match_and_section_narrows_them(project, capsys):
     rows = list(numbers(project).values())
     # A display several numbers show, and a section that holds some of them but not all.
@@ -118,6 +121,7 @@ def test_a_displayed_value_lists_every_match_and_section_narrows_them(project, c
     assert traced == in_section and 0 < len(in_section) < len(everywhere)
 
 
+@pytest.mark.slow
 def test_a_month_is_found_as_shown_and_by_its_iso_value(project, capsys):
     month = next(n for n in numbers(project).values() if re.fullmatch(r"\d{4}-\d{2}", n["value"]))
     for query in (month["display"], month["display"].upper(), month["value"]):
@@ -125,6 +129,7 @@ def test_a_month_is_found_as_shown_and_by_its_iso_value(project, capsys):
         assert code == 0 and month["id"] in out.splitlines()
 
 
+@pytest.mark.slow
 def test_a_number_only_in_the_catalog_is_found_and_says_so(project, capsys):
     catalog = Ledger.read_csv(project / CATALOG)
     hidden = next(iter(catalog))
@@ -135,6 +140,7 @@ def test_a_number_only_in_the_catalog_is_found_and_says_so(project, capsys):
     assert "not shown in the report" in out
 
 
+@pytest.mark.slow
 def test_no_match_exits_1_with_one_line_and_no_traceback(project):
     result = subprocess.run(
         [sys.executable, "-m", "casereport.trace", "no-such-number", "--root", str(project)],
@@ -148,6 +154,7 @@ def test_no_match_exits_1_with_one_line_and_no_traceback(project):
     assert len(result.stderr.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_section_without_the_number_exits_1_and_names_where_it_is(project, capsys):
     number = next(iter(numbers(project).values()))
     code, out, err = run_trace(project, number["id"], "--section", "no-such-section", capsys=capsys)
@@ -163,6 +170,7 @@ def test_without_ledgers_says_to_run_snakemake(tmp_path, monkeypatch, capsys):
     assert err == "error: results/numbers.csv not found: run snakemake first\n"
 
 
+@pytest.mark.slow
 def test_a_ledger_older_than_the_data_is_pointed_out(project, capsys):
     number = next(n for n in numbers(project).values() if not n["derivation"])
     path, line = project / number["source_file"], int(number["source_line"])
@@ -171,6 +179,7 @@ def test_a_ledger_older_than_the_data_is_pointed_out(project, capsys):
     assert code == 0 and "rerun snakemake" in out
 
 
+@pytest.mark.slow
 def test_a_missing_source_line_is_an_error_not_a_traceback(project, capsys):
     number = next(n for n in numbers(project).values() if not n["derivation"])
     lines_in_file = len((project / number["source_file"]).read_text().splitlines())

@@ -9,49 +9,13 @@ should see). Each output line must appear, in order, in what the preceding bash 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import ROOT, copy_project
-
-TUTORIAL = ROOT / "docs" / "tutorial.md"
-BLOCK = re.compile(r"^```(bash|output|fails)\n(.*?)^```$", re.M | re.S)
-
-
-@dataclass
-class Step:
-    commands: str
-    expected: list[str]
-    should_fail: bool
-
-
-def tutorial_steps(markdown: str) -> list[Step]:
-    steps: list[Step] = []
-    for kind, body in BLOCK.findall(markdown):
-        if kind == "bash":
-            steps.append(Step(body, [], False))
-        else:
-            assert steps, f"a ```{kind} block must follow a ```bash block"
-            steps[-1].expected = [line for line in body.splitlines() if line.strip()]
-            steps[-1].should_fail = kind == "fails"
-    return steps
-
-
-def missing_lines(expected: list[str], printed: str) -> list[str]:
-    """Expected lines not found, in order, in the printed text ('...' matches anything)."""
-    position, missing = 0, []
-    for line in expected:
-        if line.strip() == "...":
-            continue
-        found = printed.find(line.strip(), position)
-        if found < 0:
-            missing.append(line)
-        else:
-            position = found + len(line.strip())
-    return missing
+import pytest
+from support.project import copy_project
+from support.tutorial import TUTORIAL, missing_lines, tutorial_steps
 
 
 def test_the_tutorial_parses_into_steps_with_outputs():
@@ -61,6 +25,7 @@ def test_the_tutorial_parses_into_steps_with_outputs():
     assert all(step.expected for step in steps), "every command shows what it prints"
 
 
+@pytest.mark.slow
 def test_every_tutorial_command_prints_what_the_tutorial_says(tmp_path):
     project = copy_project(tmp_path / "project")
     # The tutorial calls `casereport` and `snakemake` as a student would, from the project copy.

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_tutorial import TUTORIAL, missing_lines, tutorial_steps
+from support.tutorial import TUTORIAL, missing_lines, tutorial_steps
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PART_2 = "# Part 2: Your own case"

@@ -2,35 +2,31 @@
 
 Every broken copy is made from data/raw in tmp_path by a program, and every expectation (line,
 value, ...) is read from the data, so the tests follow the data when it is corrected.
-The helpers here are shared by the other tests/test_validation_*.py files.
+The helpers (tests/support/validation.py) are shared with the other tests/test_validation_*.py.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-
-from casereport.validation.checker import check_tables
-from casereport.validation.report import Finding
-
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
-DATAPACKAGE = "data/raw/datapackage.yaml"  # relative: findings name files as users know them
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def copy_raw_data(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of data/raw under tmp_path/data/raw, with tmp_path as the working directory."""
-    shutil.copytree(RAW, tmp_path / "data" / "raw")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+from support.project import RAW
+from support.validation import (
+    DATAPACKAGE,
+    break_three_files,
+    copy_raw_data,
+    field,
+    findings_of,
+    first_row,
+    key,
+    only_finding,
+    raw_file,
+    read_table,
+    set_cell,
+)
 
 
 @pytest.fixture
@@ -38,72 +34,10 @@ def project(tmp_path, monkeypatch) -> Path:
     return copy_raw_data(tmp_path, monkeypatch)
 
 
-def raw_file(table: str) -> str:
-    return f"data/raw/{table}.csv"
-
-
-def read_table(table: str) -> tuple[list[str], list[dict[str, str]]]:
-    """Header and rows (each with its `_line`) of a raw file in the working directory."""
-    with open(raw_file(table), encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader)
-        rows = [
-            {**dict(zip(header, cells, strict=True)), "_line": n}
-            for n, cells in enumerate(reader, 2)
-        ]
-    return header, rows
-
-
-def first_row(table: str, condition=lambda row: True) -> dict[str, str]:
-    """The first row (with `_line`) of a raw table that satisfies `condition`."""
-    return next(row for row in read_table(table)[1] if condition(row))
-
-
-def set_cell(table: str, line: int, column: str, value: str) -> None:
-    """Rewrite one cell of a raw file (the rest is written back as it was)."""
-    path = Path(raw_file(table))
-    with open(path, encoding="utf-8", newline="") as handle:
-        records = list(csv.reader(handle))
-    records[line - 1][records[0].index(column)] = value
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(records)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def field(table: str, name: str) -> dict:
-    package = yaml.safe_load((RAW / "datapackage.yaml").read_text(encoding="utf-8"))
-    resource = next(r for r in package["resources"] if r["name"] == table)
-    return next(f for f in resource["schema"]["fields"] if f["name"] == name)
-
-
-def findings_of(*tables: str) -> list[Finding]:
-    """Findings of the named tables (default: all), checked as one run."""
-    results = check_tables(DATAPACKAGE, list(tables) or None)
-    return [finding for result in results.values() for finding in result.findings]
-
-
-def key(finding: Finding) -> tuple:
-    return (finding.file, finding.line, finding.column, finding.value, finding.rule)
-
-
-def only_finding(findings: list[Finding]) -> Finding:
-    assert len(findings) == 1, "\n".join(map(str, findings))
-    return findings[0]
-
-
-def month_before(yearmonth: str) -> str:
-    year, month = map(int, yearmonth.split("-"))
-    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-
-
-def month_after(yearmonth: str) -> str:
-    year, month = map(int, yearmonth.split("-"))
-    return f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
-
-
 # --- the real data ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_raw_data_is_valid(project):
     assert findings_of() == []
 
@@ -220,6 +154,7 @@ def test_a_missing_column_is_reported_by_name(project):
     assert key(finding) == (raw_file("labs"), 1, "unit", None, "missing-column")
 
 
+@pytest.mark.slow
 def test_a_misspelt_column_is_reported_as_unknown_and_missing(project):
     set_cell("labs", 1, "unit", "units")
     found = sorted(key(f) for f in findings_of("labs"))
@@ -258,6 +193,7 @@ def test_a_non_numeric_lab_value_is_a_type_error(project):
     assert finding.message == "value 'abc' is not a number"
 
 
+@pytest.mark.slow
 def test_a_negative_lab_value_is_below_the_minimum(project):
     line = first_row("labs")["_line"]
     minimum = field("labs", "value")["constraints"]["minimum"]
@@ -275,6 +211,7 @@ def test_an_out_of_range_lab_value_is_above_the_maximum(project):
     assert key(finding) == (raw_file("labs"), line, "value", too_high, "maximum")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("table", "column", "bad", "rule"),
     [
@@ -351,6 +288,7 @@ def test_an_unreadable_dependency_is_reported_on_the_dependent_file(project):
     assert found == {(raw_file("treatments"), None, None, None, "dependency-unreadable")}
 
 
+@pytest.mark.slow
 def test_an_unsupported_schema_feature_is_reported_not_skipped(project):
     path = Path(DATAPACKAGE)
     package = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -365,32 +303,13 @@ def test_an_unsupported_schema_feature_is_reported_not_skipped(project):
 # --- several problems at once -------------------------------------------------------------------
 
 
-def break_three_files() -> set[tuple]:
-    """One error in each of three files; returns the findings expected (as `key` tuples)."""
-    lab = first_row("labs")["_line"]
-    set_cell("labs", lab, "value", "abc")
-    treatment = first_row("treatments", lambda row: row["end_month"])
-    set_cell("treatments", treatment["_line"], "end_month", month_before(treatment["start_month"]))
-    patient = first_row("patients")["_line"]
-    set_cell("patients", patient, "sex", "unknown")
-    return {
-        (raw_file("labs"), lab, "value", "abc", "type"),
-        (
-            raw_file("treatments"),
-            treatment["_line"],
-            "end_month",
-            month_before(treatment["start_month"]),
-            "end-before-start",
-        ),
-        (raw_file("patients"), patient, "sex", "unknown", "enum"),
-    }
-
-
+@pytest.mark.slow
 def test_every_error_in_every_file_is_reported_at_once(project):
     expected = break_three_files()
     assert {key(f) for f in findings_of()} == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nasty", ["", "abc", "-1", "1e9", "2005-13", "true", ";"])
 def test_no_cell_value_makes_the_checks_crash(project, nasty):
     """Every column of a table's first row set to one odd value: findings, never an exception."""

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_validation import (
-    RAW,
+from support.project import RAW
+from support.validation import (
     copy_raw_data,
     findings_of,
     first_row,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_validation import (
+from support.project import ROOT
+from support.validation import (
     DATAPACKAGE,
-    ROOT,
     break_three_files,
     copy_raw_data,
 )
@@ -32,6 +32,7 @@ def casereport(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_clean_data_exits_0_with_a_one_line_summary(project):
     result = casereport("validate", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -42,6 +43,7 @@ def test_clean_data_exits_0_with_a_one_line_summary(project):
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_bad_data_exits_1_printing_every_error_and_no_traceback(project):
     expected = break_three_files()
     result = casereport("validate", "--report", "out/report.json", cwd=project)
@@ -57,6 +59,7 @@ def test_bad_data_exits_1_printing_every_error_and_no_traceback(project):
     assert report["summary"]["errors"] == 3
 
 
+@pytest.mark.slow
 def test_the_data_dir_and_datapackage_options(project):
     (project / "data" / "raw").rename(project / "elsewhere")
     assert casereport("validate", cwd=project).returncode == 1
@@ -64,6 +67,7 @@ def test_the_data_dir_and_datapackage_options(project):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_a_missing_datapackage_exits_1_with_one_clear_line(project):
     result = casereport("validate", "--datapackage", "nope.yaml", cwd=project)
     assert result.returncode == 1
@@ -71,6 +75,7 @@ def test_a_missing_datapackage_exits_1_with_one_clear_line(project):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_an_unexpected_failure_exits_2_in_one_line(project):
     path = project / DATAPACKAGE
     package = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -82,6 +87,7 @@ def test_an_unexpected_failure_exits_2_in_one_line(project):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_usage_error_exits_2(project):
     assert casereport("validate", "--no-such-option", cwd=project).returncode == 2
     assert casereport(cwd=project).returncode == 2

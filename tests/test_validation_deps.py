@@ -7,7 +7,10 @@ import sys
 
 import pytest
 import yaml
-from test_validation import DATAPACKAGE, RAW, ROOT
+from support.project import RAW, ROOT
+from support.validation import (
+    DATAPACKAGE,
+)
 
 from casereport.validation.deps import DatapackageError, raw_tables, validation_dependencies
 
@@ -16,6 +19,7 @@ def resources() -> list[dict]:
     return yaml.safe_load((RAW / "datapackage.yaml").read_text(encoding="utf-8"))["resources"]
 
 
+@pytest.mark.slow
 def test_raw_tables_are_the_datapackage_folder_plus_each_resource_path(monkeypatch):
     monkeypatch.chdir(ROOT)
     assert raw_tables(DATAPACKAGE) == {r["name"]: f"data/raw/{r['path']}" for r in resources()}

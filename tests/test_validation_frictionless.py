@@ -11,7 +11,7 @@ import re
 
 import frictionless
 import pytest
-from test_validation import (
+from support.validation import (
     DATAPACKAGE,
     copy_raw_data,
     findings_of,
@@ -67,10 +67,12 @@ def break_cells(table: str, edits: list[tuple[str, str]]) -> None:
         set_cell(table, row["_line"], column, value)
 
 
+@pytest.mark.slow
 def test_frictionless_passes_the_raw_data(project):
     assert frictionless.Package(DATAPACKAGE).validate().valid
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("table", "edits"),
     [
@@ -89,6 +91,7 @@ def test_frictionless_flags_the_same_cells(project, table, edits):
     assert our_errors(table) == frictionless_errors(table)
 
 
+@pytest.mark.slow
 def test_frictionless_flags_the_same_key_errors(project):
     rows = read_table("treatments")[1]
     set_cell("treatments", rows[1]["_line"], "treatment_id", rows[0]["treatment_id"])

@@ -13,9 +13,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from test_validation import (
+from support.project import ROOT
+from support.validation import (
     DATAPACKAGE,
-    ROOT,
     break_three_files,
     copy_raw_data,
     first_row,
@@ -52,6 +52,7 @@ def read_records(path: Path | str) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table", ["references", "authors", "labs"])
 def test_the_validated_copy_is_the_raw_file_plus_its_line_numbers(project, table):
     assert validate_table_job(**job_arguments(table)) == 0
@@ -140,6 +141,7 @@ def run_script(table: str) -> int:
     return exit_info.value.code
 
 
+@pytest.mark.slow
 def test_the_script_exits_0_on_clean_data_and_1_on_bad_data(project):
     assert run_script("treatments") == 0
     assert Path("results/validated/treatments.csv").is_file()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from test_validation import (
+from support.validation import (
     copy_raw_data,
     findings_of,
     first_row,
@@ -275,12 +275,14 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])
 def test_a_rule_reports_the_broken_row(project, case):
     expected = case()
     assert [key(f) for f in findings_of()] == [expected]
 
 
+@pytest.mark.slow
 def test_unknown_references_are_reported_in_every_table_citing_them(
     project, table_citing_references
 ):
@@ -288,6 +290,7 @@ def test_unknown_references_are_reported_in_every_table_citing_them(
     assert [key(f) for f in findings_of()] == [expected]
 
 
+@pytest.mark.slow
 def test_a_second_publication_row_is_reported(project):
     with open(raw_file("publication"), encoding="utf-8") as handle:
         lines = handle.read().splitlines()
@@ -352,6 +355,7 @@ def test_a_finding_during_a_study_drug_never_given_is_reported(project):
     assert sorted(key(f) for f in findings_of("findings")) == sorted([edited, *others])
 
 
+@pytest.mark.slow
 def test_a_missing_value_with_its_reason_is_valid(project):
     """An empty lab value is data when missing_reason says why (issue 9, item 1)."""
     row = first_row("labs")

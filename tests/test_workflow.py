@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import copy_project, run_snakemake
+import pytest
+from support.project import copy_project, run_snakemake
 
 
 def _jobs_planned(dry_run_stdout: str) -> dict[str, int]:
@@ -63,6 +64,7 @@ def test_one_cell_edit_reruns_only_the_jobs_that_read_that_file(built_project, t
     assert "report_pdf" in planned
 
 
+@pytest.mark.slow
 def test_bad_data_stops_the_build_with_every_error_at_once(tmp_path):
     project = copy_project(tmp_path / "project")
     _edit_cell(project / "data/raw/labs.csv", 2, "value", "high")

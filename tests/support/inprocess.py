@@ -14,9 +14,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import ROOT, make_validated_dir
-from report_fixtures import ReportParser
-
 from casereport import stages
 from casereport.audit import read_claims, run_audit, write_audit_csv
 from casereport.catalog import build_catalog
@@ -25,6 +22,9 @@ from casereport.figures import build_figure
 from casereport.model import figure_to_json
 from casereport.render import build_report
 from casereport.validation.checker import check_tables
+from support.project import ROOT, make_validated_dir
+from support.report import ReportParser
+from support.tier import require_slow
 
 CLAIMS = ROOT / "data" / "claims.csv"
 CARE_CHECKLIST = ROOT / "data" / "care_checklist.csv"
@@ -51,6 +51,7 @@ def section_texts(html: str) -> dict[str, str]:
 
 
 def validate_and_render(data_dir: Path, out: Path, large_series_threshold: int = 20) -> Rendered:
+    require_slow("renders a report")
     data_dir, out = Path(data_dir).resolve(), Path(out).resolve()
     datapackage = data_dir / "datapackage.yaml"
     results = check_tables(str(datapackage))

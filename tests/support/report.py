@@ -1,7 +1,7 @@
 """Build the report in-process, as the workflow's report rules do, for the report and PDF tests.
 
-`build_report_dir` lays out a project-like tree under a temporary directory: validated tables (the
-conftest helper), the catalog, the figures, the audit, and report/ with its assets, figure copies
+`build_report_dir` lays out a project-like tree under a temporary directory: validated tables
+(support.project), the catalog, the figures, the audit, and report/ with its assets, figure copies
 and source pages, then renders report.html and results/numbers.csv. It runs from a project root
 so that the ledger's `source_file`s are relative paths such as `data/raw/labs.csv`, as in a real
 build.
@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import ROOT, make_validated_dir
-
 from casereport import stages
 from casereport.audit import read_claims, run_audit, write_audit_csv
 from casereport.catalog import build_catalog
@@ -26,6 +24,8 @@ from casereport.figures import write_figure
 from casereport.render import ASSETS_DIR, build_report
 from casereport.sources import write_source_pages
 from casereport.tables import LARGE_SERIES_THRESHOLD
+from support.project import ROOT, make_validated_dir
+from support.tier import require_slow
 
 CLAIMS = ROOT / "data" / "claims.csv"
 CARE_CHECKLIST = ROOT / "data" / "care_checklist.csv"
@@ -58,6 +58,7 @@ def build_report_dir(
 ) -> BuiltReport:
     """report.html (no PDF) for the raw data in `project/data_dir`, everything under `out`; the
     threshold plays config's `large_series_threshold` for the figures and the report."""
+    require_slow("renders a report")
     with contextlib.chdir(project):
         datapackage = f"{data_dir}/datapackage.yaml"
         validated = make_validated_dir(Path(data_dir), out / "results" / "validated")

@@ -1,0 +1,60 @@
+"""The project's paths, validated copies of raw data, and copies of the project to build."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from casereport.spreadsheet import neutralise_row
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "data" / "raw"
+DATAPACKAGE = RAW / "datapackage.yaml"
+
+# What a build needs; results/ and report/ outputs are deliberately left behind.
+PROJECT_FILES = ["Snakefile", "config", "workflow", "profiles", "data", "report/numbers.lock.csv"]
+
+
+def write_validated_copy(raw_csv: Path, out_csv: Path) -> None:
+    """Copy a raw CSV adding `source_line` (header = line 1), as the validate stage does (cells a
+    spreadsheet would execute guarded, casereport.spreadsheet)."""
+    with open(raw_csv, encoding="utf-8-sig", newline="") as src:
+        rows = list(csv.reader(src))
+    with open(out_csv, "w", encoding="utf-8", newline="") as dst:
+        writer = csv.writer(dst, lineterminator="\n")
+        writer.writerow([*rows[0], "source_line"])
+        for line_number, row in enumerate(rows[1:], start=2):
+            writer.writerow(neutralise_row([*row, line_number]))
+
+
+def make_validated_dir(raw_dir: Path, out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for raw_csv in sorted(raw_dir.glob("*.csv")):
+        write_validated_copy(raw_csv, out_dir / raw_csv.name)
+    return out_dir
+
+
+def copy_project(destination: Path) -> Path:
+    """A fresh copy of the project's inputs, to build without touching the work tree."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name)
+        elif source.exists():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def run_snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
