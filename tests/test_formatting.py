@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from conftest import RAW
+from support.project import RAW
 
 from casereport.formatting import field_decimals, rounded_number, share_form
 
