@@ -19,7 +19,7 @@ TEMPLATES = sorted(str(p) for p in (PACKAGE_DIR / "templates").glob("*.j2"))
 SOURCE_PAGE_CODE = package_code("casereport.sources") + [
     str(PACKAGE_DIR / "templates/source.html.j2"),
 ]
-# The report renders the tables, the large-series summaries and the audit numbers itself.
+# The report reads the tables' models (results/tables/*.json); it renders the audit numbers itself.
 RENDER_CODE = package_code("casereport.render") + TEMPLATES
 PDF_CODE = package_code("casereport.pdf")
 REPORT_FIGURES = expand(
@@ -96,6 +96,7 @@ rule report_html:
         catalog=f"{RESULTS}/ledger/catalog.csv",
         audit=f"{RESULTS}/audit.csv",
         care_checklist=config["care_checklist"],
+        table_models=expand(f"{RESULTS}/tables/{{table}}.json", table=TABLE_NAMES),
         captions=expand(f"{RESULTS}/figures/{{figure}}.json", figure=FIGURE_NAMES),
         figures=REPORT_FIGURES,
         assets=REPORT_ASSETS,

@@ -21,5 +21,6 @@ report = build_report(
     audit_csv=snakemake.input.audit,
     care_checklist=snakemake.input.care_checklist,
     large_series_threshold=snakemake.params.large_series_threshold,
+    table_models=snakemake.input.table_models,
 )
 report.write(snakemake.output.html, snakemake.output.numbers)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from markupsafe import Markup
 
 from casereport import stages
@@ -17,8 +18,8 @@ from casereport.audit import (
 )
 from casereport.catalog import bmd_category
 from casereport.dataset import Dataset, load_dataset, read_datapackage
-from casereport.ledger import Ledger, Number
-from casereport.model import TableModel, figure_from_json
+from casereport.ledger import Ledger
+from casereport.model import figure_from_json
 from casereport.render.appendix import appendix_groups
 from casereport.render.audit_view import audit_groups, not_applicable_reason
 from casereport.render.care import read_care_checklist
@@ -27,11 +28,10 @@ from casereport.render.environment import install_recorder, make_environment
 from casereport.render.numbers import NumberRecorder
 from casereport.summary import adverse_event_numbers
 from casereport.tables import (
-    EXCERPT_PATIENTS,  # defined with the tables, still importable from here
     LARGE_SERIES_THRESHOLD,
-    build_table,
-    per_patient_excerpt,
-    summary_table,
+    ReportTable,
+    read_report_table,
+    report_table,
 )
 
 
@@ -67,23 +67,38 @@ def render_report(context: dict[str, Any], catalog: Ledger) -> RenderedReport:
 
 
 def report_tables(
-    dataset: Dataset, large_series: bool
-) -> tuple[dict[str, TableModel], list[TableModel], list[Number]]:
-    """(tables the report shows, first patients of the per-patient tables, Numbers of the
-    summaries): the per-patient tables themselves, or for a large series their summaries."""
-    if not large_series:
-        return {name: build_table(name, dataset) for name in stages.TABLES}, [], []
-    tables, numbers = {}, adverse_event_numbers(dataset)
-    for name in stages.TABLES:
-        tables[name], statistics = summary_table(name, dataset)
-        numbers += statistics
-    # Only the patients the excerpt shows are laid out: with 10,000 patients, building every
-    # patient's cells to keep the first few took seconds.
-    excerpts = [
-        per_patient_excerpt(build_table(name, dataset, EXCERPT_PATIENTS), EXCERPT_PATIENTS)
-        for name in stages.TABLES
-    ]
-    return tables, excerpts, numbers
+    dataset: Dataset,
+    large_series: bool,
+    table_models: Sequence[Path | str] | None = None,
+) -> dict[str, ReportTable]:
+    """The tables as the report shows them, by name (stages.TABLES order): read from the models
+    the table jobs wrote (results/tables/<name>.json), or, without them (a report built in one
+    process, as tests do), built by the same function the table job calls."""
+    if table_models is None:
+        return {name: report_table(name, dataset, large_series) for name in stages.TABLES}
+    tables = {Path(p).stem: read_report_table(p) for p in table_models}
+    stale = sorted(name for name, shown in tables.items() if shown.large_series != large_series)
+    if stale:
+        raise ValueError(
+            f"the table models {', '.join(stale)} were written for another series size or "
+            "large_series_threshold than this report's: rebuild them"
+        )
+    return tables
+
+
+def report_ledger(
+    catalog_csv: Path | str,
+    dataset: Dataset,
+    audit: pd.DataFrame,
+    tables: dict[str, ReportTable],
+    large_series: bool,
+) -> Ledger:
+    """The one place where the numbers the templates may show come together: the catalog (the
+    catalog job), the audit's rebuilt values (results/audit.csv), and for a large series the
+    adverse-event counts and the tables' summary statistics (the table jobs' models)."""
+    summaries = adverse_event_numbers(dataset) if large_series else []
+    summaries += [number for shown in tables.values() for number in shown.numbers]
+    return Ledger([*Ledger.read_csv(catalog_csv), *audit_numbers(dataset, audit), *summaries])
 
 
 def build_report(
@@ -95,36 +110,32 @@ def build_report(
     audit_csv: Path | str,
     care_checklist: Path | str,
     large_series_threshold: int = LARGE_SERIES_THRESHOLD,
+    table_models: Sequence[Path | str] | None = None,
 ) -> RenderedReport:
-    """The report from the workflow's files: validated tables, catalog, figure caption models,
-    the audit's results/audit.csv and data/care_checklist.csv.
+    """The report from the workflow's files: validated tables, catalog, the table models and
+    figure caption models, the audit's results/audit.csv and data/care_checklist.csv.
 
-    Tables are built here from the same TableModels the table stage writes as CSV (the CSV files
-    have lost the Refs). Figures appear in the order of `figure_jsons`. The ledger the templates
-    read is the catalog plus the audit's rebuilt values and the summary statistics.
+    Tables appear in stages.TABLES order, figures in the order of `figure_jsons`.
     """
     validated_tables = [Path(p) for p in validated_tables]
     names = [p.stem for p in validated_tables]
     dataset = load_dataset(validated_tables[0].parent, datapackage, names)
     large_series = len(dataset["patients"]) > large_series_threshold
-    tables, patient_tables, summary_numbers = report_tables(dataset, large_series)
+    tables = report_tables(dataset, large_series, table_models)
     figures = [
         figure_from_json(json.loads(Path(p).read_text(encoding="utf-8"))) for p in figure_jsons
     ]
     audit = read_audit_csv(audit_csv)
-    ledger = Ledger(
-        [*Ledger.read_csv(catalog_csv), *audit_numbers(dataset, audit), *summary_numbers]
-    )
     context = build_context(
         dataset,
         read_datapackage(datapackage),
-        tables,
+        {name: shown.table for name, shown in tables.items()},
         figures,
         bmd_category,
         audit=audit_groups(audit),
         audit_not_applicable=not_applicable_reason(audit),
         care=read_care_checklist(care_checklist),
         large_series=large_series,
-        patient_tables=patient_tables,
+        patient_tables=[shown.excerpt for shown in tables.values() if shown.excerpt],
     )
-    return render_report(context, ledger)
+    return render_report(context, report_ledger(catalog_csv, dataset, audit, tables, large_series))
