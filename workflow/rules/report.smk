@@ -15,7 +15,12 @@ ASSET_FILES = sorted(
 )
 REPORT_ASSETS = [f"{REPORT}/assets/{name}" for name in ASSET_FILES]
 # The code and templates that write the report: inputs, so that editing them rebuilds the report.
-TEMPLATES = sorted(str(p) for p in (PACKAGE_DIR / "templates").glob("*.j2"))
+# The package's templates (what every case report needs), then this article's own (config
+# `templates_dir`, with sections.yaml: the ordered list of the report's sections).
+TEMPLATES_DIR = Path(config["templates_dir"])
+TEMPLATES = sorted(str(p) for p in (PACKAGE_DIR / "templates").glob("*.j2")) + sorted(
+    str(p) for p in [*TEMPLATES_DIR.glob("*.j2"), TEMPLATES_DIR / "sections.yaml"]
+)
 SOURCE_PAGE_CODE = package_code("casereport.sources") + [
     str(PACKAGE_DIR / "templates/source.html.j2"),
 ]
@@ -114,6 +119,7 @@ rule report_html:
     params:
         # A parameter, so that changing it in the config rebuilds the report.
         large_series_threshold=config["large_series_threshold"],
+        templates_dir=config["templates_dir"],
     message:
         "report.html"
     script:

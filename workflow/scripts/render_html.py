@@ -20,6 +20,7 @@ report = build_report(
     snakemake.input.captions,
     audit_csv=snakemake.input.audit,
     care_checklist=snakemake.input.care_checklist,
+    templates_dir=snakemake.params.templates_dir,
     large_series_threshold=snakemake.params.large_series_threshold,
     table_models=snakemake.input.table_models,
 )

@@ -72,6 +72,7 @@ from casereport.render.numbers import (
 from casereport.render.patients import PATIENT_DETAIL_TABLES, PatientRecords
 from casereport.render.report import RenderedReport, build_report, render_report
 from casereport.render.rows import TableRows, primary_keys, table_rows
+from casereport.render.sections import SectionEntry, build_sections, read_sections
 from casereport.tables import EXCERPT_PATIENTS, LARGE_SERIES_THRESHOLD
 
 __all__ = [
@@ -91,11 +92,13 @@ __all__ = [
     "PATIENT_DETAIL_TABLES",
     "PatientRecords",
     "RenderedReport",
+    "SectionEntry",
     "TableRows",
     "audit_groups",
     "audit_row",
     "build_context",
     "build_report",
+    "build_sections",
     "decimal_columns",
     "decimal_padding",
     "install_recorder",
@@ -108,6 +111,7 @@ __all__ = [
     "primary_keys",
     "provenance",
     "read_care_checklist",
+    "read_sections",
     "render_report",
     "shorten",
     "source_cells",

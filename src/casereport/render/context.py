@@ -23,7 +23,7 @@ from casereport.render.patients import (
     study_drug_context,
 )
 from casereport.render.rows import TableRows, primary_keys
-from casereport.render.sections import build_sections, figure_label
+from casereport.render.sections import SectionEntry, build_sections, figure_label
 from casereport.summary import ADVERSE_EVENTS_STEM
 from casereport.tables import (
     EXCERPT_PATIENTS,  # defined with the tables, still importable from here
@@ -72,6 +72,7 @@ def build_context(
     figures: list[FigureModel],
     bmd_category: Any,
     *,
+    sections: Sequence[SectionEntry],
     audit: Sequence[AuditGroup] = (),
     audit_not_applicable: str = "",
     care: Sequence[CareItem] = (),
@@ -79,7 +80,8 @@ def build_context(
     patient_tables: Sequence[TableModel] = (),
 ) -> dict[str, Any]:
     """Everything the templates read: rows of the data (with cell ids), tables and figures, the
-    audit's findings and the CARE checklist.
+    audit's findings and the CARE checklist; `sections` is the project's list of them
+    (render.sections.read_sections).
 
     `bmd_category(z_score, category_rows) -> str` names the bone density category of a
     z-score (casereport.catalog owns that rule; the report only quotes it). In a large series,
@@ -90,7 +92,7 @@ def build_context(
     patients = build_patients(dataset, rows, bmd_category)
     outcomes = build_outcomes(dataset, patients)
     figure_numbers = {f.key: number for number, f in enumerate(figures, start=1)}
-    sections = build_sections(tables, figures, large_series)
+    sections = build_sections(tables, figures, sections, large_series)
     missing = missing_care_sections(care, [s.id for s in sections])
     if missing:
         raise CareChecklistError(

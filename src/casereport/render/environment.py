@@ -6,7 +6,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
 from casereport.anchors import appendix_anchor  # also imported from here by pdf.py
@@ -76,10 +83,16 @@ def attribute_value(value: Any) -> Markup:
     return escape(str(value))
 
 
-def make_environment() -> Environment:
+def make_environment(templates_dir: Path | str | None = None) -> Environment:
+    """The environment every report renders in. Templates are looked up first in the project's
+    `templates_dir` (config `templates_dir`: its own sections, and the page around them), then in
+    the package (what every case report needs: the body, tables, figures, the CARE table, the
+    appendix, the shared macros)."""
+    package = PackageLoader(TEMPLATES_PACKAGE, "templates")
+    loader = ChoiceLoader([FileSystemLoader(templates_dir), package]) if templates_dir else package
     env = Environment(
         finalize=finalize,
-        loader=PackageLoader(TEMPLATES_PACKAGE, "templates"),
+        loader=loader,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -26,6 +26,7 @@ from casereport.render.care import read_care_checklist
 from casereport.render.context import build_context
 from casereport.render.environment import install_recorder, make_environment
 from casereport.render.numbers import NumberRecorder
+from casereport.render.sections import read_sections
 from casereport.summary import adverse_event_numbers
 from casereport.tables import (
     LARGE_SERIES_THRESHOLD,
@@ -46,12 +47,15 @@ class RenderedReport:
         self.numbers.write_csv(numbers_path, extra=self.sections)
 
 
-def render_report(context: dict[str, Any], catalog: Ledger) -> RenderedReport:
+def render_report(
+    context: dict[str, Any], catalog: Ledger, templates_dir: Path | str | None = None
+) -> RenderedReport:
     """Render report.html and collect the numbers it shows.
 
     The body is rendered first; the appendix then lists the numbers the body recorded.
+    `templates_dir`: the project's templates (make_environment).
     """
-    env = make_environment()
+    env = make_environment(templates_dir)
     recorder = NumberRecorder(catalog)
     install_recorder(env, recorder)
     body = Markup(env.get_template("body.html.j2").render(context))
@@ -109,11 +113,13 @@ def build_report(
     *,
     audit_csv: Path | str,
     care_checklist: Path | str,
+    templates_dir: Path | str,
     large_series_threshold: int = LARGE_SERIES_THRESHOLD,
     table_models: Sequence[Path | str] | None = None,
 ) -> RenderedReport:
     """The report from the workflow's files: validated tables, catalog, the table models and
-    figure caption models, the audit's results/audit.csv and data/care_checklist.csv.
+    figure caption models, the audit's results/audit.csv and data/care_checklist.csv, rendered
+    with the project's templates and list of sections (`templates_dir`, config `templates_dir`).
 
     Tables appear in stages.TABLES order, figures in the order of `figure_jsons`.
     """
@@ -132,10 +138,12 @@ def build_report(
         {name: shown.table for name, shown in tables.items()},
         figures,
         bmd_category,
+        sections=read_sections(templates_dir),
         audit=audit_groups(audit),
         audit_not_applicable=not_applicable_reason(audit),
         care=read_care_checklist(care_checklist),
         large_series=large_series,
         patient_tables=[shown.excerpt for shown in tables.values() if shown.excerpt],
     )
-    return render_report(context, report_ledger(catalog_csv, dataset, audit, tables, large_series))
+    ledger = report_ledger(catalog_csv, dataset, audit, tables, large_series)
+    return render_report(context, ledger, templates_dir)

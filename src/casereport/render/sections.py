@@ -1,7 +1,8 @@
 """The report's sections in reading order: one list.
 
-Each entry names a template (`<template>.html.j2`) and its heading; two entries stand for a run of
-sections each: every table (`table.html.j2`, one section per table, headed by its title) and every
+The list is the project's (`sections.yaml` beside its templates, `read_sections`). Each entry
+names a template (`<template>.html.j2`) and its heading; two entries stand for a run of sections
+each: every table (`table.html.j2`, one section per table, headed by its title) and every
 figure (`figure.html.j2`, headed "Figure R1", ...). Tables and figures are sections of their own so
 that numbers.csv can say "table2" or "figure-labs". Adding a section is one template and one line
 in the list.
@@ -9,10 +10,12 @@ in the list.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import yaml
 from markupsafe import Markup, escape
 
 from casereport.model import FigureModel, TableModel
@@ -36,33 +39,23 @@ class SectionEntry:
         return self.id or self.template
 
 
-# The article's report, in reading order.
-SECTIONS: tuple[SectionEntry, ...] = (
-    SectionEntry("title", "Title"),
-    SectionEntry("summary", "Summary"),
-    SectionEntry("background", "Background"),
-    SectionEntry("methods", "Patients and methods"),
-    SectionEntry("patients", "Case summaries"),
-    SectionEntry("findings", "Clinical findings"),
-    SectionEntry(TABLES),
-    SectionEntry(FIGURES),
-    SectionEntry("outcomes", "Results"),
-    SectionEntry("audit", "Reproduction audit"),
-    SectionEntry("care", "CARE checklist"),
-    SectionEntry("references", "References"),
-    # Only in a large series: the first patients' rows of the per-patient tables.
-    SectionEntry(
-        "patient_tables",
-        "Per-patient tables: the first patients",
-        id="patient-tables",
-        large_series_only=True,
-    ),
-)
+SECTIONS_FILE = "sections.yaml"  # the list, in a project's templates folder
 
 
-def section_entries(records: Sequence[Mapping[str, Any]]) -> tuple[SectionEntry, ...]:
-    """The list from records (a project's sections file): `template`, `heading`, and optionally
-    `id` and `large_series_only`."""
+def read_sections(templates_dir: Path | str) -> tuple[SectionEntry, ...]:
+    """The list of a project's report: `sections.yaml` in its templates folder, one mapping per
+    section (`template`, `heading`, and optionally `id` and `large_series_only`)."""
+    path = Path(templates_dir) / SECTIONS_FILE
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    known = set(SectionEntry.__dataclass_fields__)
+    if not isinstance(records, list) or not records:
+        raise ValueError(f"{path}: must list the report's sections")
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict) or "template" not in record or set(record) - known:
+            raise ValueError(
+                f"{path}: section {number} must give `template` and at most "
+                f"{', '.join(sorted(known - {'template'}))}, not {record!r}"
+            )
     return tuple(SectionEntry(**record) for record in records)
 
 
@@ -84,8 +77,8 @@ class Section:
 def build_sections(
     tables: dict[str, TableModel],
     figures: list[FigureModel],
+    entries: Sequence[SectionEntry],
     large_series: bool = False,
-    entries: Sequence[SectionEntry] = SECTIONS,
 ) -> list[Section]:
     """The sections of this report, in the order of `entries`."""
     sections = []
