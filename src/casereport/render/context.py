@@ -25,9 +25,7 @@ from casereport.render.patients import (
 from casereport.render.rows import TableRows, primary_keys
 from casereport.render.sections import SectionEntry, build_sections, figure_label
 from casereport.summary import ADVERSE_EVENTS_STEM
-from casereport.tables import (
-    EXCERPT_PATIENTS,  # defined with the tables, still importable from here
-)
+from casereport.tables import EXCERPT_PATIENTS
 from casereport.words import route_abbreviations
 
 # --- notes under the tables ---------------------------------------------------------------

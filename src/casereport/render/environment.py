@@ -16,7 +16,7 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
-from casereport.anchors import appendix_anchor  # also imported from here by pdf.py
+from casereport.anchors import appendix_anchor
 from casereport.formatting import capitalise_first, display_number
 from casereport.ledger import cell_id
 from casereport.render.appendix import source_cells, source_groups

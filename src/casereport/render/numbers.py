@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from casereport.anchors import appendix_anchor  # also imported from here by pdf.py
+from casereport.anchors import appendix_anchor
 from casereport.formatting import display_number
 from casereport.ledger import Ledger, Number
 from casereport.model import Ref, Text
