@@ -13,8 +13,13 @@ Digits that are not data (figure numbers, line numbers in the appendix, free-tex
 "FK-506") go through `meta(...)`, which marks them `data-meta`.
 
 Besides the catalog, the ledger used for rendering holds the rebuilt values of the reproduction
-audit (`audit.<claim_id>.rebuilt`, casereport.audit) and, for a large series, the summary
-statistics of the summarised tables (`summary.*`, casereport.summary).
+audit (`audit.<claim_id>.rebuilt`, casereport.audit) and, for a large series, the adverse-event
+counts and the summary statistics of the summarised tables (`summary.*`, casereport.summary), the
+latter read from the table jobs' models (results/tables/*.json); `report.report_ledger` is where
+they come together. The report builds no table: it reads the models the table jobs wrote.
+
+The templates are the project's (config `templates_dir`, with `sections.yaml`, their order) and,
+for what every case report needs, the package's (casereport/templates).
 
 A large series (more patients than `large_series_threshold`) keeps the report readable and its
 size bounded: Tables I to III are summaries, and the case summaries and per-patient tables show the
@@ -27,7 +32,7 @@ The package, by concern:
     numbers      the number helper n(id), its recorder, and how numbers and units are typeset
     rows         rows of the validated tables with each cell's ledger id
     patients     the patient view model and what the text says about the series
-    sections     the report's sections in reading order (one list)
+    sections     the report's sections in reading order (one list, the project's sections.yaml)
     audit_view   the reproduction audit section (results/audit.csv)
     care         the CARE checklist (data/care_checklist.csv)
     appendix     the appendix of every number shown, and their source cells
