@@ -28,7 +28,7 @@ from casereport.validation.checker import check_tables
 
 CLAIMS = ROOT / "data" / "claims.csv"
 CARE_CHECKLIST = ROOT / "data" / "care_checklist.csv"
-# The article's own report templates and list of sections (config `templates_dir`).
+# The article's own report templates and list of sections (workflow/report/templates).
 TEMPLATES_DIR = ROOT / "workflow" / "report" / "templates"
 
 

@@ -29,7 +29,7 @@ from casereport.tables import LARGE_SERIES_THRESHOLD
 
 CLAIMS = ROOT / "data" / "claims.csv"
 CARE_CHECKLIST = ROOT / "data" / "care_checklist.csv"
-# The article's own report templates and list of sections (config `templates_dir`).
+# The article's own report templates and list of sections (workflow/report/templates).
 TEMPLATES_DIR = ROOT / "workflow" / "report" / "templates"
 
 # Elements whose text a reader never sees.

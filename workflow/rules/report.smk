@@ -15,9 +15,9 @@ ASSET_FILES = sorted(
 )
 REPORT_ASSETS = [f"{REPORT}/assets/{name}" for name in ASSET_FILES]
 # The code and templates that write the report: inputs, so that editing them rebuilds the report.
-# The package's templates (what every case report needs), then this article's own (config
-# `templates_dir`, with sections.yaml: the ordered list of the report's sections).
-TEMPLATES_DIR = Path(config["templates_dir"])
+# The package's templates (what every case report needs), then this article's own, kept with the
+# workflow: workflow/report/templates, with sections.yaml, the ordered list of the report's sections.
+TEMPLATES_DIR = Path(workflow.basedir) / "workflow" / "report" / "templates"
 TEMPLATES = sorted(str(p) for p in (PACKAGE_DIR / "templates").glob("*.j2")) + sorted(
     str(p) for p in [*TEMPLATES_DIR.glob("*.j2"), TEMPLATES_DIR / "sections.yaml"]
 )
@@ -101,6 +101,8 @@ rule report_html:
         catalog=f"{RESULTS}/ledger/catalog.csv",
         audit=f"{RESULTS}/audit.csv",
         care_checklist=config["care_checklist"],
+        # The list of the report's sections; the templates beside it are in `code`.
+        sections=TEMPLATES_DIR / "sections.yaml",
         table_models=expand(f"{RESULTS}/tables/{{table}}.json", table=TABLE_NAMES),
         captions=expand(f"{RESULTS}/figures/{{figure}}.json", figure=FIGURE_NAMES),
         figures=REPORT_FIGURES,
@@ -119,7 +121,6 @@ rule report_html:
     params:
         # A parameter, so that changing it in the config rebuilds the report.
         large_series_threshold=config["large_series_threshold"],
-        templates_dir=config["templates_dir"],
     message:
         "report.html"
     script:

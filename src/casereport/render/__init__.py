@@ -18,7 +18,7 @@ counts and the summary statistics of the summarised tables (`summary.*`, caserep
 latter read from the table jobs' models (results/tables/*.json); `report.report_ledger` is where
 they come together. The report builds no table: it reads the models the table jobs wrote.
 
-The templates are the project's (config `templates_dir`, with `sections.yaml`, their order) and,
+The templates are the project's (workflow/report/templates, with `sections.yaml`, their order) and,
 for what every case report needs, the package's (casereport/templates).
 
 A large series (more patients than `large_series_threshold`) keeps the report readable and its

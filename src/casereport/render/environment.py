@@ -85,7 +85,7 @@ def attribute_value(value: Any) -> Markup:
 
 def make_environment(templates_dir: Path | str | None = None) -> Environment:
     """The environment every report renders in. Templates are looked up first in the project's
-    `templates_dir` (config `templates_dir`: its own sections, and the page around them), then in
+    `templates_dir` (workflow/report/templates: its own sections, the page around them), then in
     the package (what every case report needs: the body, tables, figures, the CARE table, the
     appendix, the shared macros)."""
     package = PackageLoader(TEMPLATES_PACKAGE, "templates")

@@ -119,7 +119,7 @@ def build_report(
 ) -> RenderedReport:
     """The report from the workflow's files: validated tables, catalog, the table models and
     figure caption models, the audit's results/audit.csv and data/care_checklist.csv, rendered
-    with the project's templates and list of sections (`templates_dir`, config `templates_dir`).
+    with the project's templates and list of sections (`templates_dir`, workflow/report/templates).
 
     Tables appear in stages.TABLES order, figures in the order of `figure_jsons`.
     """
