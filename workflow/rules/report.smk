@@ -17,7 +17,7 @@ REPORT_ASSETS = [f"{REPORT}/assets/{name}" for name in ASSET_FILES]
 # The code and templates that write the report: inputs, so that editing them rebuilds the report.
 # The package's templates (what every case report needs), then this article's own, kept with the
 # workflow: workflow/report/templates, with sections.yaml, the ordered list of the report's sections.
-TEMPLATES_DIR = Path(workflow.basedir) / "workflow" / "report" / "templates"
+TEMPLATES_DIR = Path("workflow/report/templates")
 TEMPLATES = sorted(str(p) for p in (PACKAGE_DIR / "templates").glob("*.j2")) + sorted(
     str(p) for p in [*TEMPLATES_DIR.glob("*.j2"), TEMPLATES_DIR / "sections.yaml"]
 )
