@@ -18,8 +18,8 @@ from casereport.dataset import Dataset
 from casereport.words import study_drug
 
 RESOURCE = "findings"
+# The section's id in the report's list of sections (workflow/report/templates/sections.yaml).
 SECTION_ID = "findings"
-SECTION_HEADING = "Clinical findings"
 
 # A kind's heading in a case summary and its name in the table, by allowed value of `kind`.
 KIND_WORDS = {

@@ -85,3 +85,25 @@ def figure_from_json(data: dict) -> FigureModel:
         caption=text_from_json(data["caption"]),
         number_ids=tuple(data["number_ids"]),
     )
+
+
+def table_to_json(table: TableModel) -> dict:
+    return {
+        "key": table.key,
+        "title": table.title,
+        "caption": text_to_json(table.caption),
+        "header": [text_to_json(cell) for cell in table.header],
+        "rows": [[text_to_json(cell) for cell in row] for row in table.rows],
+        "notes": [text_to_json(note) for note in table.notes],
+    }
+
+
+def table_from_json(data: dict) -> TableModel:
+    return TableModel(
+        key=data["key"],
+        title=data["title"],
+        caption=text_from_json(data["caption"]),
+        header=tuple(text_from_json(cell) for cell in data["header"]),
+        rows=tuple(tuple(text_from_json(cell) for cell in row) for row in data["rows"]),
+        notes=tuple(text_from_json(note) for note in data["notes"]),
+    )

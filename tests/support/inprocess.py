@@ -28,6 +28,8 @@ from support.tier import require_slow
 
 CLAIMS = ROOT / "data" / "claims.csv"
 CARE_CHECKLIST = ROOT / "data" / "care_checklist.csv"
+# The article's own report templates and list of sections (workflow/report/templates).
+TEMPLATES_DIR = ROOT / "workflow" / "report" / "templates"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ def validate_and_render(data_dir: Path, out: Path, large_series_threshold: int =
             jsons,
             audit_csv=audit_csv,
             care_checklist=CARE_CHECKLIST,
+            templates_dir=TEMPLATES_DIR,
             large_series_threshold=large_series_threshold,
         )
     return Rendered([], section_texts(report.html), report.html)

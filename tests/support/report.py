@@ -29,6 +29,8 @@ from support.tier import require_slow
 
 CLAIMS = ROOT / "data" / "claims.csv"
 CARE_CHECKLIST = ROOT / "data" / "care_checklist.csv"
+# The article's own report templates and list of sections (workflow/report/templates).
+TEMPLATES_DIR = ROOT / "workflow" / "report" / "templates"
 
 # Elements whose text a reader never sees.
 INVISIBLE = frozenset({"head", "script", "style", "title", "template"})
@@ -92,6 +94,7 @@ def build_report_dir(
             jsons,
             audit_csv=audit_csv,
             care_checklist=care_checklist,
+            templates_dir=TEMPLATES_DIR,
             large_series_threshold=large_series_threshold,
         ).write(report_dir / "report.html", numbers_csv)
     return BuiltReport(project, report_dir, numbers_csv, jsons)

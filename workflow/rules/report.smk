@@ -15,11 +15,16 @@ ASSET_FILES = sorted(
 )
 REPORT_ASSETS = [f"{REPORT}/assets/{name}" for name in ASSET_FILES]
 # The code and templates that write the report: inputs, so that editing them rebuilds the report.
-TEMPLATES = sorted(str(p) for p in (PACKAGE_DIR / "templates").glob("*.j2"))
+# The package's templates (what every case report needs), then this article's own, kept with the
+# workflow: workflow/report/templates, with sections.yaml, the ordered list of the report's sections.
+TEMPLATES_DIR = Path("workflow/report/templates")
+TEMPLATES = sorted(str(p) for p in (PACKAGE_DIR / "templates").glob("*.j2")) + sorted(
+    str(p) for p in [*TEMPLATES_DIR.glob("*.j2"), TEMPLATES_DIR / "sections.yaml"]
+)
 SOURCE_PAGE_CODE = package_code("casereport.sources") + [
     str(PACKAGE_DIR / "templates/source.html.j2"),
 ]
-# The report renders the tables, the large-series summaries and the audit numbers itself.
+# The report reads the tables' models (results/tables/*.json); it renders the audit numbers itself.
 RENDER_CODE = package_code("casereport.render") + TEMPLATES
 PDF_CODE = package_code("casereport.pdf")
 REPORT_FIGURES = expand(
@@ -96,6 +101,9 @@ rule report_html:
         catalog=f"{RESULTS}/ledger/catalog.csv",
         audit=f"{RESULTS}/audit.csv",
         care_checklist=config["care_checklist"],
+        # The list of the report's sections; the templates beside it are in `code`.
+        sections=TEMPLATES_DIR / "sections.yaml",
+        table_models=expand(f"{RESULTS}/tables/{{table}}.json", table=TABLE_NAMES),
         captions=expand(f"{RESULTS}/figures/{{figure}}.json", figure=FIGURE_NAMES),
         figures=REPORT_FIGURES,
         assets=REPORT_ASSETS,

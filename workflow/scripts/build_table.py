@@ -1,11 +1,12 @@
-"""Snakemake script of rule `table`: one of the report's tables as CSV (casereport.tables)."""
+"""Snakemake script of rule `table`: one of the report's tables as CSV, and the table model the
+report reads as JSON (casereport.tables)."""
 
 import sys
 from pathlib import Path
 
 from casereport import stages
 from casereport.dataset import load_dataset
-from casereport.tables import write_table
+from casereport.tables import write_table_outputs
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
 # The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
@@ -16,4 +17,10 @@ if getattr(snakemake, "log", None):
 name = snakemake.wildcards.table
 validated_dir = Path(snakemake.input.tables[0]).parent
 dataset = load_dataset(validated_dir, snakemake.input.datapackage, list(stages.TABLES[name]))
-write_table(name, dataset, snakemake.output[0])
+write_table_outputs(
+    name,
+    dataset,
+    snakemake.output.csv,
+    snakemake.output.model,
+    snakemake.params.large_series_threshold,
+)

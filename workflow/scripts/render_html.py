@@ -4,6 +4,7 @@ Fails when a template names a number the catalog does not have.
 """
 
 import sys
+from pathlib import Path
 
 from casereport.render import build_report
 
@@ -20,6 +21,8 @@ report = build_report(
     snakemake.input.captions,
     audit_csv=snakemake.input.audit,
     care_checklist=snakemake.input.care_checklist,
+    templates_dir=Path(snakemake.input.sections).parent,
     large_series_threshold=snakemake.params.large_series_threshold,
+    table_models=snakemake.input.table_models,
 )
 report.write(snakemake.output.html, snakemake.output.numbers)

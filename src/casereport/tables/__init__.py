@@ -1,0 +1,83 @@
+"""The report's tables, built once as TableModels whose numbers are Refs into the ledger.
+
+`build_table(name, dataset)` builds one of stages.TABLES from the loaded tables that stage lists;
+`write_table_csv(model, ledger, path)` writes what a reader sees. The HTML report renders the same
+models, so a table's wording lives here only.
+
+    table1  the paper's Table I: one column per patient; gender, ages, treatments, calcinosis sites
+    table2  the paper's Table II: one row per patient; each analyte before and after pamidronate
+    table3  new: bone mineral density and z-score before, after, their change, and the z-score
+            category (bmd_categories.csv) at each time point
+
+Nothing here knows how many patients, drugs or analytes there are: rows and columns come from the
+data, in the order the data gives (patient_id, treatment_id, site_id, analytes.csv row order).
+
+A large series (more patients than `large_series_threshold` in config/config.yaml) cannot be read
+one patient per row or column. `summary_table(name, dataset)` gives the same table as a summary
+(counts and percentages, medians and interquartile ranges) together with the ledger Numbers of its
+statistics (casereport.summary); the per-patient tables stay the workflow's CSV files, and
+`per_patient_excerpt` gives the first patients of one for the report's appendix.
+
+The package: per_patient (Tables I to III), summaries (their large-series form), output (the
+CSV and the JSON table model the table job writes, and the report reads)."""
+
+from casereport.tables.output import (
+    ReportTable,
+    per_patient_excerpt,
+    read_report_table,
+    report_table,
+    table_cells,
+    table_refs,
+    transposed,
+    write_report_table,
+    write_table,
+    write_table_csv,
+    write_table_outputs,
+)
+from casereport.tables.per_patient import (
+    EXCERPT_PATIENTS,
+    LARGE_SERIES_THRESHOLD,
+    NOT_COMPUTED,
+    NOT_RECORDED,
+    analytes_measured,
+    build_table,
+    category_definitions,
+    drugs_given_by_several_routes,
+    follow_up_text,
+    patient_ids,
+    patient_label,
+    table1,
+    table2,
+    table3,
+)
+from casereport.tables.summaries import grouped, summary_table
+
+__all__ = [
+    "EXCERPT_PATIENTS",
+    "LARGE_SERIES_THRESHOLD",
+    "NOT_COMPUTED",
+    "NOT_RECORDED",
+    "ReportTable",
+    "analytes_measured",
+    "build_table",
+    "category_definitions",
+    "drugs_given_by_several_routes",
+    "follow_up_text",
+    "grouped",
+    "patient_ids",
+    "patient_label",
+    "per_patient_excerpt",
+    "read_report_table",
+    "report_table",
+    "summary_table",
+    "table1",
+    "table2",
+    "table3",
+    "table_cells",
+    "table_refs",
+    "transposed",
+    "write_report_table",
+    "write_table",
+    "write_table_csv",
+    "write_table_outputs",
+]
