@@ -21,6 +21,8 @@ from casereport.validation.report import Finding
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 DATAPACKAGE = "data/raw/datapackage.yaml"  # relative: findings name files as users know them
+# The article's own rules, which config/config.yaml names (absolute: tests run in copies).
+ARTICLE_RULES = str(ROOT / "workflow" / "article" / "validation_rules.py")
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -78,7 +80,7 @@ def field(table: str, name: str) -> dict:
 
 def findings_of(*tables: str) -> list[Finding]:
     """Findings of the named tables (default: all), checked as one run."""
-    results = check_tables(DATAPACKAGE, list(tables) or None)
+    results = check_tables(DATAPACKAGE, list(tables) or None, extension=ARTICLE_RULES)
     return [finding for result in results.values() for finding in result.findings]
 
 
