@@ -94,6 +94,7 @@ def test_rule_files_hard_code_no_path_that_config_yaml_sets():
         ("data_dir=../../etc", "data_dir"),
         ("results_dir=data/raw", "results_dir"),
         ("logs_dir=/tmp/logs", "logs_dir"),
+        ("validation_rules=workflow/article/missing.py", "validation_rules"),
     ],
 )
 def test_a_bad_config_stops_with_one_line_naming_the_key(tmp_path, override, key):
