@@ -69,6 +69,7 @@ if VALIDATION_RULES:
         load_extension(VALIDATION_RULES)
     except ExtensionError as error:
         sys.exit(f"config error: key 'validation_rules': {error}")
+
 TABLE_NAMES = list(stages.TABLES)
 FIGURE_NAMES = list(stages.FIGURES)
 
