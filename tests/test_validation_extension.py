@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_validation import ARTICLE_RULES, DATAPACKAGE, ROOT, copy_raw_data, key
+from test_validation import (
+    ARTICLE_RULES,
+    DATAPACKAGE,
+    ROOT,
+    copy_raw_data,
+    first_row,
+    key,
+    raw_file,
+    read_table,
+)
 from test_validation_rules import onset_min_above_max
 
 from casereport.newcase.command import TEMPLATE
@@ -80,3 +89,25 @@ def test_validate_names_a_missing_rules_file_in_one_line(project):
     )
     assert result.returncode == 1
     assert "nope/rules.py" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_outcome_without_the_words_the_report_uses_is_named(project):
+    """The article's sentences use the dictionary's `state` of a calcinosis outcome: a recorded
+    outcome whose words lack it is reported on the patient's row."""
+    patient = first_row("patients")
+    outcome = patient["calcinosis_outcome"]
+    path = Path("data/raw/datapackage.yaml")
+    package = yaml.safe_load(path.read_text(encoding="utf-8"))
+    patients = next(r for r in package["resources"] if r["name"] == "patients")
+    field = next(f for f in patients["schema"]["fields"] if f["name"] == "calcinosis_outcome")
+    del field["enumLabels"][outcome]["state"]
+    path.write_text(yaml.safe_dump(package, allow_unicode=True), encoding="utf-8")
+    lines = [
+        row["_line"] for row in read_table("patients")[1] if row["calcinosis_outcome"] == outcome
+    ]
+    expected = [
+        (raw_file("patients"), line, "calcinosis_outcome", outcome, "words-missing")
+        for line in lines
+    ]
+    assert findings(ARTICLE_RULES) == expected
+    assert findings(None) == []  # the package asks only `label` of this article's column

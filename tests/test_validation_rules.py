@@ -333,6 +333,7 @@ def test_every_rule_has_a_docstring_and_a_test():
         "finding_timing_fits_study_drug",
         "value_upper_only_for_between",
         "bmd_categories_partition_z_scores",
+        "outcome_has_its_words",
     }
     extension = load_extension(ARTICLE_RULES)
     assert {rule.name for rule in RULES} == general_rules

@@ -69,21 +69,22 @@ def test_words_for_reads_the_dictionary():
     assert words_for({"name": "site"}, "total hip") == "total hip"  # no words: the value
 
 
-def test_a_word_one_value_gives_every_value_gives():
-    """Which words a field needs comes from the dictionary: one value's `state` asks it of all."""
-    outcome = {
-        "name": "outcome",
-        "constraints": {"enum": ["cleared", "stable"]},
+def test_a_word_may_be_given_for_some_values_only():
+    """Only `label` (and, for the general model's fields, WORDED_FIELDS) is asked of every value:
+    the lumbar spine has a vertebra letter, the hip has none."""
+    site = {
+        "name": "site",
+        "constraints": {"enum": ["lumbar spine", "total hip"]},
         "enumLabels": {
-            "cleared": {"label": "cleared", "state": "had cleared"},
-            "stable": {"label": "stable"},
+            "lumbar spine": {"label": "lumbar spine", "vertebra_letter": "L"},
+            "total hip": {"vertebra_letter": "H"},
         },
     }
-    assert label_problems(resource(outcome)) == [
-        "resource 'patients', field 'outcome': allowed value 'stable' has no 'state' in enumLabels"
+    assert label_problems(resource(site)) == [
+        "resource 'patients', field 'site': allowed value 'total hip' has no 'label' in enumLabels"
     ]
-    outcome["enumLabels"]["stable"]["state"] = "was unchanged"
-    assert label_problems(resource(outcome)) == []
+    site["enumLabels"]["total hip"] = {"label": "total hip"}
+    assert label_problems(resource(site)) == []
 
 
 def test_the_package_asks_words_only_of_the_general_model():

@@ -10,11 +10,11 @@ custom field property `enumLabels` with the words for every value its `enum` all
         male: {label: boy, plural: boys, noun: a boy, pronoun: he, possessive: his}
 
 So a value the dictionary allows always has words, and one it does not allow is a validation
-error. Which words a field must give is read from the dictionary itself: every allowed value gives
-a `label`, and every word that one value gives (`noun`, `state`, ...), the others give too, so a
-sentence that uses it reads for every value. `WORDED_FIELDS` adds what the package's own sentences
-ask of the general case-report model (patients' sex, treatments' route); a project's own
-templates rely on the words its dictionary gives. Validation
+error. Every allowed value gives at least a `label`; other words may be given for some values
+only (`vertebra_letter` for the lumbar spine). `WORDED_FIELDS` adds what the package's own
+sentences ask of every value of the general case-report model's fields (patients' sex,
+treatments' route); what a project's own sentences need of its own columns, its own validation
+rules check (this article's: workflow/article/validation_rules.py). Validation
 (casereport.validation.schema.descriptor_problems) reports a missing word as a `datapackage`
 finding naming the resource, field and value, before any table is built.
 
@@ -69,20 +69,13 @@ def label_problems(resource: Mapping[str, Any]) -> list[str]:
             if not isinstance(words, dict):
                 problems.append(f"{where}: allowed value {value!r} has no words in {LABELS}")
                 continue
-            for key in wanted_words(wanted, labels):
+            for key in dict.fromkeys(["label", *(wanted or ())]):
                 if not isinstance(words.get(key), str) or not words[key].strip():
                     problems.append(f"{where}: allowed value {value!r} has no {key!r} in {LABELS}")
         for value in labels:
             if value not in allowed:
                 problems.append(f"{where}: {LABELS} gives words for {value!r}, which enum lacks")
     return problems
-
-
-def wanted_words(wanted: tuple[str, ...] | None, labels: Mapping[str, Any]) -> list[str]:
-    """The words each value of a field must give: `label`, what the package's sentences need
-    (`wanted`), and every word any value of the field gives, in a stable order."""
-    given = [key for words in labels.values() if isinstance(words, dict) for key in words]
-    return list(dict.fromkeys(["label", *(wanted or ()), *given]))
 
 
 def field_labels(field: Mapping[str, Any]) -> dict[str, dict[str, str]]:

@@ -342,3 +342,31 @@ def _boundary_findings(table: CheckedTable, below: int, above: int) -> Iterator[
             f"the z-score {table.cell(above, 'z_lower')} belongs to {where_it_is}: exactly one "
             "of z_upper_inclusive and the next z_lower_inclusive must be true",
         )
+
+
+# --- words the article's sentences need ---------------------------------------------------------
+
+# (column of patients.csv) -> the words of data/raw/datapackage.yaml's enumLabels that the
+# report's sentences use for its value: "the calcinosis had cleared completely" (state),
+# "Calcinosis cleared completely in 1 patient" (verb).
+PATIENT_WORDS = {"calcinosis_outcome": ("state", "verb")}
+
+
+@RULES.rule(checks="patients")
+def outcome_has_its_words(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
+    """patients: the dictionary gives each recorded calcinosis_outcome the words the report's
+    sentences use (enumLabels: state, verb)."""
+    fields = {field["name"]: field for field in table.resource["schema"]["fields"]}
+    for column, wanted in PATIENT_WORDS.items():
+        labels = fields[column].get("enumLabels") or {}
+        for line, value in table.typed[column].dropna().items():
+            words = labels.get(value) if isinstance(labels.get(value), dict) else {}
+            missing = [key for key in wanted if not str(words.get(key) or "").strip()]
+            if missing:
+                yield table.finding(
+                    line,
+                    column,
+                    "words-missing",
+                    f"{column} {table.cell(line, column)!r} has no {' or '.join(missing)} in "
+                    "the data dictionary's enumLabels, which the report's sentences use",
+                )
