@@ -52,7 +52,11 @@ def measure(rows: int, workdir: Path) -> dict:
     write_bad_labs(data / "labs.csv", rows)
     report = workdir / "report.json"
     stderr = workdir / "stderr.txt"
-    command = [sys.executable, "-m", "casereport.cli", "validate", "--data-dir", str(data)]
+    rules = ROOT / "workflow" / "article" / "validation_rules.py"  # the article's own rules too
+    command = [
+        *[sys.executable, "-m", "casereport.cli", "validate", "--data-dir", str(data)],
+        *["--rules", str(rules)],
+    ]
     env_path = str(ROOT / "src")
     started = time.perf_counter()
     with open(stderr, "w", encoding="utf-8") as err:

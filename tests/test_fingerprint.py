@@ -104,3 +104,23 @@ def test_a_failed_build_line_says_report_is_the_previous_build_and_what_changed(
     assert "except report.html, rewritten by this run" in failed_build_line(
         project, "report", PACKAGE
     )
+
+
+def test_the_fingerprint_command_writes_what_status_compares_with(tmp_path):
+    """`casereport fingerprint` (the last job of a build) reads the data package that config
+    names, through the same keys in every project: data_dir and datapackage."""
+    shutil.copytree(ROOT / "data/raw", tmp_path / "data/raw")
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    result = subprocess.run(
+        [sys.executable, "-m", "casereport.cli", "fingerprint", "--output", "inputs.csv"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert result.returncode == 0, result.stderr
+    with contextlib.chdir(tmp_path):
+        written = (tmp_path / "inputs.csv").read_text(encoding="utf-8")
+        assert written.splitlines()[1].startswith("data/raw/")
+        assert status(tmp_path, tmp_path / "inputs.csv").current

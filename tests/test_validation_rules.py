@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from support.validation import (
+    ARTICLE_RULES,
     copy_raw_data,
     findings_of,
     first_row,
@@ -21,6 +22,7 @@ from support.validation import (
     set_cell,
 )
 
+from casereport.validation.registry import load_extension
 from casereport.validation.rules import RULES
 
 
@@ -310,31 +312,36 @@ def test_messages_show_the_values_involved(project):
 
 
 def test_every_rule_has_a_docstring_and_a_test():
-    tested_rules = {
-        "end_month_not_before_start_month",
+    general_rules = {  # in the package: any case report's data
+        "end_not_before_start",
         "dose_upper_not_below_dose",
         "dose_has_unit",
-        "later_interval_needs_end_month",
-        "ongoing_exposure_has_not_ended",
-        "pamidronate_ongoing_agrees",
         "dates_inside_study_period",
         "treatments_not_after_time_of_writing",
         "missing_value_has_a_reason",
         "publication_has_one_row",
         "publication_dates_in_order",
+        "reference_numbers_exist",
+        "duplicate_is_an_earlier_reference",
+    }
+    article_rules = {  # in workflow/article/validation_rules.py: this article's data only
+        "later_interval_needs_end_month",
+        "ongoing_exposure_has_not_ended",
+        "pamidronate_ongoing_agrees",
         "disease_duration_is_age_difference",
         "calcinosis_onset_min_not_above_max",
         "follow_up_only_after_stopping",
         "lab_unit_is_analyte_unit",
         "adverse_event_course_was_given",
         "finding_timing_fits_study_drug",
-        "reference_numbers_exist",
-        "duplicate_is_an_earlier_reference",
         "value_upper_only_for_between",
         "bmd_categories_partition_z_scores",
+        "outcome_has_its_words",
     }
-    assert {rule.name for rule in RULES} == tested_rules
-    assert all(rule.summary for rule in RULES)
+    extension = load_extension(ARTICLE_RULES)
+    assert {rule.name for rule in RULES} == general_rules
+    assert {rule.name for rule in extension} == article_rules
+    assert all(rule.summary for rule in (*RULES, *extension))
 
 
 def test_a_finding_during_a_study_drug_never_given_is_reported(project):

@@ -22,6 +22,7 @@ COMMANDS = [
     ("casereport.changes", "add_changes_parsers"),
     ("casereport.privacy", "add_privacy_parser"),
     ("casereport.fingerprint", "add_status_parser"),
+    ("casereport.fingerprint", "add_fingerprint_parser"),
     ("casereport.newcase.command", "add_new_parser"),
 ]
 

@@ -11,9 +11,10 @@ together and the file system:
 * the folders are distinct and not inside one another (`results_dir=data/raw` would publish
   into the hand-curated data; `report_dir=results` would mix the report into the results), with
   one exception: `benchmarks_dir` may lie inside `logs_dir` (both hold records of a run);
-* committed input files (`claims`, `care_checklist`, `numbers_lock`) are not inside a folder the
-  workflow fills with its own files (`results_dir`, `logs_dir`, `benchmarks_dir`) nor inside
-  `data_dir`, which holds the raw tables only;
+* committed input files (`claims`, `care_checklist`, `numbers_lock`, `privacy_allowlist`,
+  `validation_rules`) are not inside a folder the workflow fills with its own files
+  (`results_dir`, `logs_dir`, `benchmarks_dir`) nor inside `data_dir`, which holds the raw tables
+  only;
 * `data_dir` is an existing folder; each output folder, where it exists, is a writable folder.
 
 Stdlib only: the Snakefile imports it on every run.
@@ -27,7 +28,7 @@ from pathlib import Path
 
 INPUT_FOLDER = "data_dir"
 OUTPUT_FOLDERS = ("results_dir", "report_dir", "logs_dir", "benchmarks_dir")
-INPUT_FILES = ("claims", "care_checklist", "numbers_lock", "privacy_allowlist")
+INPUT_FILES = ("claims", "care_checklist", "numbers_lock", "privacy_allowlist", "validation_rules")
 OUTPUT_FILES = ("rulegraph",)
 # Folders that may nest: (inner, outer).
 ALLOWED_NESTING = {("benchmarks_dir", "logs_dir")}

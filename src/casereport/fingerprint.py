@@ -5,6 +5,7 @@ SHA-256 of every file of the data package it was built from (datapackage.yaml an
 A failed build leaves that file as the last successful build wrote it, so comparing it with the
 files as they are now tells whether report/ is current:
 
+    casereport fingerprint     write it (what the build's last job runs)
     casereport status          one line: does report/ match data/raw? (exit 0 yes, 1 no)
     casereport check-numbers   fails too while report/ does not match data/raw
 
@@ -118,9 +119,6 @@ def configured_data_package(root: Path) -> Path:
     if config_file.is_file():
         with open(config_file, encoding="utf-8") as handle:
             config = yaml.safe_load(handle) or {}
-    if "data_dir" not in config and "datapackage" in config:
-        # A project made by `casereport new` names the data package by its path.
-        return Path(config["datapackage"])
     return Path(config.get("data_dir", "data/raw")) / config.get("datapackage", "datapackage.yaml")
 
 
@@ -196,6 +194,31 @@ def run_status(args: argparse.Namespace) -> int:
     result = status(args.root, args.fingerprint, args.datapackage)
     print(result.line(), file=sys.stdout if result.current else sys.stderr)
     return 0 if result.current else 1
+
+
+def run_fingerprint(args: argparse.Namespace) -> int:
+    datapackage = args.datapackage or configured_data_package(Path(".")).as_posix()
+    try:
+        write_fingerprint(datapackage, args.output)
+    except (OSError, yaml.YAMLError) as error:
+        print(f"error: cannot fingerprint {datapackage}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_fingerprint_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "fingerprint",
+        help="record the SHA-256 of every file of the data package the report was built from",
+        description=f"Write {FINGERPRINT}: the SHA-256 of datapackage.yaml and of each of its "
+        "files. A build runs it last, after the report is written; `casereport status` compares "
+        "the data with it.",
+    )
+    parser.add_argument(
+        "--datapackage", help="the data package (default: the one config/config.yaml names)"
+    )
+    parser.add_argument("--output", default=FINGERPRINT, help="default: %(default)s")
+    parser.set_defaults(func=run_fingerprint)
 
 
 def add_status_parser(subparsers) -> None:

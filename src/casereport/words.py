@@ -10,7 +10,11 @@ custom field property `enumLabels` with the words for every value its `enum` all
         male: {label: boy, plural: boys, noun: a boy, pronoun: he, possessive: his}
 
 So a value the dictionary allows always has words, and one it does not allow is a validation
-error. `WORDED_FIELDS` lists the columns and the words each must give; validation
+error. Every allowed value gives at least a `label`; other words may be given for some values
+only (`vertebra_letter` for the lumbar spine). `WORDED_FIELDS` adds what the package's own
+sentences ask of every value of the general case-report model's fields (patients' sex,
+treatments' route); what a project's own sentences need of its own columns, its own validation
+rules check (this article's: workflow/article/validation_rules.py). Validation
 (casereport.validation.schema.descriptor_problems) reports a missing word as a `datapackage`
 finding naming the resource, field and value, before any table is built.
 
@@ -27,18 +31,13 @@ from typing import Any
 
 LABELS = "enumLabels"
 
-# (resource, field) -> the words every allowed value must have.
+# (resource, field) of the general case-report model -> the words the package's own sentences
+# need of every allowed value (only for a field the dictionary has; other fields: see above).
 WORDED_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     # "2 boys, 1 girl"; "A boy from Morocco ..."; "he had received"; "his age"
     ("patients", "sex"): ("label", "plural", "noun", "pronoun", "possessive"),
-    # "the calcinosis had cleared completely" (state); "Calcinosis cleared completely in ..." (verb)
-    ("patients", "calcinosis_outcome"): ("label", "state", "verb"),
-    # "intravenous pamidronate"; "given intravenously"; "MTX PO" in Table I
+    # "intravenous immunoglobulin"; "given intravenously"; "MTX PO" in a table
     ("treatments", "route"): ("label", "adverb", "abbreviation"),
-    # "Bone mineral density of the lumbar spine"
-    ("bone_density", "site"): ("label",),
-    # "(osteopenia)"
-    ("bmd_categories", "category"): ("label",),
 }
 
 # The study's own facts: columns of publication.csv.
@@ -70,7 +69,7 @@ def label_problems(resource: Mapping[str, Any]) -> list[str]:
             if not isinstance(words, dict):
                 problems.append(f"{where}: allowed value {value!r} has no words in {LABELS}")
                 continue
-            for key in wanted or ("label",):
+            for key in dict.fromkeys(["label", *(wanted or ())]):
                 if not isinstance(words.get(key), str) or not words[key].strip():
                     problems.append(f"{where}: allowed value {value!r} has no {key!r} in {LABELS}")
         for value in labels:

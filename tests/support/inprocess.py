@@ -30,6 +30,7 @@ CLAIMS = ROOT / "data" / "claims.csv"
 CARE_CHECKLIST = ROOT / "data" / "care_checklist.csv"
 # The article's own report templates and list of sections (workflow/report/templates).
 TEMPLATES_DIR = ROOT / "workflow" / "report" / "templates"
+ARTICLE_RULES = ROOT / "workflow" / "article" / "validation_rules.py"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def validate_and_render(data_dir: Path, out: Path, large_series_threshold: int =
     require_slow("renders a report")
     data_dir, out = Path(data_dir).resolve(), Path(out).resolve()
     datapackage = data_dir / "datapackage.yaml"
-    results = check_tables(str(datapackage))
+    # The article's own rules too, as config/config.yaml names them for the workflow.
+    results = check_tables(str(datapackage), extension=str(ARTICLE_RULES))
     findings = [f for r in results.values() for f in r.findings]
     if findings:
         return Rendered(findings, {}, "")

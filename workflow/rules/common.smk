@@ -30,6 +30,7 @@ from casereport.validation.deps import (
     raw_tables,
     validation_dependencies,
 )
+from casereport.validation.registry import ExtensionError, load_extension
 
 # Paths inside the project, distinct, writable: checked before anything reads or writes them.
 if problems := config_problems(config, Path.cwd()):
@@ -58,6 +59,17 @@ try:
     RAW_TABLES = raw_tables(DATAPACKAGE)  # resource name -> raw CSV path
 except DatapackageError as error:
     sys.exit(f"data dictionary error: {error}")
+
+# This project's own validation rules (optional), run after the package's general rules: an input
+# of every validation job, so editing them revalidates the data. Loaded now to stop on a missing
+# or broken file with one line.
+VALIDATION_RULES = config.get("validation_rules")
+if VALIDATION_RULES:
+    try:
+        load_extension(VALIDATION_RULES)
+    except ExtensionError as error:
+        sys.exit(f"config error: key 'validation_rules': {error}")
+
 TABLE_NAMES = list(stages.TABLES)
 FIGURE_NAMES = list(stages.FIGURES)
 
@@ -85,14 +97,17 @@ def validated(names):
 
 def validation_inputs(wildcards):
     """The raw file a validation job checks, plus every raw file its cross-file rules read."""
-    needed = validation_dependencies(DATAPACKAGE, wildcards.table)
-    return {
+    needed = validation_dependencies(DATAPACKAGE, wildcards.table, VALIDATION_RULES)
+    inputs = {
         "datapackage": DATAPACKAGE,
         "table": RAW_TABLES[wildcards.table],
         "related": [RAW_TABLES[name] for name in needed],
         "privacy_allowlist": config["privacy_allowlist"],
         "code": VALIDATION_CODE,
     }
+    if VALIDATION_RULES:
+        inputs["rules"] = VALIDATION_RULES
+    return inputs
 
 
 def gather_validation(failed):

@@ -4,8 +4,8 @@
     python -m casereport.newcase.build pdf --config config/config.yaml
 
 `html` checks the data against data/datapackage.yaml (the package's validator: file, header,
-cells, primary and foreign keys; the article's cross-field rules in validation/rules.py select
-tables by name and read the article's columns, so they are not run on this general model), lists
+cells, primary and foreign keys, and the general cross-field rules of casereport.validation.rules,
+plus the project's own rules file when config names one in `validation_rules`), lists
 every cell in the catalog (results/ledger/catalog.csv), evaluates manuscript/computed.yaml, then
 turns manuscript.md into report/report.html with every `[[reference]]` replaced by its number,
 linked to its raw line (report/sources/). The numbers shown go to results/numbers.csv, the ledger
@@ -42,6 +42,8 @@ from casereport.newcase.references import (
 from casereport.sources import source_href, write_source_pages
 from casereport.validation.checker import load_table
 from casereport.validation.deps import raw_tables, read_datapackage
+from casereport.validation.registry import ExtensionError
+from casereport.validation.rules import check_rules, rule_set
 from casereport.validation.schema import check_foreign_keys, descriptor_problems
 
 ASSETS = Path(__file__).parent.parent / "assets"
@@ -54,8 +56,13 @@ class BuildError(Exception):
 # --- data ---------------------------------------------------------------------------------------
 
 
-def check_data(datapackage: str) -> dict:
-    """Every table of the data package, checked; BuildError listing all findings if any."""
+def check_data(datapackage: str, extension: str | None = None) -> dict:
+    """Every table of the data package, checked against its dictionary, the general rules and
+    the project's own rules (`extension`, a file); BuildError listing all findings if any."""
+    try:
+        rules = rule_set(extension)
+    except ExtensionError as error:
+        raise BuildError(str(error)) from None
     package = read_datapackage(datapackage)
     paths = raw_tables(datapackage)
     resources = {r["name"]: r for r in package["resources"]}
@@ -70,6 +77,7 @@ def check_data(datapackage: str) -> dict:
                 tables[name] = table
     for table in tables.values():
         messages += [finding_line(f) for f in check_foreign_keys(table, tables)]
+        messages += [finding_line(f) for f in check_rules(table, tables, resources, rules)]
     if messages:
         raise BuildError("\n".join(messages))
     return tables
@@ -246,8 +254,8 @@ def title_of(text: str) -> str:
 
 def build_html(config: dict, root: Path) -> list[str]:
     """Write the report and its ledgers; return the warnings (hand-typed numbers, when warned)."""
-    datapackage = config["datapackage"]
-    tables = check_data(datapackage)
+    datapackage = f"{config['data_dir']}/{config['datapackage']}"
+    tables = check_data(datapackage, config.get("validation_rules"))
     ledger = catalog(tables)
     computed_path = config["computed"]
     spec = yaml.safe_load((root / computed_path).read_text(encoding="utf-8")) or {}

@@ -8,8 +8,10 @@ a `Finding` (file, line, column, value, rule, message; see report.py):
 2. schema.py  each cell against the data dictionary (data/raw/datapackage.yaml, a Frictionless
               Table Schema): types, required, enum, minimum/maximum, pattern, primary and foreign
               keys. Vectorised with pandas, see the module for why it is not Frictionless itself;
-3. rules.py   facts across fields and tables that a Table Schema cannot express (an exposure does
-              not end before it starts, a lab value is in its analyte's unit, ...).
+3. rules.py   facts across fields and tables that a Table Schema cannot express, the general ones
+              (nothing ends before it starts, a dose has its unit, ...), plus the project's own
+              from the file its config key `validation_rules` names (this repository's article:
+              workflow/article/validation_rules.py); registry.py says how a rule is declared.
 
 Every text cell is also searched for likely patient identifiers (casereport.privacy). Findings are
 bounded: the first 50 of each file and rule on the terminal, 1,000 in the JSON reports, always with

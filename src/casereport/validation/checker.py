@@ -27,7 +27,7 @@ from casereport.validation.report import (
     first_of_each_group,
     sorted_findings,
 )
-from casereport.validation.rules import check_rules
+from casereport.validation.rules import check_rules, rule_set
 from casereport.validation.schema import (
     check_foreign_keys,
     check_primary_key,
@@ -55,15 +55,22 @@ def check_tables(
     datapackage_path: str,
     names: list[str] | None = None,
     privacy_allowlist: str | None = None,
+    extension: str | None = None,
 ) -> dict[str, TableResult]:
     """Check the named tables (default: all) against the data dictionary and the rules, and
     their text cells for patient identifiers (casereport.privacy; `privacy_allowlist`: the
-    reviewed list of what the article prints, none when None)."""
+    reviewed list of what the article prints, none when None). `extension`: the project's own
+    rules file (config key `validation_rules`), run after the general rules; none when None.
+
+    Raises ExtensionError when that file cannot be loaded."""
+    rules = rule_set(extension)
     package = read_datapackage(datapackage_path)
     resources = resources_by_name(package)
     paths = raw_tables(datapackage_path)
     names = list(resources) if names is None else names
-    needed = list(dict.fromkeys(names + [d for n in names for d in dependencies(package, n)]))
+    needed = list(
+        dict.fromkeys(names + [d for n in names for d in dependencies(package, n, extension)])
+    )
 
     descriptor_findings: dict[str, list[Finding]] = {}
     loaded: dict[str, tuple[CheckedTable | None, list[Finding]]] = {}
@@ -88,11 +95,11 @@ def check_tables(
         table, findings = loaded[name]
         findings = findings + descriptor_findings[name]
         if table is not None:
-            for dependency in dependencies(package, name):
+            for dependency in dependencies(package, name, extension):
                 if dependency not in readable:
                     findings.append(_unreadable_dependency(table.path, paths[dependency]))
             findings += check_foreign_keys(table, readable)
-            findings += check_rules(table, readable)
+            findings += check_rules(table, readable, resources, rules)
             findings += privacy_findings(table, allowed) + allowlist_findings
         kept, counts = bounded(findings)
         results[name] = TableResult(name, paths[name], table, kept, counts)

@@ -10,6 +10,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
 from casereport.arguments import file_to_write
 from casereport.validation.report import (
     Finding,
@@ -18,6 +20,18 @@ from casereport.validation.report import (
     report_document,
     write_json,
 )
+
+CONFIG = "config/config.yaml"
+
+
+def configured_rules(root: Path | str = ".") -> str | None:
+    """The project's own rules file, as config/config.yaml names it (None: general rules only)."""
+    path = Path(root) / CONFIG
+    if not path.is_file():
+        return None
+    with open(path, encoding="utf-8") as handle:
+        config = yaml.safe_load(handle) or {}
+    return config.get("validation_rules") if isinstance(config, dict) else None
 
 
 def add_validate_parser(subparsers) -> None:
@@ -37,6 +51,11 @@ def add_validate_parser(subparsers) -> None:
         help="the data dictionary, relative to --data-dir (default: %(default)s)",
     )
     parser.add_argument(
+        "--rules",
+        help="the project's own validation rules, run after the general ones (default: the file "
+        f"{CONFIG}'s key validation_rules names, if any)",
+    )
+    parser.add_argument(
         "--report", type=file_to_write, help="also write the findings as JSON to this file"
     )
     parser.add_argument(
@@ -52,16 +71,22 @@ def run_validate(args: argparse.Namespace) -> int:
     # Imported here so that `casereport --help` and other commands do not load pandas.
     from casereport.validation.checker import check_tables
     from casereport.validation.deps import DatapackageError
+    from casereport.validation.registry import ExtensionError
 
     datapackage = (Path(args.data_dir) / args.datapackage).as_posix()
     try:
         allowlist = args.privacy_allowlist
         if allowlist == "data/privacy_allowlist.csv" and not Path(allowlist).exists():
             allowlist = None  # the default, outside a project checkout: check with no allow-list
-        results = check_tables(datapackage, privacy_allowlist=allowlist)
+        extension = args.rules or configured_rules()
+        results = check_tables(datapackage, privacy_allowlist=allowlist, extension=extension)
     except DatapackageError as error:
         results = {}
         findings = [Finding(datapackage, None, None, None, "datapackage", str(error))]
+        counts = count_by_file_and_rule(findings)
+    except ExtensionError as error:
+        results = {}
+        findings = [Finding(str(extension), None, None, None, "validation-rules", str(error))]
         counts = count_by_file_and_rule(findings)
     else:
         findings = [finding for result in results.values() for finding in result.findings]

@@ -2,7 +2,8 @@
 
 A job validating table T reads T's raw file and also the raw files its checks look into: the
 tables T's foreign keys refer to (datapackage.yaml) and the tables its cross-field rules declare
-they read (`@rule(..., reads=...)` in rules.py). Declaring them as job inputs makes Snakemake
+they read (`reads=` of each rule: the general ones in rules.py, and the project's own in the file
+its config key `validation_rules` names). Declaring them as job inputs makes Snakemake
 revalidate labs.csv when analytes.csv changes, and nothing else.
 
 The Snakefile imports this module on every run, including no-op runs, so it stays cheap: stdlib,
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from casereport.validation.rules import rules_for
+from casereport.validation.rules import rule_set, rules_for
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is there
 
@@ -86,8 +87,9 @@ def raw_tables(datapackage_path: Path | str) -> dict[str, str]:
     return {r["name"]: (folder / r["path"]).as_posix() for r in package["resources"]}
 
 
-def dependencies(package: dict, table: str) -> list[str]:
-    """The other tables whose content the checks of `table` read, in datapackage order."""
+def dependencies(package: dict, table: str, extension: str | None = None) -> list[str]:
+    """The other tables whose content the checks of `table` read, in datapackage order
+    (`extension`: the project's own rules file, see rules.rule_set)."""
     resources = resources_by_name(package)
     if table not in resources:
         raise DatapackageError(f"the data package has no resource named {table!r}")
@@ -95,7 +97,7 @@ def dependencies(package: dict, table: str) -> list[str]:
     needed = set()
     for foreign_key in resource["schema"].get("foreignKeys", []):
         needed.add(foreign_key.get("reference", {}).get("resource") or table)  # "" = itself
-    for rule in rules_for(resource):
+    for rule in rules_for(resource, resources, rule_set(extension)):
         needed.update(rule.reads)
     needed.discard(table)
     unknown = needed - set(resources)
@@ -106,6 +108,8 @@ def dependencies(package: dict, table: str) -> list[str]:
     return [name for name in resources if name in needed]
 
 
-def validation_dependencies(datapackage_path: Path | str, table: str) -> list[str]:
+def validation_dependencies(
+    datapackage_path: Path | str, table: str, extension: str | None = None
+) -> list[str]:
     """The other raw tables a validation job for `table` reads (for the job's inputs)."""
-    return dependencies(read_datapackage(datapackage_path), table)
+    return dependencies(read_datapackage(datapackage_path), table, extension)

@@ -31,6 +31,7 @@ def run_from_snakemake(snakemake) -> int:
         related_paths=list(snakemake.input.get("related", [])),
         datapackage=snakemake.input.datapackage,
         privacy_allowlist=snakemake.input.get("privacy_allowlist"),
+        extension=snakemake.input.get("rules"),
         validated_path=snakemake.output[0],
         findings_path=snakemake.log.findings,
     )
@@ -44,11 +45,12 @@ def validate_table_job(
     validated_path: str,
     findings_path: str,
     privacy_allowlist: str | None = None,
+    extension: str | None = None,
 ) -> int:
     """Validate `table`; write its findings, and its validated copy if it has no errors."""
     try:
-        _check_wiring(table, table_path, related_paths, datapackage)
-        result = check_tables(datapackage, [table], privacy_allowlist)[table]
+        _check_wiring(table, table_path, related_paths, datapackage, extension)
+        result = check_tables(datapackage, [table], privacy_allowlist, extension)[table]
         write_table_findings(
             findings_path, table, result.path, result.rows, result.findings, result.counts
         )
@@ -72,11 +74,17 @@ def validate_table_job(
         return UNEXPECTED_ERROR
 
 
-def _check_wiring(table: str, table_path: str, related_paths: list[str], datapackage: str) -> None:
+def _check_wiring(
+    table: str,
+    table_path: str,
+    related_paths: list[str],
+    datapackage: str,
+    extension: str | None = None,
+) -> None:
     """The job must be given exactly the files its checks read, or Snakemake would not rerun
     it when one of them changes: catch a workflow that drifted from deps.py."""
     paths = raw_tables(datapackage)
-    expected = {paths[name] for name in validation_dependencies(datapackage, table)}
+    expected = {paths[name] for name in validation_dependencies(datapackage, table, extension)}
     given = {Path(path).as_posix() for path in related_paths}
     if Path(table_path).as_posix() != paths[table] or given != expected:
         raise RuntimeError(

@@ -1,12 +1,16 @@
 # Two jobs: the HTML (data checked, numbers resolved, ledger written), then the PDF from it;
 # then the fingerprint of the data they were built from (`casereport status` compares with it).
-DATA = sorted(Path(config["datapackage"]).parent.glob("*.csv"))
+DATAPACKAGE = f"{config['data_dir']}/{config['datapackage']}"
+DATA = sorted(Path(config["data_dir"]).glob("*.csv"))
+# This project's own validation rules, if config names them: editing them rebuilds the report.
+OWN_RULES = [config["validation_rules"]] if config.get("validation_rules") else []
 
 
 rule report_html:
     input:
         DATA,
-        config["datapackage"],
+        OWN_RULES,
+        DATAPACKAGE,
         config["manuscript"],
         config["computed"],
         "config/config.yaml",
@@ -34,7 +38,7 @@ rule report_pdf:
 rule input_fingerprint:
     input:
         DATA,
-        datapackage=config["datapackage"],
+        datapackage=DATAPACKAGE,
         html=rules.report_html.output.html,
         pdf=rules.report_pdf.output[0],
     output:
@@ -42,5 +46,4 @@ rule input_fingerprint:
     log:
         "logs/input_fingerprint.log",
     shell:
-        "python -c 'import sys; from casereport.fingerprint import write_fingerprint; "
-        "write_fingerprint(sys.argv[1], sys.argv[2])' {input.datapackage} {output} 2> {log}"
+        "casereport fingerprint --datapackage {input.datapackage} --output {output} 2> {log}"
