@@ -4,7 +4,7 @@ and one line per section, read by casereport.render.sections."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from support.project import ROOT
 
 from casereport.model import FigureModel, TableModel
 from casereport.render.environment import make_environment

@@ -4,7 +4,7 @@ carries everything the report shows of a table, so the report builds no table it
 from __future__ import annotations
 
 import pytest
-from conftest import DATAPACKAGE
+from support.project import DATAPACKAGE
 
 from casereport import stages
 from casereport.dataset import load_dataset

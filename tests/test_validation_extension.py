@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_validation import (
+from support.project import ROOT
+from support.validation import (
     ARTICLE_RULES,
     DATAPACKAGE,
-    ROOT,
     copy_raw_data,
     first_row,
     key,
     raw_file,
     read_table,
+    set_cell,
 )
-from test_validation_rules import onset_min_above_max
 
 from casereport.newcase.command import TEMPLATE
 from casereport.validation.checker import check_tables
@@ -39,6 +39,15 @@ def project(tmp_path, monkeypatch):
 def findings(extension: str | None) -> list:
     results = check_tables(DATAPACKAGE, ["patients"], extension=extension)
     return [key(finding) for finding in results["patients"].findings]
+
+
+def onset_min_above_max():
+    """Break an article rule: the first patient's calcinosis onset minimum above its maximum."""
+    row = first_row("patients")
+    above = str(int(row["calcinosis_onset_max_years"]) + 1)
+    set_cell("patients", row["_line"], "calcinosis_onset_min_years", above)
+    reported = "calcinosis_onset_max_years"
+    return (raw_file("patients"), row["_line"], reported, row[reported], "range-reversed")
 
 
 def test_an_article_rule_runs_only_when_the_config_names_the_article_rules(project):
