@@ -69,6 +69,7 @@ from .project import (
     job_environment,
     output_dirs,
     prepare_data,
+    report_html,
     snakemake_command,
 )
 from .results import (
@@ -99,6 +100,8 @@ from .scenarios import (
 )
 from .targets import (
     COLD_FLOOR_RATIO,
+    EDIT_FLOOR_RATIO,
+    EDIT_HTML_S,
     GROWTH_FROM,
     GROWTH_MAX,
     LARGE_COHORT,
@@ -156,6 +159,7 @@ __all__ = [
     "edit_one_cell",
     "copy_project",
     "output_dirs",
+    "report_html",
     "clean",
     "prepare_data",
     "job_environment",
@@ -164,6 +168,8 @@ __all__ = [
     "load_average",
     "measure",
     "COLD_FLOOR_RATIO",
+    "EDIT_FLOOR_RATIO",
+    "EDIT_HTML_S",
     "NOOP_SLACK_S",
     "LARGE_COHORT",
     "LARGE_COLD_S",

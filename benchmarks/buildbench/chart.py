@@ -66,11 +66,19 @@ def _plot_targets(axes, summaries: list[Summary]) -> None:
     if floor and floor.seconds:
         limit = COLD_FLOOR_RATIO * floor.seconds
         axes.axhline(
-            limit, color="grey", linestyle="--", label=f"cold target: {COLD_FLOOR_RATIO}x floor"
+            limit,
+            color="grey",
+            linestyle="--",
+            label=f"cold target: {COLD_FLOOR_RATIO}x report floor",
         )
     if version and version.seconds:
         limit = version.seconds + NOOP_SLACK_S
-        axes.axhline(limit, color="grey", linestyle=":", label="no-op target: --version + 1 s")
+        axes.axhline(
+            limit,
+            color="grey",
+            linestyle=":",
+            label=f"no-op target: --version + {NOOP_SLACK_S:g} s",
+        )
     axes.plot(
         [LARGE_COHORT], [LARGE_COLD_S], "k*", markersize=10, label=f"target at {LARGE_COHORT:,}"
     )

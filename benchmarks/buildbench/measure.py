@@ -26,12 +26,14 @@ def measure(
     cwd: Path,
     timeout_s: float,
     env: dict[str, str] | None = None,
+    watch: Path | None = None,
 ) -> Measurement:
     """Run a command; wall time, peak memory of its whole process tree, the processes it ran.
 
     Memory is the sum of the resident set sizes of every process in the tree, sampled every
     POLL_S seconds (psutil): jobs running side by side add up, which /usr/bin/time's max RSS (the
     largest single process) would not show. A peak shorter than POLL_S can be missed.
+    `watch`: a file whose first write during the run is timed (to POLL_S), from the start.
     """
     import psutil  # a dependency of Snakemake itself
 
@@ -39,6 +41,8 @@ def measure(
     # adds up the whole tree). Less sensitive to a busy machine than wall time.
     usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    wall_start = time.time()
+    watched = None
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
         process = subprocess.Popen(
             list(command),
@@ -53,6 +57,8 @@ def measure(
         status = None
         while status is None:
             peak = max(peak, _sample_tree(psutil, process.pid, seen, started))
+            if watch is not None and watched is None and _written_since(watch, wall_start):
+                watched = time.perf_counter() - started
             try:
                 process.wait(timeout=POLL_S)
             except subprocess.TimeoutExpired:
@@ -67,8 +73,15 @@ def measure(
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
     return Measurement(
-        status, seconds, peak / 1e6 if peak else None, cpu, list(seen.values()), output
+        status, seconds, peak / 1e6 if peak else None, cpu, list(seen.values()), output, watched
     )
+
+
+def _written_since(path: Path, wall_start: float) -> bool:
+    try:
+        return path.stat().st_mtime >= wall_start
+    except OSError:
+        return False
 
 
 def _sample_tree(psutil, root_pid: int, seen: dict[int, Process], started: float) -> int:

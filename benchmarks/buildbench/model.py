@@ -27,7 +27,9 @@ EDITED_COLUMN = "value"
 
 POLL_S = 0.1  # process-tree sampling period (memory, interpreters)
 
-# The floor: one interpreter that imports what the jobs import and writes one small PDF.
+# The report floor (issue 12): one interpreter that imports the stack the jobs use and lays out this
+# project's own report, as the build just wrote it, as a PDF without the appendix (the PDF job's
+# own call, so that it pays exactly the layout the build pays). Run in the project copy.
 FLOOR_SCRIPT = """\
 import sys, tempfile
 from pathlib import Path
@@ -35,11 +37,10 @@ import yaml, pandas, jinja2, markupsafe
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot
-from weasyprint import HTML
+from casereport.pdf import render_pdf
 with tempfile.TemporaryDirectory() as tmp:
-    HTML(string="<h1>Floor</h1><p>One small page.</p>").write_pdf(Path(tmp) / "floor.pdf")
+    render_pdf(sys.argv[1], Path(tmp) / "floor.pdf", allowed_roots=[Path.cwd()])
 """
-
 PREAMBLE_END = "######## snakemake preamble end #########"
 
 
@@ -70,6 +71,7 @@ class Measurement:
     cpu_s: float | None = None  # user + system time of the whole process tree
     processes: list[Process] = field(default_factory=list)
     output: str = ""
+    watched_s: float | None = None  # when the watched file was first written, from the start
 
 
 @dataclass
@@ -90,6 +92,7 @@ class Row:
     benchmark_s: float | None = None
     interpreter_s: float | None = None  # summed lifetimes of the rule's interpreters
     load_1min: float | None = None
+    html_s: float | None = None  # report.html written, seconds from the build's start
 
 
 CSV_COLUMNS = [
@@ -107,6 +110,7 @@ CSV_COLUMNS = [
     "benchmark_s",
     "interpreter_s",
     "load_1min",
+    "html_s",
 ]
 
 

@@ -66,6 +66,14 @@ def output_dirs(project: Path) -> list[Path]:
     return [project / config[key] for key in OUTPUT_DIR_KEYS if key in config]
 
 
+def report_html(project: Path) -> Path:
+    """The HTML report a build of `project` writes (config report_dir)."""
+    import yaml
+
+    config = yaml.safe_load((project / "config" / "config.yaml").read_text(encoding="utf-8"))
+    return project / config.get("report_dir", "report") / "report.html"
+
+
 def clean(project: Path) -> None:
     """Back to a fresh checkout: no outputs, no logs, no Snakemake metadata."""
     for directory in [*output_dirs(project), project / ".snakemake"]:

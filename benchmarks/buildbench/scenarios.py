@@ -20,7 +20,15 @@ from .joblog import (
 )
 from .measure import load_average, measure
 from .model import EDITED_FILE, FLOOR_SCRIPT, REAL, Measurement, Process, Row, Settings, log, median
-from .project import clean, copy_project, edited, job_environment, prepare_data, snakemake_command
+from .project import (
+    clean,
+    copy_project,
+    edited,
+    job_environment,
+    prepare_data,
+    report_html,
+    snakemake_command,
+)
 from .results import fmt
 
 
@@ -90,18 +98,25 @@ def benchmark_seconds(project: Path, relative: str | None, since: float) -> floa
     return parse_benchmark_tsv(path.read_text(encoding="utf-8")).get("s")
 
 
-def probe(scenario: str, settings: Settings, times: int = 1) -> list[Row]:
-    """Time the floor or `snakemake --version`, `times` times."""
+def probe(
+    scenario: str, settings: Settings, times: int = 1, project: Path | None = None
+) -> list[Row]:
+    """Time the report floor or `snakemake --version`, `times` times.
+
+    The floor lays out the report that the last build wrote in `project` (see FLOOR_SCRIPT).
+    """
+    cwd, env = settings.workdir, None
     if scenario == "floor":
         script = settings.workdir / "floor.py"
         script.write_text(FLOOR_SCRIPT, encoding="utf-8")
-        command = [sys.executable, str(script)]
+        command = [sys.executable, str(script), str(report_html(project))]
+        cwd, env = project, job_environment(project)
     else:
         command = [sys.executable, "-m", "snakemake", "--version"]
     rows = []
     for _ in range(times):
         load = load_average()
-        result = measure(command, settings.workdir, settings.timeout_s)
+        result = measure(command, cwd, settings.timeout_s, env)
         rows.append(
             Row(
                 dataset="-",
@@ -131,6 +146,7 @@ def build(
         project,
         settings.timeout_s,
         job_environment(project),
+        watch=report_html(project),
     )
     row = Row(
         dataset=dataset,
@@ -144,9 +160,11 @@ def build(
         jobs=len(work_jobs(parse_job_log(result.output))),
         interpreters=len(interpreters(result, scripts)),
         load_1min=load,
+        html_s=result.watched_s,
     )
+    html = f", report.html at {result.watched_s:.1f} s" if result.watched_s else ""
     log(
-        f"{dataset} {patients} {scenario} #{repeat}: {result.status} {result.seconds:.1f} s "
+        f"{dataset} {patients} {scenario} #{repeat}: {result.status} {result.seconds:.1f} s{html} "
         f"(CPU {result.cpu_s or 0:.1f} s), "
         f"{row.jobs} jobs, {row.interpreters} interpreters, peak {row.peak_rss_mb or 0:.0f} MB"
     )
@@ -155,24 +173,30 @@ def build(
     return [row, *rule_rows(row, result, project, scripts, since)], result
 
 
-def benchmark_size(size: str | int, settings: Settings) -> list[Row]:
-    """Cold, no-op and one-cell-edit builds of one dataset, repeated; stops at a failure."""
+def benchmark_size(size: str | int, settings: Settings, floor: bool = False) -> list[Row]:
+    """Cold, no-op and one-cell-edit builds of one dataset, repeated; stops at a failure.
+
+    `floor`: lay out this dataset's report as the report floor after each cold and edit build.
+    """
     project = copy_project(settings.workdir / f"project_{size}")
     data_dir, patients = prepare_data(project, size, settings.seed)
     rows: list[Row] = []
     for repeat in range(1, settings.repeats + 1):
         clean(project)
-        # The floor and --version are timed again beside each build, so that their medians
-        # see the same machine load as the builds they are compared with.
-        rows += probe("floor", settings)
         cold_rows, cold = build(project, data_dir, patients, "cold", repeat, settings)
         rows += cold_rows
         if cold.status != "ok":
             break  # a timeout is not repeated: each one costs the whole timeout
+        # The floor and --version are timed again beside each build, so that their medians
+        # see the same machine load as the builds they are compared with.
+        rows += probe("floor", settings, project=project) if floor else []
         rows += probe("version", settings)
         rows += build(project, data_dir, patients, "noop", repeat, settings)[0]
         with edited(project / data_dir / EDITED_FILE):
-            rows += build(project, data_dir, patients, "edit", repeat, settings)[0]
+            edit_rows, edit = build(project, data_dir, patients, "edit", repeat, settings)
+            rows += edit_rows
+            if floor and edit.status == "ok":
+                rows += probe("floor", settings, project=project)
         if cold.seconds > settings.single_run_over_s:
             log(f"{size}: cold build over {settings.single_run_over_s:g} s, measured once")
             break
@@ -213,12 +237,16 @@ def startup_profile(project: Path, settings: Settings) -> list[Row]:
 
 def run(settings: Settings) -> list[Row]:
     settings.workdir.mkdir(parents=True, exist_ok=True)
-    rows = probe("floor", settings, settings.probe_repeats)
-    rows += probe("version", settings, settings.probe_repeats)
-    profiled = False
+    rows = probe("version", settings, settings.probe_repeats)
+    # The report floor is the first dataset's report (the paper's, by default), laid out beside
+    # its builds; then as many times more as the other probes, on that dataset's last report.
+    first = settings.sizes[0]
     for size in settings.sizes:
-        rows += benchmark_size(size, settings)
-        if not profiled:
-            rows += startup_profile(settings.workdir / f"project_{size}", settings)
-            profiled = True
+        rows += benchmark_size(size, settings, floor=size == first)
+        if size == first:
+            project = settings.workdir / f"project_{size}"
+            if report_html(project).is_file():
+                more = settings.probe_repeats - sum(r.scenario == "floor" for r in rows)
+                rows += probe("floor", settings, max(more, 0), project)
+            rows += startup_profile(project, settings)
     return rows
