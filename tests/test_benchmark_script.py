@@ -119,6 +119,22 @@ def test_benchmark_file_unknown_values_are_none():
     assert bench.parse_benchmark_tsv("s\tmax_rss\n") == {}
 
 
+def test_a_rules_benchmark_files_are_found_without_the_job_log(tmp_path):
+    """The quiet profile's log names no benchmark file: the rule's own are read, this build's."""
+    import os
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.yaml").write_text("benchmarks_dir: logs/bench\n")
+    folder = tmp_path / "logs" / "bench" / "figure"
+    folder.mkdir(parents=True)
+    for name, seconds in [("labs", 1.5), ("timeline", 2.0), ("old", 9.0)]:
+        (folder / f"{name}.tsv").write_text(f"s\tmax_rss\n{seconds}\t-\n")
+    os.utime(folder / "old.tsv", (1000, 1000))  # written by an earlier build
+    found = bench.rule_benchmark_seconds(tmp_path, "figure", since=2000)
+    assert sorted(s for s in found if s is not None) == [1.5, 2.0]
+    assert bench.rule_benchmark_seconds(tmp_path, "audit", since=2000) == [None]
+
+
 SMK = """\
 rule table:
     input:

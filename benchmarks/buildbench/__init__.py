@@ -94,6 +94,7 @@ from .scenarios import (
     build,
     interpreters,
     probe,
+    rule_benchmark_seconds,
     rule_rows,
     run,
     startup_profile,
@@ -202,6 +203,7 @@ __all__ = [
     "probe",
     "build",
     "benchmark_size",
+    "rule_benchmark_seconds",
     "startup_profile",
     "run",
 ]

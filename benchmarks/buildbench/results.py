@@ -254,7 +254,8 @@ def render_markdown(rows: list[Row], settings: Settings, finished: datetime) -> 
         rule_table(rows, "cold"),
         "\n## Start-up cost per job\n",
         "Each `script:` job starts an interpreter, runs Snakemake's preamble (unpickling the job) "
-        "and imports its libraries before any work; each `run:` job starts a whole Snakemake. "
+        "and imports its libraries before any work; a `run:` job runs in a thread of Snakemake "
+        "itself (the default profile's force-use-threads) and starts nothing. "
         "Start-up measured alone (median of "
         f"{settings.probe_repeats}); interpreter life (psutil) from the cold builds of "
         f"{dataset_label(first) if first else '-'}.\n",

@@ -67,6 +67,8 @@ def rule_rows(
     for rule in sorted(set(by_rule) | set(procs)):
         rule_jobs = by_rule.get(rule, [])
         bench = [benchmark_seconds(project, job.benchmark, since) for job in rule_jobs]
+        if not any(bench):  # the quiet profile's log names no benchmark file: find the rule's
+            bench = rule_benchmark_seconds(project, rule, since)
         rows.append(
             Row(
                 dataset=base.dataset,
@@ -86,6 +88,18 @@ def rule_rows(
             )
         )
     return rows
+
+
+def rule_benchmark_seconds(project: Path, rule: str, since: float) -> list[float | None]:
+    """Wall seconds of each benchmark file this build wrote for `rule`: the rules name theirs
+    `<benchmarks_dir>/<rule>.tsv` or `<benchmarks_dir>/<rule>/<wildcards>.tsv`."""
+    import yaml
+
+    config = yaml.safe_load((project / "config" / "config.yaml").read_text(encoding="utf-8"))
+    directory = project / config.get("benchmarks_dir", "logs/benchmarks")
+    paths = [directory / f"{rule}.tsv", *sorted((directory / rule).glob("**/*.tsv"))]
+    relative = [path.relative_to(project).as_posix() for path in paths]
+    return [benchmark_seconds(project, name, since) for name in relative]
 
 
 def benchmark_seconds(project: Path, relative: str | None, since: float) -> float | None:
