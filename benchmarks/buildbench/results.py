@@ -252,6 +252,10 @@ def render_markdown(rows: list[Row], settings: Settings, finished: datetime) -> 
         "largest resident memory of one of its interpreters (psutil). Jobs run "
         f"{settings.cores} at a time, so the rules add up to more than the build.\n",
         rule_table(rows, "cold"),
+        "\n## Where the time goes (one-cell edit of labs.csv)\n",
+        "The same, for the jobs the edit reruns: the HTML waits for every job it reads (the "
+        "figures among them), the PDF for the HTML.\n",
+        rule_table(rows, "edit"),
         "\n## Start-up cost per job\n",
         "Each `script:` job starts an interpreter, runs Snakemake's preamble (unpickling the job) "
         "and imports its libraries before any work; a `run:` job runs in a thread of Snakemake "
