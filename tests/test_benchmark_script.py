@@ -119,6 +119,22 @@ def test_benchmark_file_unknown_values_are_none():
     assert bench.parse_benchmark_tsv("s\tmax_rss\n") == {}
 
 
+def test_a_rules_benchmark_files_are_found_without_the_job_log(tmp_path):
+    """The quiet profile's log names no benchmark file: the rule's own are read, this build's."""
+    import os
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.yaml").write_text("benchmarks_dir: logs/bench\n")
+    folder = tmp_path / "logs" / "bench" / "figure"
+    folder.mkdir(parents=True)
+    for name, seconds in [("labs", 1.5), ("timeline", 2.0), ("old", 9.0)]:
+        (folder / f"{name}.tsv").write_text(f"s\tmax_rss\n{seconds}\t-\n")
+    os.utime(folder / "old.tsv", (1000, 1000))  # written by an earlier build
+    found = bench.rule_benchmark_seconds(tmp_path, "figure", since=2000)
+    assert sorted(s for s in found if s is not None) == [1.5, 2.0]
+    assert bench.rule_benchmark_seconds(tmp_path, "audit", since=2000) == [None]
+
+
 SMK = """\
 rule table:
     input:
@@ -246,6 +262,10 @@ def _rows(large_status="ok"):
     rows += [_row("-", None, "version", s, repeat=i) for i, s in enumerate([1.5, 1.6, 1.4])]
     rows += [_row("real", 3, "cold", s, repeat=i) for i, s in enumerate([11.0, 12.0, 50.0])]
     rows += [_row("real", 3, "noop", s, repeat=i) for i, s in enumerate([2.0, 3.0, 2.5])]
+    rows += [
+        _row("real", 3, "edit", s, repeat=i, html_s=h)
+        for i, (s, h) in enumerate([(5.5, 3.0), (6.5, 5.0), (7.0, 3.5)])
+    ]
     rows += [_row("synthetic", 1000, "cold", 20.0, peak_rss_mb=500.0)]
     large = 300.0 if large_status == "ok" else 600.0
     rows += [_row("synthetic", 10_000, "cold", large, large_status, peak_rss_mb=1500.0)]
@@ -262,11 +282,16 @@ def test_summaries_are_medians_of_whole_builds():
 
 def test_targets_pass_and_miss():
     targets = {t.name: t for t in bench.check_targets(bench.summarise(_rows(), 600))}
-    floor_ratio = targets["cold build (real data) / floor"]
+    floor_ratio = targets["cold build (real data) / report floor"]
     assert floor_ratio.measured == pytest.approx(12.0 / 5.0)
-    assert floor_ratio.verdict == "pass" and floor_ratio.margin == "-4%"
+    assert floor_ratio.verdict == "miss" and floor_ratio.margin == "1.6x the limit"
+    edit = targets["one-cell edit (real data) / report floor"]
+    assert edit.measured == pytest.approx(6.5 / 5.0) and edit.limit == 1.2
+    assert edit.verdict == "miss"
+    html = targets["one-cell edit (real data): report.html written, s from the build's start"]
+    assert html.measured == pytest.approx(3.5) and html.verdict == "pass" and html.margin == "-12%"
     noop = targets["no-op build (real data), s"]
-    assert noop.limit == pytest.approx(2.5) and noop.verdict == "pass"
+    assert noop.limit == pytest.approx(2.0) and noop.verdict == "miss"
     large = targets["cold build, 10,000 patients, s"]
     assert large.verdict == "miss" and large.margin == "5.0x the limit"
     assert targets["peak memory, 10,000 patients, MB"].verdict == "pass"
@@ -298,7 +323,10 @@ def test_targets_also_give_cpu_time_when_known():
         if row.scenario in ("floor", "version", "noop", "cold") and not row.rule:
             row.cpu_s = {"floor": 2.0, "version": 1.5, "noop": 1.75, "cold": 20.0}[row.scenario]
     targets = {t.name: t for t in bench.check_targets(bench.summarise(rows, 600))}
-    assert "in CPU time 10.0x (20.0 s / 2.0 s)" in targets["cold build (real data) / floor"].note
+    assert (
+        "in CPU time 10.0x (20.0 s / 2.0 s)"
+        in targets["cold build (real data) / report floor"].note
+    )
     assert "+0.25 s over `snakemake --version`" in targets["no-op build (real data), s"].note
 
 
@@ -355,5 +383,8 @@ def test_quick_run_writes_results(tmp_path):
     assert builds["cold"].status == "ok", (out / "results.md").read_text()
     assert builds["cold"].jobs > builds["edit"].jobs > builds["noop"].jobs == 0
     assert {r.scenario for r in rows} >= {"floor", "version", "startup"}
+    # The report floor laid out the report the build wrote; the edit's build rewrote report.html.
+    assert all(r.status == "ok" for r in rows if r.scenario == "floor")
+    assert 0 < builds["edit"].html_s < builds["edit"].seconds
     markdown = (out / "results.md").read_text()
     assert "## Targets" in markdown and "synthetic, 3 patients" in markdown

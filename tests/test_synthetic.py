@@ -142,12 +142,25 @@ def test_readme_says_synthetic_seed_and_size(small):
 
 def test_publication_title_says_synthetic_and_the_rest_is_kept(small):
     written, raw = table(small, "publication"), table(RAW, "publication")
-    assert written.loc[0, "title"].startswith(f"Synthetic cohort of {SMALL} patients")
+    assert written.loc[0, "title"].startswith(f"Synthetic cohort of {SMALL:,} patients")
+
     others = [column for column in raw.columns if column != "title"]
     pd.testing.assert_frame_equal(written[others], raw[others])
 
 
 # --- Sizes ----------------------------------------------------------------------------------
+
+
+def test_a_cohort_of_ten_thousand_passes_the_privacy_check_of_its_title():
+    """A bare 10000 in the title read as a Spanish postcode and the cohort failed validation."""
+    from casereport.privacy import flags
+    from casereport.synthetic.cohort import synthetic_publication
+    from casereport.synthetic.template import read_template
+
+    template = read_template(ROOT / "data" / "raw")
+    title = synthetic_publication(template, 10_000, 12_345).loc[0, "title"]
+    assert "10,000 patients" in title and "seed 12,345" in title
+    assert flags(title) == []
 
 
 def test_patients_are_numbered_one_to_n(small):

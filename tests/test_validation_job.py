@@ -1,14 +1,13 @@
-"""The Snakemake job (casereport.validation.job and workflow/scripts/validate_table.py).
+"""The Snakemake job (casereport.validation.job, run by the `run:` block of validate.smk).
 
-The job is run here as a function and as the script with a stand-in for Snakemake's `snakemake`
-object; tests/test_workflow.py runs the real workflow.
+The job is run here as a function and as the rule's body with stand-ins for what Snakemake passes
+it; tests/test_workflow.py runs the real workflow.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import runpy
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,9 +23,7 @@ from support.validation import (
 )
 
 from casereport.validation.deps import raw_tables, validation_dependencies
-from casereport.validation.job import validate_table_job
-
-SCRIPT = ROOT / "workflow" / "scripts" / "validate_table.py"
+from casereport.validation.job import run_in_workflow, validate_table_job
 
 
 @pytest.fixture
@@ -115,40 +112,41 @@ def test_a_job_given_the_wrong_files_fails_in_one_line(project, capsys):
 
 
 class NamedList(dict):
-    """Enough of Snakemake's Namedlist for the script: attribute access and .get."""
+    """Enough of Snakemake's Namedlist for the rule's `run:` block: attribute access and .get."""
 
     __getattr__ = dict.__getitem__
 
 
-def fake_snakemake(table: str) -> SimpleNamespace:
-    """What the script reads from Snakemake's `snakemake` object, named as in validate.smk."""
+def run_rule_body(table: str, tmp_path: Path) -> tuple[int, str]:
+    """The rule's `run:` body with stand-ins for what Snakemake passes it, named as in
+    validate.smk: its exit code and what it wrote to the job's messages log."""
     arguments = job_arguments(table)
-    return SimpleNamespace(
-        wildcards=SimpleNamespace(table=table),
+    messages = tmp_path / f"{table}.log"
+    code = run_in_workflow(
         input=NamedList(
             table=arguments["table_path"],
             related=arguments["related_paths"],
             datapackage=DATAPACKAGE,
         ),
         output=[arguments["validated_path"]],
-        log=SimpleNamespace(findings=arguments["findings_path"]),
+        log=SimpleNamespace(findings=arguments["findings_path"], messages=messages),
+        wildcards=SimpleNamespace(table=table),
     )
-
-
-def run_script(table: str) -> int:
-    with pytest.raises(SystemExit) as exit_info:
-        runpy.run_path(str(SCRIPT), init_globals={"snakemake": fake_snakemake(table)})
-    return exit_info.value.code
+    return code, messages.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
-def test_the_script_exits_0_on_clean_data_and_1_on_bad_data(project):
-    assert run_script("treatments") == 0
+def test_the_rule_body_returns_0_on_clean_data_and_1_on_bad_data(project, tmp_path, capsys):
+    assert run_rule_body("treatments", tmp_path) == (0, "")
     assert Path("results/validated/treatments.csv").is_file()
     break_three_files()
-    assert run_script("treatments") == 1
+    code, messages = run_rule_body("treatments", tmp_path)
+    assert code == 1 and "rule:" in messages
+    # Jobs run side by side in threads of one Snakemake: nothing goes to the shared stderr.
+    assert capsys.readouterr().err == ""
 
 
-def test_the_script_stays_a_thin_entry_point():
-    code = [line for line in SCRIPT.read_text().splitlines() if line and not line.startswith("#")]
-    assert len(code) <= 6
+def test_the_rule_fails_the_job_on_errors():
+    rule = (ROOT / "workflow" / "rules" / "validate.smk").read_text(encoding="utf-8")
+    assert "run_in_workflow(input, output, log, wildcards) != OK" in rule
+    assert "raise ValidationFailed" in rule

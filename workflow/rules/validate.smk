@@ -6,6 +6,10 @@
 
 
 rule validate_table:
+    # `run:`, not `script:`: the profile's force-use-threads runs it in a thread of this Snakemake,
+    # so the jobs start no interpreter (start-up was 0.8 s of each job's 1 s, benchmarks/results.md).
+    # Hence no conda environment: it runs in Snakemake's own (environment.yml has pandas and PyYAML).
+    # The errors are in the job's logs; the onerror handler prints them all once.
     input:
         unpack(validation_inputs),
     output:
@@ -17,14 +21,15 @@ rule validate_table:
         f"{BENCHMARKS}/validate_table/{{table}}.tsv"
     wildcard_constraints:
         table="|".join(RAW_TABLES),
-    conda:
-        "../envs/validate.yaml"
     params:
         data_dir=DATA,
     message:
         "validate {wildcards.table}"
-    script:
-        "../scripts/validate_table.py"
+    run:
+        from casereport.validation.job import OK, ValidationFailed, run_in_workflow
+
+        if run_in_workflow(input, output, log, wildcards) != OK:
+            raise ValidationFailed(f"{input.table} has errors (listed below)")
 
 
 onsuccess:

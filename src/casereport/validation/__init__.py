@@ -18,8 +18,9 @@ bounded: the first 50 of each file and rule on the terminal, 1,000 in the JSON r
 the full count (report.py).
 
 checker.py ties the layers together for one or more tables; job.py is the Snakemake job (one table
-per job, workflow/scripts/validate_table.py) and command.py the `casereport validate` command (all
-tables at once). deps.py tells Snakemake which raw files each job reads.
+per job, run inside the Snakemake process by the `run:` block of workflow/rules/validate.smk) and
+command.py the `casereport validate` command (all tables at once). deps.py tells Snakemake which
+raw files each job reads.
 
 This file imports nothing: the Snakefile imports `casereport.validation.deps` on every run, and
 importing a submodule runs this file first.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from casereport.validation.checker import check_tables, write_validated_copy
 from casereport.validation.deps import raw_tables, validation_dependencies
@@ -23,18 +24,28 @@ from casereport.validation.report import (
 OK, DATA_ERRORS, UNEXPECTED_ERROR = 0, 1, 2
 
 
-def run_from_snakemake(snakemake) -> int:
-    """Unpack Snakemake's `snakemake` object (see validate.smk for the names)."""
-    return validate_table_job(
-        table=snakemake.wildcards.table,
-        table_path=snakemake.input.table,
-        related_paths=list(snakemake.input.get("related", [])),
-        datapackage=snakemake.input.datapackage,
-        privacy_allowlist=snakemake.input.get("privacy_allowlist"),
-        extension=snakemake.input.get("rules"),
-        validated_path=snakemake.output[0],
-        findings_path=snakemake.log.findings,
-    )
+class ValidationFailed(Exception):
+    """A validation job found errors (already written to its logs; the workflow prints them)."""
+
+
+def run_in_workflow(input, output, log, wildcards) -> int:
+    """The body of the rule's `run:` block, in Snakemake's own process (no interpreter to start:
+    the profile sets force-use-threads). Messages go to the job's `messages` log, not to the
+    process's stderr (jobs run side by side in threads); returns the exit code. The rule raises
+    ValidationFailed on a non-zero code, so that Snakemake marks the job failed."""
+    with open(log.messages, "w", encoding="utf-8") as messages:
+        code = validate_table_job(
+            table=wildcards.table,
+            table_path=input.table,
+            related_paths=list(input.get("related", [])),
+            datapackage=input.datapackage,
+            privacy_allowlist=input.get("privacy_allowlist"),
+            extension=input.get("rules"),
+            validated_path=output[0],
+            findings_path=log.findings,
+            stream=messages,
+        )
+    return code
 
 
 def validate_table_job(
@@ -46,8 +57,12 @@ def validate_table_job(
     findings_path: str,
     privacy_allowlist: str | None = None,
     extension: str | None = None,
+    stream: TextIO | None = None,
 ) -> int:
-    """Validate `table`; write its findings, and its validated copy if it has no errors."""
+    """Validate `table`; write its findings, and its validated copy if it has no errors.
+
+    Messages go to `stream` (default: stderr)."""
+    stream = stream or sys.stderr
     try:
         _check_wiring(table, table_path, related_paths, datapackage, extension)
         result = check_tables(datapackage, [table], privacy_allowlist, extension)[table]
@@ -59,6 +74,7 @@ def validate_table_job(
                 result.findings,
                 closing=f"{validated_path} was not written.",
                 counts=result.counts,
+                stream=stream,
             )
             return DATA_ERRORS
         write_validated_copy(result.table, validated_path)
@@ -70,7 +86,7 @@ def validate_table_job(
             write_table_findings(findings_path, table, table_path, None, [finding])
         except OSError:
             pass
-        print(format_finding(finding), file=sys.stderr)
+        print(format_finding(finding), file=stream)
         return UNEXPECTED_ERROR
 
 
