@@ -272,6 +272,20 @@ def site_words(density, sites: list[str]) -> list[str]:
     return [words_for(density.fields["site"], site) for site in sites]
 
 
+def bone_density_caption_opening(dataset: Dataset, before: str, after: str) -> tuple:
+    """'Bone mineral density (BMD) at the <sites> before <drug> (<before>) and <follow-up> after
+    its start (<after>)': how Table III opens, per patient or summarised."""
+    density = dataset.tables["bone_density"]
+    sites = sorted(set(density.frame["site"].dropna()))
+    return (
+        "Bone mineral density (BMD) at the ",
+        " and ".join(site_words(density, sites)),
+        f" before {study_drug(dataset)} ({before}) and ",
+        *follow_up_text(dataset),
+        f" after its start ({after})",
+    )
+
+
 def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
     density = dataset.tables["bone_density"]
     before, after = timepoints(density)
@@ -322,17 +336,12 @@ def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
         )
         for pid in patient_ids(dataset)[:first_patients]
     )
-    sites = sorted(set(density.frame["site"].dropna()))
     return TableModel(
         key="table3",
         title="Table III",
         caption=text(
-            "Bone mineral density (BMD) at the ",
-            " and ".join(site_words(density, sites)),
-            f" before {study_drug(dataset)} ({before}) and ",
-            *follow_up_text(dataset),
-            f" after its start ({after}), with the change ({after} − {before}) and the "
-            "category of each z-score: ",
+            *bone_density_caption_opening(dataset, before, after),
+            f", with the change ({after} − {before}) and the category of each z-score: ",
             *category_definitions(dataset),
             ".",
         ),

@@ -24,9 +24,9 @@ from casereport.model import Ref, TableModel, Text, text
 from casereport.summary import Source, quartile_numbers, share_numbers, summary_id
 from casereport.tables.per_patient import (
     analytes_measured,
+    bone_density_caption_opening,
     category_definitions,
     follow_up_text,
-    site_words,
 )
 from casereport.words import study_drug
 
@@ -347,16 +347,12 @@ def summary_table3(dataset: Dataset) -> tuple[TableModel, list[Number]]:
                 )
             )
         builder.rows.append((text(f"{capitalise_first(name)}, n (%)"), *cells, text()))
-    sites = sorted(set(density.frame["site"].dropna()))
     model = TableModel(
         key="table3",
         title="Table III",
         caption=text(
-            "Bone mineral density (BMD) at the ",
-            " and ".join(site_words(density, sites)),
-            f" before {study_drug(dataset)} ({points[0]}) and ",
-            *follow_up_text(dataset),
-            f" after its start ({points[1]}), summarised over the ",
+            *bone_density_caption_opening(dataset, points[0], points[1]),
+            ", summarised over the ",
             Ref(count_id),
             " patients measured at both time points: medians with interquartile ranges, the "
             "change computed patient by patient, and the number of patients in each z-score "

@@ -101,11 +101,11 @@ def _has_a_period(resource: dict) -> bool:
     return any(tables_with_fields(*period)(resource) for period in PERIODS)
 
 
-@rule(checks=_has_a_period)
-def end_not_before_start(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
-    """every table with a start and an end: nothing ends before it starts (end >= start)."""
+def _ends_before_starts(table: CheckedTable, periods) -> Iterator[Finding]:
+    """One finding per row whose end column is before its start column, for each (start, end)
+    pair of `periods` the table has: the one home of the rule "end-before-start"."""
     rows = table.typed
-    for start, end in PERIODS:
+    for start, end in periods:
         if start not in rows or end not in rows:
             continue
         for line in where(rows[end] < rows[start]):
@@ -115,6 +115,12 @@ def end_not_before_start(table: CheckedTable, tables: Tables) -> Iterator[Findin
                 "end-before-start",
                 f"{end} {table.cell(line, end)} is before {start} {table.cell(line, start)}",
             )
+
+
+@rule(checks=_has_a_period)
+def end_not_before_start(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
+    """every table with a start and an end: nothing ends before it starts (end >= start)."""
+    yield from _ends_before_starts(table, PERIODS)
 
 
 @rule(checks=tables_with_fields("dose", "dose_upper"))
@@ -223,17 +229,7 @@ def publication_has_one_row(table: CheckedTable, tables: Tables) -> Iterator[Fin
 @rule(checks="publication")
 def publication_dates_in_order(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
     """publication: received is not after accepted, study_period_start not after its end."""
-    rows = table.typed
-    for first, last in PUBLICATION_PERIODS:
-        if first not in rows or last not in rows:
-            continue
-        for line in where(rows[last] < rows[first]):
-            yield table.finding(
-                line,
-                last,
-                "end-before-start",
-                f"{last} {table.cell(line, last)} is before {first} {table.cell(line, first)}",
-            )
+    yield from _ends_before_starts(table, PUBLICATION_PERIODS)
 
 
 # --- missing values -----------------------------------------------------------------------------
