@@ -3,12 +3,14 @@ at the raw cells it was computed from."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from casereport.audit.registry import SOURCES_SEPARATOR
 from casereport.audit.wording import format_number
 from casereport.dataset import Dataset
-from casereport.ledger import Number
+from casereport.ledger import Ledger, Number
 
 
 def split_cell(text: str) -> tuple[str, int, str]:
@@ -81,3 +83,9 @@ def audit_numbers(dataset: Dataset, results: pd.DataFrame) -> list[Number]:
             )
         )
     return numbers
+
+
+def write_audit_ledger(dataset: Dataset, results: pd.DataFrame, path: Path | str) -> None:
+    """The audit job's ledger (results/ledger/audit.csv): its numeric rebuilt values, written
+    once where they are computed, so the report reads them instead of deriving them again."""
+    Ledger(audit_numbers(dataset, results)).write_csv(path)
