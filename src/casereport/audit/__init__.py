@@ -111,6 +111,7 @@ from casereport.audit.index import (
 from casereport.audit.ledger_export import (
     audit_numbers,
     number_sources,
+    rebuilt_id,
     split_cell,
     write_audit_ledger,
 )
@@ -247,6 +248,7 @@ __all__ = [
     "reactions_by_patient_and_course",
     "read_audit_csv",
     "read_claims",
+    "rebuilt_id",
     "recorded",
     "rows_by_patient",
     "run_audit",

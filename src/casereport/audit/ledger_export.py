@@ -13,6 +13,11 @@ from casereport.dataset import Dataset
 from casereport.ledger import Ledger, Number
 
 
+def rebuilt_id(claim_id: str) -> str:
+    """Ledger id of a claim's numeric rebuilt value: `audit.<claim_id>.rebuilt`."""
+    return f"audit.{claim_id}.rebuilt"
+
+
 def split_cell(text: str) -> tuple[str, int, str]:
     """'data/raw/treatments.csv:5:start_month' -> (file, 5, column)."""
     file, line, column = text.rsplit(":", 2)
@@ -72,7 +77,7 @@ def audit_numbers(dataset: Dataset, results: pd.DataFrame) -> list[Number]:
             derivation += f"; also reads {', '.join(left_out)}"
         numbers.append(
             Number(
-                id=f"audit.{row['claim_id']}.rebuilt",
+                id=rebuilt_id(row["claim_id"]),
                 display=format_number(float(value)),
                 value=value,
                 unit=str(row["rebuilt_unit"]),
