@@ -156,6 +156,13 @@ def test_numeric_rebuilt_values_go_to_the_ledger_with_their_cells(results, datas
             assert f"{path}:{line}:{column}" in number.derivation, number.id
 
 
+def test_the_audit_job_writes_its_rebuilt_values_to_its_ledger_file(results, dataset, tmp_path):
+    path = tmp_path / "audit_ledger.csv"
+    audit.write_audit_ledger(dataset, results, path)
+    assert list(Ledger.read_csv(path)) == audit.audit_numbers(dataset, results)
+    assert len(Ledger.read_csv(path)) > 0  # the paper's claims have numeric rebuilt values
+
+
 def test_output_is_deterministic(dataset, tmp_path):
     paths = [tmp_path / "first.csv", tmp_path / "second.csv"]
     for path in paths:

@@ -27,6 +27,7 @@ from casereport.catalog import (
 from casereport.dataset import Table, load_dataset
 from casereport.formatting import day_month_year, display_number, month_year, plain_number
 from casereport.ledger import Ledger, cell_id
+from casereport.summary import series_summary_numbers
 from casereport.tables import build_table, table_refs
 
 READ_AS_IS = {"integer", "number", "date", "yearmonth"}
@@ -269,16 +270,18 @@ def test_catalog_script_writes_the_catalog(validated_dir, tmp_path):
             super().__init__(items)
             self.__dict__.update(named)
 
-    output = tmp_path / "catalog.csv"
+    output, summaries = tmp_path / "catalog.csv", tmp_path / "summaries.csv"
     tables = [str(validated_dir / f"{r['name']}.csv") for r in resources()]
     smk = type("Smk", (), {})()
     smk.input = Namespace(tables, tables=tables, datapackage=str(DATAPACKAGE))
-    smk.output = Namespace([str(output)])
+    smk.output = Namespace(
+        [str(output), str(summaries)], catalog=str(output), summaries=str(summaries)
+    )
     script = Path(__file__).resolve().parents[1] / "workflow" / "scripts" / "build_catalog.py"
     exec(compile(script.read_text(encoding="utf-8"), str(script), "exec"), {"snakemake": smk})
-    assert len(Ledger.read_csv(output)) == len(
-        build_catalog(load_dataset(validated_dir, DATAPACKAGE))
-    )
+    dataset = load_dataset(validated_dir, DATAPACKAGE)
+    assert len(Ledger.read_csv(output)) == len(build_catalog(dataset))
+    assert list(Ledger.read_csv(summaries)) == series_summary_numbers(dataset)
 
 
 @pytest.mark.slow

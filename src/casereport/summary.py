@@ -156,3 +156,12 @@ def adverse_event_numbers(dataset: Dataset) -> list[Number]:
         what="patients with at least one adverse event",
         of="all patients (derived.patient_count)",
     )
+
+
+def series_summary_numbers(dataset: Dataset) -> list[Number]:
+    """The summaries of the whole series that no table shows (the table jobs compute theirs): the
+    catalog job writes them, for any series size, to results/ledger/summaries.csv, and a large
+    series' report reads them there. Each group is added when the tables it needs are loaded."""
+    if not all(name in dataset.tables for name in ("patients", "adverse_events")):
+        return []
+    return adverse_event_numbers(dataset)

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casereport import stages
-from casereport.audit import read_claims, run_audit, write_audit_csv
+from casereport.audit import read_claims, run_audit, write_audit_csv, write_audit_ledger
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset
 from casereport.figures import build_figure
+from casereport.ledger import Ledger
 from casereport.model import figure_to_json
 from casereport.render import build_report
+from casereport.summary import series_summary_numbers
 from casereport.validation.checker import check_tables
 from support.project import ROOT, make_validated_dir
 from support.report import ReportParser
@@ -75,13 +77,20 @@ def validate_and_render(data_dir: Path, out: Path, large_series_threshold: int =
             path.write_text(json.dumps(figure_to_json(model)), encoding="utf-8")
             jsons.append(path)
         audit_csv = out / "audit.csv"
-        write_audit_csv(run_audit(dataset, read_claims(CLAIMS)), audit_csv)
+        audit = run_audit(dataset, read_claims(CLAIMS))
+        write_audit_csv(audit, audit_csv)
+        # The audit job's and the catalog job's ledgers, as the workflow writes them.
+        audit_ledger_csv, summaries_csv = out / "audit_ledger.csv", out / "summaries.csv"
+        write_audit_ledger(dataset, audit, audit_ledger_csv)
+        Ledger(series_summary_numbers(dataset)).write_csv(summaries_csv)
         report = build_report(
             sorted(validated.glob("*.csv")),
             datapackage,
             catalog_csv,
             jsons,
             audit_csv=audit_csv,
+            audit_ledger_csv=audit_ledger_csv,
+            summaries_csv=summaries_csv,
             care_checklist=CARE_CHECKLIST,
             templates_dir=TEMPLATES_DIR,
             large_series_threshold=large_series_threshold,

@@ -17,12 +17,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from casereport import stages
-from casereport.audit import read_claims, run_audit, write_audit_csv
+from casereport.audit import read_claims, run_audit, write_audit_csv, write_audit_ledger
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset, read_datapackage
 from casereport.figures import write_figure
+from casereport.ledger import Ledger
 from casereport.render import ASSETS_DIR, build_report
 from casereport.sources import write_source_pages
+from casereport.summary import series_summary_numbers
 from casereport.tables import LARGE_SERIES_THRESHOLD
 from support.project import ROOT, make_validated_dir
 from support.tier import require_slow
@@ -85,7 +87,13 @@ def build_report_dir(
         write_source_pages(raw_csvs, read_datapackage(datapackage), report_dir / "sources")
         numbers_csv = out / "results" / "numbers.csv"
         audit_csv = out / "results" / "audit.csv"
-        write_audit_csv(run_audit(dataset, read_claims(CLAIMS)), audit_csv)
+        audit = run_audit(dataset, read_claims(CLAIMS))
+        write_audit_csv(audit, audit_csv)
+        # The audit job's and the catalog job's ledgers, as the workflow writes them.
+        audit_ledger_csv = out / "results" / "audit_ledger.csv"
+        summaries_csv = out / "results" / "summaries.csv"
+        write_audit_ledger(dataset, audit, audit_ledger_csv)
+        Ledger(series_summary_numbers(dataset)).write_csv(summaries_csv)
         tables = sorted(validated.glob("*.csv"))
         build_report(
             tables,
@@ -93,6 +101,8 @@ def build_report_dir(
             catalog_csv,
             jsons,
             audit_csv=audit_csv,
+            audit_ledger_csv=audit_ledger_csv,
+            summaries_csv=summaries_csv,
             care_checklist=care_checklist,
             templates_dir=TEMPLATES_DIR,
             large_series_threshold=large_series_threshold,

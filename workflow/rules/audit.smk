@@ -1,6 +1,8 @@
 # Reproduction audit: each checkable statement of the paper (data/claims.csv) checked against the
 # raw data. A discrepancy is a finding written to results/audit.csv, not a build failure; only a
 # malformed claims.csv (unknown check, missing argument) stops the job, naming its line.
+# The numeric rebuilt values enter the ledger here, once (results/ledger/audit.csv): the report
+# reads them, it does not derive them again from audit.csv.
 
 
 rule audit:
@@ -10,12 +12,13 @@ rule audit:
         claims=config["claims"],
         code=AUDIT_CODE,
     output:
-        report(
+        table=report(
             f"{RESULTS}/audit.csv",
             caption="../report/audit.rst",
             category="Checks",
             labels={"check": "reproduction audit"},
         ),
+        ledger=f"{RESULTS}/ledger/audit.csv",
     log:
         f"{LOGS}/audit.log",
     benchmark:

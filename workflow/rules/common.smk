@@ -84,7 +84,7 @@ WORKFLOW_FILES = [
 # inputs of its jobs, so that editing the code reruns exactly the jobs that run it.
 VALIDATION_CODE = package_code("casereport.validation.job")
 TABLE_CODE = package_code("casereport.tables")
-CATALOG_CODE = package_code("casereport.catalog")
+CATALOG_CODE = package_code("casereport.catalog", "casereport.summary")
 FIGURE_CODE = package_code("casereport.figures")
 AUDIT_CODE = package_code("casereport.audit")
 CHANGES_CODE = package_code("casereport.changes")

@@ -1,4 +1,5 @@
-# Stage 3: the catalog of every number the report may show, each traced to its raw cell.
+# Stage 3: the catalog of every number the report may show, each traced to its raw cell, and the
+# whole series' summaries that no table shows (the adverse events a large series' report counts).
 
 
 rule catalog:
@@ -7,7 +8,8 @@ rule catalog:
         datapackage=DATAPACKAGE,
         code=CATALOG_CODE,
     output:
-        f"{RESULTS}/ledger/catalog.csv",
+        catalog=f"{RESULTS}/ledger/catalog.csv",
+        summaries=f"{RESULTS}/ledger/summaries.csv",
     log:
         f"{LOGS}/catalog.log",
     benchmark:

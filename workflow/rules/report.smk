@@ -24,7 +24,7 @@ TEMPLATES = sorted(str(p) for p in (PACKAGE_DIR / "templates").glob("*.j2")) + s
 SOURCE_PAGE_CODE = package_code("casereport.sources") + [
     str(PACKAGE_DIR / "templates/source.html.j2"),
 ]
-# The report reads the tables' models (results/tables/*.json); it renders the audit numbers itself.
+# The report reads the numbers from the jobs that computed them (catalog, audit, table models).
 RENDER_CODE = package_code("casereport.render") + TEMPLATES
 PDF_CODE = package_code("casereport.pdf")
 REPORT_FIGURES = expand(
@@ -100,6 +100,8 @@ rule report_html:
         datapackage=DATAPACKAGE,
         catalog=f"{RESULTS}/ledger/catalog.csv",
         audit=f"{RESULTS}/audit.csv",
+        audit_ledger=f"{RESULTS}/ledger/audit.csv",
+        summaries=f"{RESULTS}/ledger/summaries.csv",
         care_checklist=config["care_checklist"],
         # The list of the report's sections; the templates beside it are in `code`.
         sections=TEMPLATES_DIR / "sections.yaml",

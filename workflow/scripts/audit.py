@@ -1,9 +1,16 @@
-"""Snakemake script of rule `audit`: check the paper's claims against the validated tables."""
+"""Snakemake script of rule `audit`: check the paper's claims against the validated tables, and
+write the rebuilt values to the ledger (results/ledger/audit.csv)."""
 
 import sys
 from pathlib import Path
 
-from casereport.audit import read_claims, run_audit, summary, write_audit_csv
+from casereport.audit import (
+    read_claims,
+    run_audit,
+    summary,
+    write_audit_csv,
+    write_audit_ledger,
+)
 from casereport.dataset import load_dataset
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
@@ -15,5 +22,6 @@ if getattr(snakemake, "log", None):
 tables = [Path(path) for path in snakemake.input.tables]
 dataset = load_dataset(tables[0].parent, snakemake.input.datapackage, [t.stem for t in tables])
 results = run_audit(dataset, read_claims(snakemake.input.claims))
-write_audit_csv(results, snakemake.output[0])
+write_audit_csv(results, snakemake.output.table)
+write_audit_ledger(dataset, results, snakemake.output.ledger)
 print(f"audit: {summary(results)}", file=sys.stderr)

@@ -20,6 +20,8 @@ report = build_report(
     snakemake.input.catalog,
     snakemake.input.captions,
     audit_csv=snakemake.input.audit,
+    audit_ledger_csv=snakemake.input.audit_ledger,
+    summaries_csv=snakemake.input.summaries,
     care_checklist=snakemake.input.care_checklist,
     templates_dir=Path(snakemake.input.sections).parent,
     large_series_threshold=snakemake.params.large_series_threshold,

@@ -17,9 +17,10 @@ made once per audit), so the audit's time grows with the number of patients, not
 The package, by concern: `registry` (statuses, claims, findings, the registry of checks),
 `claims` (reading claims.csv), `index` (the dataset grouped by patient, cells, events), `wording`,
 the checks by family (`checks_time`, `checks_courses`, `checks_calcinosis`, `checks_treatments`,
-`checks_patients`, `identity`), `run` (the audit), `csvio` (audit.csv) and `ledger_export`
-(ledger numbers). Importing the package registers every check; the names below are its public
-interface, as the workflow's scripts, the report and the tests import them.
+`checks_patients`, `identity`), `run` (the audit), `csvio` (audit.csv) and `ledger_export` (the
+rebuilt values as ledger numbers: results/ledger/audit.csv, which the report reads). Importing the
+package registers every check; the names below are its public interface, as the workflow's
+scripts, the report and the tests import them.
 """
 
 from __future__ import annotations
@@ -110,7 +111,9 @@ from casereport.audit.index import (
 from casereport.audit.ledger_export import (
     audit_numbers,
     number_sources,
+    rebuilt_id,
     split_cell,
+    write_audit_ledger,
 )
 from casereport.audit.registry import (
     AUDIT_COLUMNS,
@@ -245,6 +248,7 @@ __all__ = [
     "reactions_by_patient_and_course",
     "read_audit_csv",
     "read_claims",
+    "rebuilt_id",
     "recorded",
     "rows_by_patient",
     "run_audit",
@@ -259,5 +263,6 @@ __all__ = [
     "whole_range",
     "window_words",
     "write_audit_csv",
+    "write_audit_ledger",
     "writing_month",
 ]

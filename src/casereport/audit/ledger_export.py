@@ -3,12 +3,19 @@ at the raw cells it was computed from."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from casereport.audit.registry import SOURCES_SEPARATOR
 from casereport.audit.wording import format_number
 from casereport.dataset import Dataset
-from casereport.ledger import Number
+from casereport.ledger import Ledger, Number
+
+
+def rebuilt_id(claim_id: str) -> str:
+    """Ledger id of a claim's numeric rebuilt value: `audit.<claim_id>.rebuilt`."""
+    return f"audit.{claim_id}.rebuilt"
 
 
 def split_cell(text: str) -> tuple[str, int, str]:
@@ -70,7 +77,7 @@ def audit_numbers(dataset: Dataset, results: pd.DataFrame) -> list[Number]:
             derivation += f"; also reads {', '.join(left_out)}"
         numbers.append(
             Number(
-                id=f"audit.{row['claim_id']}.rebuilt",
+                id=rebuilt_id(row["claim_id"]),
                 display=format_number(float(value)),
                 value=value,
                 unit=str(row["rebuilt_unit"]),
@@ -81,3 +88,9 @@ def audit_numbers(dataset: Dataset, results: pd.DataFrame) -> list[Number]:
             )
         )
     return numbers
+
+
+def write_audit_ledger(dataset: Dataset, results: pd.DataFrame, path: Path | str) -> None:
+    """The audit job's ledger (results/ledger/audit.csv): its numeric rebuilt values, written
+    once where they are computed, so the report reads them instead of deriving them again."""
+    Ledger(audit_numbers(dataset, results)).write_csv(path)

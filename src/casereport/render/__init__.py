@@ -13,10 +13,12 @@ Digits that are not data (figure numbers, line numbers in the appendix, free-tex
 "FK-506") go through `meta(...)`, which marks them `data-meta`.
 
 Besides the catalog, the ledger used for rendering holds the rebuilt values of the reproduction
-audit (`audit.<claim_id>.rebuilt`, casereport.audit) and, for a large series, the adverse-event
-counts and the summary statistics of the summarised tables (`summary.*`, casereport.summary), the
-latter read from the table jobs' models (results/tables/*.json); `report.report_ledger` is where
-they come together. The report builds no table: it reads the models the table jobs wrote.
+audit (`audit.<claim_id>.rebuilt`, written by the audit job to results/ledger/audit.csv) and, for
+a large series, the adverse-event counts (`summary.adverse_events.*`, written by the catalog job to
+results/ledger/summaries.csv) and the summary statistics of the summarised tables (`summary.*`,
+casereport.summary), read from the table jobs' models (results/tables/*.json);
+`report.report_ledger` is where they come together. Each number enters the ledger once, in the
+job that computes it: the report computes none, and builds no table.
 
 The templates are the project's (workflow/report/templates, with `sections.yaml`, their order) and,
 for what every case report needs, the package's (casereport/templates).

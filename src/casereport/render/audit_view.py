@@ -12,6 +12,7 @@ from casereport.audit import (
     NOT_APPLICABLE,
     NOT_CHECKABLE,
     POSSIBLY_DISCREPANT,
+    rebuilt_id,
     unit_for,
 )
 
@@ -86,7 +87,8 @@ def audit_row(record: dict[str, str]) -> AuditRow:
         location=record["location"],
         published=record["published"],
         rebuilt=record["rebuilt"],
-        rebuilt_id=f"audit.{record['claim_id']}.rebuilt" if numeric else None,
+        # the audit job's ledger (results/ledger/audit.csv) holds the number under this id
+        rebuilt_id=rebuilt_id(record["claim_id"]) if numeric else None,
         # "1 month", not "1 months": the unit reads after the rebuilt number
         rebuilt_unit=unit_for(float(record["rebuilt_value"]), record["rebuilt_unit"])
         if numeric

@@ -8,14 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from markupsafe import Markup
 
 from casereport import stages
-from casereport.audit import (
-    audit_numbers,
-    read_audit_csv,
-)
+from casereport.audit import read_audit_csv
 from casereport.catalog import bmd_category
 from casereport.dataset import Dataset, load_dataset, read_datapackage
 from casereport.ledger import Ledger
@@ -27,7 +23,6 @@ from casereport.render.context import build_context
 from casereport.render.environment import install_recorder, make_environment
 from casereport.render.numbers import NumberRecorder
 from casereport.render.sections import read_sections
-from casereport.summary import adverse_event_numbers
 from casereport.tables import (
     LARGE_SERIES_THRESHOLD,
     ReportTable,
@@ -91,18 +86,18 @@ def report_tables(
 
 
 def report_ledger(
-    catalog_csv: Path | str,
-    dataset: Dataset,
-    audit: pd.DataFrame,
-    tables: dict[str, ReportTable],
-    large_series: bool,
+    ledgers: Sequence[Path | str], tables: dict[str, ReportTable], large_series: bool
 ) -> Ledger:
-    """The one place where the numbers the templates may show come together: the catalog (the
-    catalog job), the audit's rebuilt values (results/audit.csv), and for a large series the
-    adverse-event counts and the tables' summary statistics (the table jobs' models)."""
-    summaries = adverse_event_numbers(dataset) if large_series else []
-    summaries += [number for shown in tables.values() for number in shown.numbers]
-    return Ledger([*Ledger.read_csv(catalog_csv), *audit_numbers(dataset, audit), *summaries])
+    """The one place where the numbers the templates may show come together, each read from the
+    job that computed it: the ledgers `ledgers` in order (the catalog job's catalog, the audit
+    job's rebuilt values, the catalog job's whole-series summaries), and the tables' summary
+    statistics (the table jobs' models). The whole-series summaries are shown only in a large
+    series: a smaller one's report names each patient instead, so they are left out of its ledger.
+    """
+    catalog, audit, summaries = (Ledger.read_csv(path) for path in ledgers)
+    shown_summaries = [*summaries] if large_series else []
+    shown_summaries += [number for shown in tables.values() for number in shown.numbers]
+    return Ledger([*catalog, *audit, *shown_summaries])
 
 
 def build_report(
@@ -112,14 +107,18 @@ def build_report(
     figure_jsons: Sequence[Path | str],
     *,
     audit_csv: Path | str,
+    audit_ledger_csv: Path | str,
+    summaries_csv: Path | str,
     care_checklist: Path | str,
     templates_dir: Path | str,
     large_series_threshold: int = LARGE_SERIES_THRESHOLD,
     table_models: Sequence[Path | str] | None = None,
 ) -> RenderedReport:
     """The report from the workflow's files: validated tables, catalog, the table models and
-    figure caption models, the audit's results/audit.csv and data/care_checklist.csv, rendered
-    with the project's templates and list of sections (`templates_dir`, workflow/report/templates).
+    figure caption models, the audit's results/audit.csv and its ledger (results/ledger/audit.csv),
+    the catalog job's whole-series summaries (results/ledger/summaries.csv) and
+    data/care_checklist.csv, rendered with the project's templates and list of sections
+    (`templates_dir`, workflow/report/templates).
 
     Tables appear in stages.TABLES order, figures in the order of `figure_jsons`.
     """
@@ -145,5 +144,5 @@ def build_report(
         large_series=large_series,
         patient_tables=[shown.excerpt for shown in tables.values() if shown.excerpt],
     )
-    ledger = report_ledger(catalog_csv, dataset, audit, tables, large_series)
+    ledger = report_ledger([catalog_csv, audit_ledger_csv, summaries_csv], tables, large_series)
     return render_report(context, ledger, templates_dir)
