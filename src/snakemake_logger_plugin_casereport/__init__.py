@@ -11,8 +11,8 @@ job), and they quiet the full log in .snakemake/log/ as much as the terminal. Th
 the terminal only; Snakemake's file log keeps everything (reasons, progress, "Finished jobid"
 lines, whole error blocks), and each job's own messages stay in its log under logs/.
 
-What reaches the terminal in a real run (a dry run is printed as Snakemake prints it, since its
-listing of jobs is what a dry run is for):
+What reaches the terminal in a real run (a dry run is printed as Snakemake prints it, but for
+the run's header, since its listing of jobs is what a dry run is for):
 - each job: `Job N: <the rule's message>` (the benchmark, benchmarks/buildbench/joblog.py, reads
   these lines), so the line of the slow PDF job shows before its layout starts;
 - a failed job: one line naming it and its logs; the errors themselves are printed once, at the
@@ -133,6 +133,8 @@ class LogHandler(LogHandlerBase):
         try:
             settings = self.common_settings
             if settings.dryrun:
+                if getattr(record, "event", None) == LogEvent.WORKFLOW_STARTED:
+                    return  # the run's header (host, user, command): for the full log
                 self._terminal.setFormatter(self.formatter)
                 self._terminal.emit(record)
                 return
