@@ -83,6 +83,12 @@ def test_the_schedulers_bookkeeping_is_left_to_the_full_log(noise):
     assert quiet_text(noise) is None
 
 
+def test_a_shell_command_shows_only_when_there_is_one():
+    # Snakemake's filter lets these through only with --printshellcmds.
+    assert quiet_text(record(LogEvent.SHELLCMD, None, cmd="cp a b")) == "cp a b"
+    assert quiet_text(record(LogEvent.SHELLCMD, None, cmd=None)) is None  # a `script:` job
+
+
 def test_the_rest_passes_and_the_last_progress_is_the_summary():
     assert quiet_text(record(LogEvent.PROGRESS, None, done=46, total=46)) == "46 of 46 steps done"
     for kept in [

@@ -107,7 +107,11 @@ def quiet_text(
         name = names.get(record.jobid) or job_name(record)
         return f"Job {record.jobid} failed: {name} (logs: {logs})"
     if event == LogEvent.SHELLCMD:
-        return None  # shown when --printshellcmds asks (Snakemake's filter already decided)
+        # Here only with --printshellcmds (Snakemake's filter decides); a `script:` job has none.
+        command = getattr(record, "cmd", None) or record.msg
+        return None if command in (None, "", "None") else str(command)
+    if record.msg is None:
+        return None
     text = record.getMessage()
     if NOISE.match(text.strip()):
         return None
