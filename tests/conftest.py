@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from support import tier
-from support.project import RAW, copy_project, make_validated_dir, run_snakemake
+from support.project import BUILD_OUTPUT, RAW, copy_project, make_validated_dir, run_snakemake
 from support.report import BuiltReport, build_report_dir, parse_html, read_numbers_csv
 
 # Fixtures that build (snakemake, an in-process report, a browser); a test using any is slow.
@@ -67,6 +67,8 @@ def built_project(tmp_path_factory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("build") / "project")
     result = run_snakemake(project)
     assert result.returncode == 0, f"snakemake failed:\n{result.stderr[-5000:]}"
+    # What the build printed, beside the project (test_quiet_build reads it).
+    (project.parent / BUILD_OUTPUT).write_text(result.stdout + result.stderr, encoding="utf-8")
     return project
 
 

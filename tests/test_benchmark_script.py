@@ -103,6 +103,20 @@ def test_rule_all_is_not_a_job_that_works():
     ]
 
 
+def test_the_full_log_named_by_a_quiet_terminal_is_read(tmp_path):
+    """The quiet terminal has one line per job and no times; the run's full log has them."""
+    full = tmp_path / "run.snakemake.log"
+    full.write_text(JOB_LOG, encoding="utf-8")
+    terminal = f"Job 11: validate labs\nJob 17: copy report.css\nComplete log(s): {full}\n"
+    assert bench.snakemake_log(terminal) == JOB_LOG
+    jobs = bench.work_jobs(bench.parse_job_log(bench.snakemake_log(terminal)))
+    assert [job.rule for job in jobs] == ["validate_table", "report_asset"]
+    # No full log named, or gone: the terminal's own lines are read.
+    assert bench.snakemake_log("Job 11: validate labs\n") == "Job 11: validate labs\n"
+    gone = f"Complete log(s): {tmp_path / 'gone.log'}\n"
+    assert bench.snakemake_log(gone) == gone
+
+
 def test_benchmark_file_gives_seconds_and_memory():
     text = (
         "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"

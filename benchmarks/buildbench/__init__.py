@@ -28,6 +28,7 @@ from .joblog import (
     parse_job_log,
     process_rule,
     rule_scripts,
+    snakemake_log,
     split_preamble,
     work_jobs,
 )
@@ -148,6 +149,7 @@ __all__ = [
     "JOB_FINISHED",
     "Job",
     "parse_job_log",
+    "snakemake_log",
     "work_jobs",
     "parse_benchmark_tsv",
     "RULE_SCRIPT",

@@ -69,6 +69,24 @@ def parse_job_log(text: str) -> list[Job]:
     return list(jobs.values())
 
 
+# The terminal's last lines name Snakemake's full log of the run (.snakemake/log/...).
+COMPLETE_LOG = re.compile(r"^Complete log\(s\): (.+)$", re.M)
+
+
+def snakemake_log(terminal: str) -> str:
+    """The full log of a run whose terminal output is `terminal`, else that output itself.
+
+    The project's quiet logger plugin prints one `Job N: ...` line per job, without the timestamps
+    and "Finished jobid" lines that give a job's rule and time; Snakemake's own log file has them.
+    """
+    for path in COMPLETE_LOG.findall(terminal)[-1:]:
+        try:
+            return Path(path.strip()).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            pass
+    return terminal
+
+
 def work_jobs(jobs: Iterable[Job]) -> list[Job]:
     """The jobs that do work: all but the target rule `all` (it runs nothing)."""
     return [job for job in jobs if job.rule != "all"]

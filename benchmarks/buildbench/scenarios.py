@@ -15,6 +15,7 @@ from .joblog import (
     parse_job_log,
     process_rule,
     rule_scripts,
+    snakemake_log,
     split_preamble,
     work_jobs,
 )
@@ -56,7 +57,7 @@ def rule_rows(
     base: Row, measurement: Measurement, project: Path, scripts: dict[str, str], since: float
 ) -> list[Row]:
     """One row per rule of a build: jobs, job wall time, benchmark time, interpreters."""
-    jobs = work_jobs(parse_job_log(measurement.output))
+    jobs = work_jobs(parse_job_log(snakemake_log(measurement.output)))
     by_rule: dict[str, list[Job]] = {}
     for job in jobs:
         by_rule.setdefault(job.rule, []).append(job)
@@ -171,7 +172,7 @@ def build(
         seconds=result.seconds,
         cpu_s=result.cpu_s,
         peak_rss_mb=result.peak_rss_mb,
-        jobs=len(work_jobs(parse_job_log(result.output))),
+        jobs=len(work_jobs(parse_job_log(snakemake_log(result.output)))),
         interpreters=len(interpreters(result, scripts)),
         load_1min=load,
         html_s=result.watched_s,

@@ -16,6 +16,8 @@ DATAPACKAGE = RAW / "datapackage.yaml"
 
 # What a build needs; results/ and report/ outputs are deliberately left behind.
 PROJECT_FILES = ["Snakefile", "config", "workflow", "profiles", "data", "report/numbers.lock.csv"]
+# The terminal output of the shared build (conftest's built_project), kept beside the project.
+BUILD_OUTPUT = "snakemake-output.txt"
 
 
 def write_validated_copy(raw_csv: Path, out_csv: Path) -> None:

@@ -130,6 +130,11 @@ def explain_failure(snakemake_logs):
     job, and a last line that says what to do (casereport.build_messages). `snakemake_logs`: the
     run's log file(s), as Snakemake passes them to onerror (a path, or a list of paths).
     """
+    # The terminal's logger plugin writes from a thread of its own: let it write out the job lines
+    # and "Exiting because a job execution failed" first, so that this comes after them.
+    from snakemake_logger_plugin_casereport import wait_for_terminal
+
+    wait_for_terminal(workflow.logger_manager)
     gather_validation(failed=True)
     paths = (
         [snakemake_logs] if isinstance(snakemake_logs, (str, Path)) else snakemake_logs

@@ -180,5 +180,7 @@ rule input_fingerprint:
         f"{BENCHMARKS}/input_fingerprint.tsv"
     conda:
         "../envs/report.yaml"
+    message:
+        "inputs.sha256.csv: the fingerprint of the data the report was built from"
     script:
         "../scripts/fingerprint.py"
