@@ -4,6 +4,7 @@ through the backends' canvases, and the caption model as JSON."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import matplotlib
@@ -70,6 +71,45 @@ def save_svg_and_png(figure: Figure, svg: Path | str, png: Path | str) -> None:
     FigureCanvasAgg(figure).print_png(png, metadata=PNG_METADATA)
 
 
+# rcParams are global to the process: the caption jobs run in threads of Snakemake's process (a
+# `run:` block under force-use-threads), so two of them must not enter rc_context at once.
+_STYLE_LOCK = threading.Lock()
+
+
+def figure_model(
+    name: str, dataset: Dataset, max_individual_lines: int = MAX_INDIVIDUAL_LINES
+) -> FigureModel:
+    """The caption model of figure `name`, without rendering it.
+
+    The builders collect the ids of the numbers they plot while drawing, so the figure is built (a
+    tenth to a third of a second on the paper's data) but neither laid out nor written: rendering
+    the SVG and PNG is most of a figure job's time, and the report's HTML needs only this model.
+    """
+    with _STYLE_LOCK, matplotlib.rc_context(STYLE):
+        _drawing, model = BUILDERS[name](dataset, max_individual_lines)
+    return model
+
+
+def write_caption(model: FigureModel, caption: Path | str) -> None:
+    with open(caption, "w", encoding="utf-8") as handle:
+        json.dump(figure_to_json(model), handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+def write_drawings(
+    name: str,
+    dataset: Dataset,
+    svg: Path | str,
+    png: Path | str,
+    max_individual_lines: int = MAX_INDIVIDUAL_LINES,
+) -> FigureModel:
+    """Draw figure `name` and write its SVG and PNG; returns its caption model."""
+    with matplotlib.rc_context(STYLE):
+        drawing, model = BUILDERS[name](dataset, max_individual_lines)
+        save_svg_and_png(drawing.figure, svg, png)
+    return model
+
+
 def write_figure(
     name: str,
     dataset: Dataset,
@@ -78,10 +118,7 @@ def write_figure(
     caption: Path | str,
     max_individual_lines: int = MAX_INDIVIDUAL_LINES,
 ) -> FigureModel:
-    with matplotlib.rc_context(STYLE):
-        drawing, model = BUILDERS[name](dataset, max_individual_lines)
-        save_svg_and_png(drawing.figure, svg, png)
-    with open(caption, "w", encoding="utf-8") as handle:
-        json.dump(figure_to_json(model), handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+    """The SVG, the PNG and the caption model at once (the workflow writes them in two jobs)."""
+    model = write_drawings(name, dataset, svg, png, max_individual_lines)
+    write_caption(model, caption)
     return model
