@@ -22,6 +22,9 @@ rule figure_caption:
         f"{BENCHMARKS}/figure_caption/{{figure}}.tsv"
     wildcard_constraints:
         figure="|".join(FIGURE_NAMES),
+    # Before the jobs the HTML does not read (figures, source pages), so that after an edit
+    # report.html comes first (the HTML path's rules all have priority 1).
+    priority: 1
     params:
         # Above this many patients the figures switch to their summary form (and caption).
         large_series_threshold=config["large_series_threshold"],
@@ -33,9 +36,13 @@ rule figure_caption:
 
         name = wildcards.figure
         dataset = load_dataset(
-            Path(input.tables[0]).parent, input.datapackage, list(stages.FIGURES[name])
+            Path(input.tables[0]).parent,
+            input.datapackage,
+            list(stages.FIGURES[name]),
         )
-        write_caption(figure_model(name, dataset, params.large_series_threshold), output[0])
+        write_caption(
+            figure_model(name, dataset, params.large_series_threshold), output[0]
+        )
 
 
 rule figure:

@@ -118,6 +118,8 @@ rule report_html:
         f"{LOGS}/report_html.log",
     benchmark:
         f"{BENCHMARKS}/report_html.tsv"
+    # The HTML path first (see rule figure_caption).
+    priority: 1
     conda:
         "../envs/report.yaml"
     params:
