@@ -166,8 +166,8 @@ rule report_pdf:
 
 # Last: the fingerprint of the raw data the report was built from (SHA-256 of each file of the data
 # package). It waits for both reports and all the HTML links to (figures, source pages), so a failed
-# build leaves the previous good build's record,
-# and `casereport status` can tell whether report/ still matches data/raw.
+# build leaves the previous good build's record, and `casereport status` can tell whether report/
+# still matches data/raw.
 rule input_fingerprint:
     input:
         tables=list(RAW_TABLES.values()),
@@ -183,7 +183,12 @@ rule input_fingerprint:
         f"{LOGS}/input_fingerprint.log",
     benchmark:
         f"{BENCHMARKS}/input_fingerprint.tsv"
-    conda:
-        "../envs/report.yaml"
-    script:
-        "../scripts/fingerprint.py"
+    message:
+        "record of the raw data the report was built from"
+    # `run:`, not `script:`: it runs last, after the PDF, so an interpreter started for its few
+    # lines (casereport.fingerprint, which this Snakemake has already imported) would be one more
+    # second at the end of every build. It runs in a thread of this Snakemake (force-use-threads).
+    run:
+        from casereport.fingerprint import write_fingerprint
+
+        write_fingerprint(input.datapackage, output[0])
