@@ -31,18 +31,9 @@ rule figure_caption:
     message:
         "caption of figure {wildcards.figure}"
     run:
-        from casereport.dataset import load_dataset
-        from casereport.figures import figure_model, write_caption
+        from casereport.figures import write_figure_caption
 
-        name = wildcards.figure
-        dataset = load_dataset(
-            Path(input.tables[0]).parent,
-            input.datapackage,
-            list(stages.FIGURES[name]),
-        )
-        write_caption(
-            figure_model(name, dataset, params.large_series_threshold), output[0]
-        )
+        write_figure_caption(wildcards.figure, input, output[0], params.large_series_threshold)
 
 
 rule figure:

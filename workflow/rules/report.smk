@@ -1,9 +1,9 @@
 # Stage 5: the report. HTML first, then the PDF from the same HTML; everything the HTML loads or
-# links to is copied beside it, so the report directory works offline and can be moved as a whole.
+# links to is copied beside it, so the report directory works offline and moves as a whole.
 # Rendering also writes results/numbers.csv: the numbers the report shows.
-# The HTML job reads the figures' caption models, not the drawings, and only links to the figures
-# and source pages: it waits for neither, so after an edit report.html is written while the figures
-# are still drawn. The PDF waits for the figures; the input fingerprint, written last, for all.
+# The HTML job reads the figures' caption models, not the drawings, and only links to the
+# figures and source pages: it waits for neither, so after an edit report.html is written while
+# the figures are still drawn. The PDF waits for the figures; the input fingerprint (last), for all.
 
 import re
 

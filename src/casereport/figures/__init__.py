@@ -46,6 +46,7 @@ from casereport.figures.build import (
     write_caption,
     write_drawings,
     write_figure,
+    write_figure_caption,
 )
 from casereport.figures.calcinosis import (
     CALCINOSIS_COLOUR,
@@ -218,4 +219,5 @@ __all__ = [
     "write_caption",
     "write_drawings",
     "write_figure",
+    "write_figure_caption",
 ]

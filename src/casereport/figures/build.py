@@ -12,7 +12,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from casereport.dataset import Dataset
+from casereport import stages
+from casereport.dataset import Dataset, load_dataset
 from casereport.figures.bone_density import bone_density
 from casereport.figures.calcinosis import calcinosis_response
 from casereport.figures.labs import labs
@@ -94,6 +95,16 @@ def write_caption(model: FigureModel, caption: Path | str) -> None:
     with open(caption, "w", encoding="utf-8") as handle:
         json.dump(figure_to_json(model), handle, indent=2, ensure_ascii=False)
         handle.write("\n")
+
+
+def write_figure_caption(
+    name: str, inputs, caption: Path | str, max_individual_lines: int = MAX_INDIVIDUAL_LINES
+) -> None:
+    """Rule figure_caption's job: `inputs` has the validated `tables` (stages.FIGURES[name]) and
+    the `datapackage`; writes the caption model of figure `name` to `caption`."""
+    validated_dir = Path(inputs.tables[0]).parent
+    dataset = load_dataset(validated_dir, inputs.datapackage, list(stages.FIGURES[name]))
+    write_caption(figure_model(name, dataset, max_individual_lines), caption)
 
 
 def write_drawings(
