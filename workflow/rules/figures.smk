@@ -33,7 +33,9 @@ rule figure_caption:
     run:
         from casereport.figures import write_figure_caption
 
-        write_figure_caption(wildcards.figure, input, output[0], params.large_series_threshold)
+        write_figure_caption(
+            wildcards.figure, input, output[0], params.large_series_threshold
+        )
 
 
 rule figure:

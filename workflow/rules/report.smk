@@ -169,6 +169,9 @@ rule report_pdf:
 # build leaves the previous good build's record, and `casereport status` can tell whether report/
 # still matches data/raw.
 rule input_fingerprint:
+    # `run:`, not `script:`: it runs last, after the PDF, so an interpreter started for its few
+    # lines (casereport.fingerprint, which this Snakemake has already imported) would be one more
+    # second at the end of every build. It runs in a thread of this Snakemake (force-use-threads).
     input:
         tables=list(RAW_TABLES.values()),
         datapackage=DATAPACKAGE,
@@ -185,9 +188,6 @@ rule input_fingerprint:
         f"{BENCHMARKS}/input_fingerprint.tsv"
     message:
         "record of the raw data the report was built from"
-    # `run:`, not `script:`: it runs last, after the PDF, so an interpreter started for its few
-    # lines (casereport.fingerprint, which this Snakemake has already imported) would be one more
-    # second at the end of every build. It runs in a thread of this Snakemake (force-use-threads).
     run:
         from casereport.fingerprint import write_fingerprint
 
