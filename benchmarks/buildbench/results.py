@@ -254,7 +254,7 @@ def render_markdown(rows: list[Row], settings: Settings, finished: datetime) -> 
         rule_table(rows, "cold"),
         "\n## Where the time goes (one-cell edit of labs.csv)\n",
         "The same, for the jobs the edit reruns: the HTML waits for every job it reads (the "
-        "figures among them), the PDF for the HTML.\n",
+        "figures' caption models, not their drawings), the PDF for the HTML and the drawings.\n",
         rule_table(rows, "edit"),
         "\n## Start-up cost per job\n",
         "Each `script:` job starts an interpreter, runs Snakemake's preamble (unpickling the job) "

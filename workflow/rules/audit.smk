@@ -23,6 +23,8 @@ rule audit:
         f"{LOGS}/audit.log",
     benchmark:
         f"{BENCHMARKS}/audit.tsv"
+    # The HTML path first (see rule figure_caption).
+    priority: 1
     conda:
         "../envs/tables.yaml"
     message:

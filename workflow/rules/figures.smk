@@ -1,4 +1,41 @@
-# Stage 4: figures, as SVG (HTML report) and 300 dpi PNG (PDF report), with a caption model.
+# Stage 4: figures, as SVG (HTML report) and 300 dpi PNG (PDF report), and their caption models.
+# Two jobs per figure: the caption model (results/figures/<figure>.json), which is all the report's
+# HTML reads, and the drawings, which only the PDF reads (the HTML links to their copies). The HTML
+# is thus not kept waiting for matplotlib to render (most of a figure job's time): after an edit it
+# is written while the figures are still drawn (benchmarks/results.md).
+
+
+rule figure_caption:
+    # `run:`, not `script:`: the profile's force-use-threads runs it in a thread of this Snakemake,
+    # which imports matplotlib once for all the caption jobs instead of one interpreter each. It
+    # builds the figure without laying it out or writing it (casereport.figures.figure_model).
+    # Hence no conda environment: it runs in Snakemake's own (environment.yml has matplotlib).
+    input:
+        tables=lambda wildcards: validated(stages.FIGURES[wildcards.figure]),
+        datapackage=DATAPACKAGE,
+        code=FIGURE_CODE,
+    output:
+        f"{RESULTS}/figures/{{figure}}.json",
+    log:
+        f"{LOGS}/figure_caption/{{figure}}.log",
+    benchmark:
+        f"{BENCHMARKS}/figure_caption/{{figure}}.tsv"
+    wildcard_constraints:
+        figure="|".join(FIGURE_NAMES),
+    # Before the jobs the HTML does not read (figures, source pages), so that after an edit
+    # report.html comes first (the HTML path's rules all have priority 1).
+    priority: 1
+    params:
+        # Above this many patients the figures switch to their summary form (and caption).
+        large_series_threshold=config["large_series_threshold"],
+    message:
+        "caption of figure {wildcards.figure}"
+    run:
+        from casereport.figures import write_figure_caption
+
+        write_figure_caption(
+            wildcards.figure, input, output[0], params.large_series_threshold
+        )
 
 
 rule figure:
@@ -14,7 +51,6 @@ rule figure:
             labels={"figure": "{figure}"},
         ),
         png=f"{RESULTS}/figures/{{figure}}.png",
-        caption=f"{RESULTS}/figures/{{figure}}.json",
     log:
         f"{LOGS}/figure/{{figure}}.log",
     benchmark:

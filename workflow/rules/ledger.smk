@@ -14,6 +14,8 @@ rule catalog:
         f"{LOGS}/catalog.log",
     benchmark:
         f"{BENCHMARKS}/catalog.tsv"
+    # The HTML path first (see rule figure_caption).
+    priority: 1
     conda:
         "../envs/tables.yaml"
     message:

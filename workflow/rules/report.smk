@@ -1,6 +1,9 @@
-# Stage 5: the report. HTML first (with everything it loads or links to copied beside it, so the
-# report directory works offline and can be moved as a whole), then the PDF from the same HTML.
+# Stage 5: the report. HTML first, then the PDF from the same HTML; everything the HTML loads or
+# links to is copied beside it, so the report directory works offline and moves as a whole.
 # Rendering also writes results/numbers.csv: the numbers the report shows.
+# The HTML job reads the figures' caption models, not the drawings, and only links to the
+# figures and source pages: it waits for neither, so after an edit report.html is written while
+# the figures are still drawn. The PDF waits for the figures; the input fingerprint (last), for all.
 
 import re
 
@@ -107,9 +110,8 @@ rule report_html:
         sections=TEMPLATES_DIR / "sections.yaml",
         table_models=expand(f"{RESULTS}/tables/{{table}}.json", table=TABLE_NAMES),
         captions=expand(f"{RESULTS}/figures/{{figure}}.json", figure=FIGURE_NAMES),
-        figures=REPORT_FIGURES,
+        # The stylesheet and fonts, so that report.html is never shown without them.
         assets=REPORT_ASSETS,
-        sources=rules.source_pages.output,
         code=RENDER_CODE,
     output:
         html=f"{REPORT}/report.html",
@@ -118,6 +120,8 @@ rule report_html:
         f"{LOGS}/report_html.log",
     benchmark:
         f"{BENCHMARKS}/report_html.tsv"
+    # The HTML path first (see rule figure_caption).
+    priority: 1
     conda:
         "../envs/report.yaml"
     params:
@@ -163,14 +167,20 @@ rule report_pdf:
 
 
 # Last: the fingerprint of the raw data the report was built from (SHA-256 of each file of the data
-# package). It waits for both reports, so a failed build leaves the previous good build's record,
-# and `casereport status` can tell whether report/ still matches data/raw.
+# package). It waits for both reports and all the HTML links to (figures, source pages), so a failed
+# build leaves the previous good build's record, and `casereport status` can tell whether report/
+# still matches data/raw.
 rule input_fingerprint:
+    # `run:`, not `script:`: it runs last, after the PDF, so an interpreter started for its few
+    # lines (casereport.fingerprint, which this Snakemake has already imported) would be one more
+    # second at the end of every build. It runs in a thread of this Snakemake (force-use-threads).
     input:
         tables=list(RAW_TABLES.values()),
         datapackage=DATAPACKAGE,
         html=f"{REPORT}/report.html",
         pdf=f"{REPORT}/report.pdf",
+        figures=REPORT_FIGURES,
+        sources=rules.source_pages.output,
         code=package_code("casereport.fingerprint"),
     output:
         f"{REPORT}/inputs.sha256.csv",
@@ -178,9 +188,9 @@ rule input_fingerprint:
         f"{LOGS}/input_fingerprint.log",
     benchmark:
         f"{BENCHMARKS}/input_fingerprint.tsv"
-    conda:
-        "../envs/report.yaml"
     message:
         "inputs.sha256.csv: the fingerprint of the data the report was built from"
-    script:
-        "../scripts/fingerprint.py"
+    run:
+        from casereport.fingerprint import write_fingerprint
+
+        write_fingerprint(input.datapackage, output[0])

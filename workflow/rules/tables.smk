@@ -23,6 +23,8 @@ rule table:
         f"{BENCHMARKS}/table/{{table}}.tsv"
     wildcard_constraints:
         table="|".join(TABLE_NAMES),
+    # The HTML path first (see rule figure_caption).
+    priority: 1
     conda:
         "../envs/tables.yaml"
     params:

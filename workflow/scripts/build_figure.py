@@ -1,11 +1,15 @@
-"""Snakemake script of rule `figure`: SVG, 300 dpi PNG and caption model (casereport.figures)."""
+"""Snakemake script of rule `figure`: SVG and 300 dpi PNG (casereport.figures).
+
+The caption model is written by rule `figure_caption`, so that the report's HTML need not wait for
+the drawings.
+"""
 
 import sys
 from pathlib import Path
 
 from casereport import stages
 from casereport.dataset import load_dataset
-from casereport.figures import write_figure
+from casereport.figures import write_drawings
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
 # The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
@@ -20,4 +24,4 @@ out = snakemake.output
 # Above config's large_series_threshold patients the figure draws its summary form, the same
 # threshold at which the report summarises its tables.
 threshold = snakemake.params.large_series_threshold
-write_figure(name, dataset, out.svg, out.png, out.caption, threshold)
+write_drawings(name, dataset, out.svg, out.png, threshold)

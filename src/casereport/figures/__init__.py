@@ -40,9 +40,13 @@ from casereport.figures.bone_density import (
 from casereport.figures.build import (
     BUILDERS,
     build_figure,
+    figure_model,
     save_svg_and_png,
     timeline,
+    write_caption,
+    write_drawings,
     write_figure,
+    write_figure_caption,
 )
 from casereport.figures.calcinosis import (
     CALCINOSIS_COLOUR,
@@ -175,6 +179,7 @@ __all__ = [
     "drug_colour",
     "drug_lanes",
     "exposure_spans",
+    "figure_model",
     "format_calendar_axis",
     "labs",
     "marker_handle",
@@ -211,5 +216,8 @@ __all__ = [
     "timeline_summary_caption",
     "treatment_ids_plotted",
     "treatments_in_period_text",
+    "write_caption",
+    "write_drawings",
     "write_figure",
+    "write_figure_caption",
 ]

@@ -4,6 +4,7 @@ through the backends' canvases, and the caption model as JSON."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import matplotlib
@@ -11,7 +12,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from casereport.dataset import Dataset
+from casereport import stages
+from casereport.dataset import Dataset, load_dataset
 from casereport.figures.bone_density import bone_density
 from casereport.figures.calcinosis import calcinosis_response
 from casereport.figures.labs import labs
@@ -70,6 +72,55 @@ def save_svg_and_png(figure: Figure, svg: Path | str, png: Path | str) -> None:
     FigureCanvasAgg(figure).print_png(png, metadata=PNG_METADATA)
 
 
+# rcParams are global to the process: the caption jobs run in threads of Snakemake's process (a
+# `run:` block under force-use-threads), so two of them must not enter rc_context at once.
+_STYLE_LOCK = threading.Lock()
+
+
+def figure_model(
+    name: str, dataset: Dataset, max_individual_lines: int = MAX_INDIVIDUAL_LINES
+) -> FigureModel:
+    """The caption model of figure `name`, without rendering it.
+
+    The builders collect the ids of the numbers they plot while drawing, so the figure is built (a
+    tenth to a third of a second on the paper's data) but neither laid out nor written: rendering
+    the SVG and PNG is most of a figure job's time, and the report's HTML needs only this model.
+    """
+    with _STYLE_LOCK, matplotlib.rc_context(STYLE):
+        _drawing, model = BUILDERS[name](dataset, max_individual_lines)
+    return model
+
+
+def write_caption(model: FigureModel, caption: Path | str) -> None:
+    with open(caption, "w", encoding="utf-8") as handle:
+        json.dump(figure_to_json(model), handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+def write_figure_caption(
+    name: str, inputs, caption: Path | str, max_individual_lines: int = MAX_INDIVIDUAL_LINES
+) -> None:
+    """Rule figure_caption's job: `inputs` has the validated `tables` (stages.FIGURES[name]) and
+    the `datapackage`; writes the caption model of figure `name` to `caption`."""
+    validated_dir = Path(inputs.tables[0]).parent
+    dataset = load_dataset(validated_dir, inputs.datapackage, list(stages.FIGURES[name]))
+    write_caption(figure_model(name, dataset, max_individual_lines), caption)
+
+
+def write_drawings(
+    name: str,
+    dataset: Dataset,
+    svg: Path | str,
+    png: Path | str,
+    max_individual_lines: int = MAX_INDIVIDUAL_LINES,
+) -> FigureModel:
+    """Draw figure `name` and write its SVG and PNG; returns its caption model."""
+    with matplotlib.rc_context(STYLE):
+        drawing, model = BUILDERS[name](dataset, max_individual_lines)
+        save_svg_and_png(drawing.figure, svg, png)
+    return model
+
+
 def write_figure(
     name: str,
     dataset: Dataset,
@@ -78,10 +129,7 @@ def write_figure(
     caption: Path | str,
     max_individual_lines: int = MAX_INDIVIDUAL_LINES,
 ) -> FigureModel:
-    with matplotlib.rc_context(STYLE):
-        drawing, model = BUILDERS[name](dataset, max_individual_lines)
-        save_svg_and_png(drawing.figure, svg, png)
-    with open(caption, "w", encoding="utf-8") as handle:
-        json.dump(figure_to_json(model), handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+    """The SVG, the PNG and the caption model at once (the workflow writes them in two jobs)."""
+    model = write_drawings(name, dataset, svg, png, max_individual_lines)
+    write_caption(model, caption)
     return model
