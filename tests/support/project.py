@@ -13,6 +13,8 @@ from casereport.spreadsheet import neutralise_row
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
 DATAPACKAGE = RAW / "datapackage.yaml"
+# The article's additions to the report's template context (config `report_context`).
+REPORT_CONTEXT = ROOT / "workflow" / "article" / "report_context.py"
 
 # What a build needs; results/ and report/ outputs are deliberately left behind.
 PROJECT_FILES = ["Snakefile", "config", "workflow", "profiles", "data", "report/numbers.lock.csv"]
@@ -48,6 +50,14 @@ def copy_project(destination: Path) -> Path:
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination / name)
     return destination
+
+
+def commit_project(project: Path) -> None:
+    """Make a project copy a git repository with one commit, as a student's clone is (the
+    tutorial's reset step puts the article's data back with git)."""
+    identity = ["-c", "user.name=tutorial", "-c", "user.email=tutorial@example.invalid"]
+    for command in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "project"]):
+        subprocess.run(["git", *command], cwd=project, check=True, capture_output=True)
 
 
 def run_snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:

@@ -103,6 +103,8 @@ rule report_html:
         care_checklist=config["care_checklist"],
         # The list of the report's sections; the templates beside it are in `code`.
         sections=TEMPLATES_DIR / "sections.yaml",
+        # The project's own context keys for its templates (config `report_context`), if any.
+        report_context=config.get("report_context") or [],
         table_models=expand(f"{RESULTS}/tables/{{table}}.json", table=TABLE_NAMES),
         captions=expand(f"{RESULTS}/figures/{{figure}}.json", figure=FIGURE_NAMES),
         figures=REPORT_FIGURES,
