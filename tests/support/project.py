@@ -13,6 +13,13 @@ from casereport.spreadsheet import neutralise_row
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
 DATAPACKAGE = RAW / "datapackage.yaml"
+# The article's full text, which the repository does not redistribute: a few tests compare the
+# rebuild's words with it, and skip (saying where to put it) when it is absent.
+PAPER = ROOT.parent / "shared" / "paper" / "marco-puche-2010-clin-exp-rheumatol.txt"
+PAPER_MISSING = (
+    f"needs the article's full text, which the repository does not redistribute: put its plain "
+    f"text (Marco Puche et al., Clin Exp Rheumatol 2010) at {PAPER}"
+)
 # The article's additions to the report's template context (config `report_context`).
 REPORT_CONTEXT = ROOT / "workflow" / "article" / "report_context.py"
 
