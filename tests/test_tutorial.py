@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.project import copy_project
+from support.project import commit_project, copy_project
 from support.tutorial import TUTORIAL, mismatch, tutorial_steps
 
 
@@ -44,6 +44,7 @@ def test_output_lines_are_compared_whole_and_in_runs():
 @pytest.mark.slow
 def test_every_tutorial_command_prints_what_the_tutorial_says(tmp_path):
     project = copy_project(tmp_path / "project")
+    commit_project(project)  # a git repository, as a student's clone is (the reset step uses git)
     # The tutorial calls `casereport` and `snakemake` as a student would, from the project copy.
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     for number, step in enumerate(tutorial_steps(TUTORIAL.read_text(encoding="utf-8")), 1):
