@@ -104,7 +104,7 @@ rule report_html:
         # The list of the report's sections; the templates beside it are in `code`.
         sections=TEMPLATES_DIR / "sections.yaml",
         # The project's own context keys for its templates (config `report_context`), if any.
-        report_context=config.get("report_context") or [],
+        report_context=REPORT_CONTEXT or [],
         table_models=expand(f"{RESULTS}/tables/{{table}}.json", table=TABLE_NAMES),
         captions=expand(f"{RESULTS}/figures/{{figure}}.json", figure=FIGURE_NAMES),
         figures=REPORT_FIGURES,
