@@ -26,14 +26,13 @@ from support.audit import (
     row_of,
     source_cells,
 )
-from support.project import RAW, ROOT, make_validated_dir
+from support.project import PAPER, PAPER_MISSING, RAW, ROOT, make_validated_dir
 
 from casereport import audit
 from casereport.dataset import SOURCE_LINE
 from casereport.ledger import Ledger
 
 CLAIMS_DOC = ROOT / "data" / "claims.md"
-PAPER = ROOT.parent / "shared" / "paper" / "marco-puche-2010-clin-exp-rheumatol.txt"
 
 
 @pytest.fixture(scope="module")
@@ -322,7 +321,7 @@ def test_claims_are_well_formed():
     assert all(re.fullmatch(r"[a-z0-9_]+", c.claim_id) for c in parsed)
 
 
-@pytest.mark.skipif(not PAPER.exists(), reason="the paper's text is not beside the project")
+@pytest.mark.skipif(not PAPER.exists(), reason=PAPER_MISSING)
 def test_statements_are_in_our_own_words():
     paper = " ".join(PAPER.read_text(encoding="utf-8").lower().split())
     for _, claim in audit.read_claims(CLAIMS).iterrows():

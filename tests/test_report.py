@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support.project import ROOT
+from support.project import PAPER, PAPER_MISSING, ROOT
 from support.report import build_report_dir, parse_html
 
 from casereport.ledger import Ledger, Number, UnknownNumberError
@@ -25,8 +25,6 @@ from casereport.render import (
 )
 from casereport.sources import read_lines
 from casereport.synthetic import write_cohort
-
-PAPER = ROOT.parent / "shared" / "paper" / "marco-puche-2010-clin-exp-rheumatol.txt"
 
 
 def body_numbers(parsed):
@@ -350,7 +348,7 @@ def visible_words(parsed, sections: set[str]) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
 
-@pytest.mark.skipif(not PAPER.is_file(), reason="the paper's text is not beside the project")
+@pytest.mark.skipif(not PAPER.is_file(), reason=PAPER_MISSING)
 def test_wording_is_our_own(paper_parsed):
     """No run of eight words of the paper reappears, titles and the reference list aside."""
     paper = re.findall(r"[a-z]+", PAPER.read_text(encoding="utf-8").lower())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from support.figures import write_enlarged_series
-from support.project import DATAPACKAGE
+from support.project import DATAPACKAGE, PAPER, PAPER_MISSING
 
 from casereport import stages
 from casereport.catalog import bmd_category, build_catalog, rows
@@ -25,7 +25,6 @@ from casereport.tables import build_table, table_refs, write_table, write_table_
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "published_tables.txt"
-PAPER = ROOT.parent / "shared" / "paper" / "marco-puche-2010-clin-exp-rheumatol.txt"
 
 TITLE = re.compile(r"^(Table [IVX]+)\. ")
 
@@ -201,7 +200,7 @@ def mismatches(ours: list[list[tuple]], paper: list[list[tuple]]) -> list[str]:
 
 def test_fixture_is_verbatim_from_the_paper():
     if not PAPER.exists():
-        pytest.skip(f"the paper's text is not at {PAPER}")
+        pytest.skip(PAPER_MISSING)
     paper = PAPER.read_text(encoding="utf-8")
     fixture = FIXTURE.read_text(encoding="utf-8")
     assert fixture in paper

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.tutorial import TUTORIAL, missing_lines, tutorial_steps
+from support.tutorial import TUTORIAL, mismatch, tutorial_steps
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PART_2 = "# Part 2: Your own case"
@@ -43,6 +43,6 @@ def test_every_command_of_part_2_prints_what_the_tutorial_says(tmp_path):
             f"part 2, step {number}:\n{step.commands}\n--- printed ---\n{result.stdout[-4000:]}"
         )
         assert (result.returncode != 0) == step.should_fail, context
-        assert not missing_lines(step.expected, result.stdout), (
-            f"{context}\n--- missing ---\n{missing_lines(step.expected, result.stdout)}"
+        assert not mismatch(step.expected, result.stdout), (
+            f"{context}\n--- not as shown ---\n{mismatch(step.expected, result.stdout)}"
         )

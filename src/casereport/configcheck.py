@@ -28,7 +28,14 @@ from pathlib import Path
 
 INPUT_FOLDER = "data_dir"
 OUTPUT_FOLDERS = ("results_dir", "report_dir", "logs_dir", "benchmarks_dir")
-INPUT_FILES = ("claims", "care_checklist", "numbers_lock", "privacy_allowlist", "validation_rules")
+INPUT_FILES = (
+    "claims",
+    "care_checklist",
+    "numbers_lock",
+    "privacy_allowlist",
+    "validation_rules",
+    "report_context",
+)
 OUTPUT_FILES = ("rulegraph",)
 # Folders that may nest: (inner, outer).
 ALLOWED_NESTING = {("benchmarks_dir", "logs_dir")}

@@ -24,7 +24,7 @@ from casereport.model import figure_to_json
 from casereport.render import build_report
 from casereport.summary import series_summary_numbers
 from casereport.validation.checker import check_tables
-from support.project import ROOT, make_validated_dir
+from support.project import REPORT_CONTEXT, ROOT, make_validated_dir
 from support.report import ReportParser
 from support.tier import require_slow
 
@@ -94,5 +94,6 @@ def validate_and_render(data_dir: Path, out: Path, large_series_threshold: int =
             care_checklist=CARE_CHECKLIST,
             templates_dir=TEMPLATES_DIR,
             large_series_threshold=large_series_threshold,
+            report_context=REPORT_CONTEXT,
         )
     return Rendered([], section_texts(report.html), report.html)

@@ -13,6 +13,15 @@ from casereport.spreadsheet import neutralise_row
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
 DATAPACKAGE = RAW / "datapackage.yaml"
+# The article's full text, which the repository does not redistribute: a few tests compare the
+# rebuild's words with it, and skip (saying where to put it) when it is absent.
+PAPER = ROOT.parent / "shared" / "paper" / "marco-puche-2010-clin-exp-rheumatol.txt"
+PAPER_MISSING = (
+    f"needs the article's full text, which the repository does not redistribute: put its plain "
+    f"text (Marco Puche et al., Clin Exp Rheumatol 2010) at {PAPER}"
+)
+# The article's additions to the report's template context (config `report_context`).
+REPORT_CONTEXT = ROOT / "workflow" / "article" / "report_context.py"
 
 # What a build needs; results/ and report/ outputs are deliberately left behind.
 PROJECT_FILES = ["Snakefile", "config", "workflow", "profiles", "data", "report/numbers.lock.csv"]
@@ -50,6 +59,14 @@ def copy_project(destination: Path) -> Path:
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination / name)
     return destination
+
+
+def commit_project(project: Path) -> None:
+    """Make a project copy a git repository with one commit, as a student's clone is (the
+    tutorial's reset step puts the article's data back with git)."""
+    identity = ["-c", "user.name=tutorial", "-c", "user.email=tutorial@example.invalid"]
+    for command in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "project"]):
+        subprocess.run(["git", *command], cwd=project, check=True, capture_output=True)
 
 
 def run_snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:

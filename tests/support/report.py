@@ -26,7 +26,7 @@ from casereport.render import ASSETS_DIR, build_report
 from casereport.sources import write_source_pages
 from casereport.summary import series_summary_numbers
 from casereport.tables import LARGE_SERIES_THRESHOLD
-from support.project import ROOT, make_validated_dir
+from support.project import REPORT_CONTEXT, ROOT, make_validated_dir
 from support.tier import require_slow
 
 CLAIMS = ROOT / "data" / "claims.csv"
@@ -106,6 +106,7 @@ def build_report_dir(
             care_checklist=care_checklist,
             templates_dir=TEMPLATES_DIR,
             large_series_threshold=large_series_threshold,
+            report_context=REPORT_CONTEXT,
         ).write(report_dir / "report.html", numbers_csv)
     return BuiltReport(project, report_dir, numbers_csv, jsons)
 

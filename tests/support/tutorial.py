@@ -30,15 +30,47 @@ def tutorial_steps(markdown: str) -> list[Step]:
     return steps
 
 
-def missing_lines(expected: list[str], printed: str) -> list[str]:
-    """Expected lines not found, in order, in the printed text ('...' matches anything)."""
-    position, missing = 0, []
-    for line in expected:
-        if line.strip() == "...":
-            continue
-        found = printed.find(line.strip(), position)
-        if found < 0:
-            missing.append(line)
+ELLIPSIS = "..."
+
+
+def mismatch(expected: list[str], printed: str) -> str:
+    """Why the printed text does not show the expected lines; "" when it does.
+
+    Lines are compared whole (leading and trailing blanks, and empty lines, aside), not as
+    substrings: "4" matches a line that is 4, not every line holding a 4. A line `...` stands for
+    any number of printed lines (none too); the lines between two `...` follow each other in the
+    printed text. A block that does not begin (end) with `...` begins (ends) where the printed
+    text does, so a block without `...` is the whole output, line for line.
+    """
+    lines = [line.strip() for line in printed.splitlines() if line.strip()]
+    wanted = [line.strip() for line in expected if line.strip()]
+    segments: list[list[str]] = [[]]
+    for line in wanted:
+        if line == ELLIPSIS:
+            segments.append([])
         else:
-            position = found + len(line.strip())
-    return missing
+            segments[-1].append(line)
+    if len(segments) == 1:  # no `...`: the whole output
+        return "" if lines == segments[0] else "the output is not these lines, line for line"
+    # A leading (trailing) `...` leaves the first (last) segment empty: an open end.
+    first, *middle, last = segments
+    if lines[: len(first)] != first:
+        return f"the output does not begin with {first}"
+    position = len(first)
+    end = len(lines) - len(last)
+    if lines[end:] != last or end < position:
+        return f"the output does not end with {last}"
+    for segment in middle:
+        found = _find(lines, segment, position, end)
+        if found < 0:
+            return f"these lines do not follow each other in the output, in order: {segment}"
+        position = found + len(segment)
+    return ""
+
+
+def _find(lines: list[str], segment: list[str], start: int, end: int) -> int:
+    """The first position from `start` where `segment` is the run of lines, ending by `end`."""
+    for position in range(start, end - len(segment) + 1):
+        if lines[position : position + len(segment)] == segment:
+            return position
+    return -1

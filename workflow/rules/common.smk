@@ -25,6 +25,7 @@ from casereport.build_messages import failure_summary, lock_problem
 from casereport.codedeps import package_code
 from casereport.fingerprint import failed_build_line
 from casereport.configcheck import config_problems
+from casereport.render.extension import ReportContextError, load_report_context
 from casereport.validation.deps import (
     DatapackageError,
     raw_tables,
@@ -69,6 +70,15 @@ if VALIDATION_RULES:
         load_extension(VALIDATION_RULES)
     except ExtensionError as error:
         sys.exit(f"config error: key 'validation_rules': {error}")
+
+# This project's additions to the report's template context (optional): an input of the report
+# job. Loaded now to stop on a missing or broken file with one line.
+REPORT_CONTEXT = config.get("report_context")
+if REPORT_CONTEXT:
+    try:
+        load_report_context(REPORT_CONTEXT)
+    except ReportContextError as error:
+        sys.exit(f"config error: key 'report_context': {error}")
 
 TABLE_NAMES = list(stages.TABLES)
 FIGURE_NAMES = list(stages.FIGURES)

@@ -108,6 +108,8 @@ rule report_html:
         care_checklist=config["care_checklist"],
         # The list of the report's sections; the templates beside it are in `code`.
         sections=TEMPLATES_DIR / "sections.yaml",
+        # The project's own context keys for its templates (config `report_context`), if any.
+        report_context=REPORT_CONTEXT or [],
         table_models=expand(f"{RESULTS}/tables/{{table}}.json", table=TABLE_NAMES),
         captions=expand(f"{RESULTS}/figures/{{figure}}.json", figure=FIGURE_NAMES),
         # The stylesheet and fonts, so that report.html is never shown without them.

@@ -26,5 +26,7 @@ report = build_report(
     templates_dir=Path(snakemake.input.sections).parent,
     large_series_threshold=snakemake.params.large_series_threshold,
     table_models=snakemake.input.table_models,
+    # The project's own context keys (config `report_context`), when it has a file of them.
+    report_context=snakemake.input.get("report_context") or None,
 )
 report.write(snakemake.output.html, snakemake.output.numbers)

@@ -38,7 +38,8 @@ The package, by concern:
     audit_view   the reproduction audit section (results/audit.csv)
     care         the CARE checklist (data/care_checklist.csv)
     appendix     the appendix of every number shown, and their source cells
-    context      the template context
+    context      the template context: what every case report's templates read
+    extension    a project's own context keys, from the file its config `report_context` names
     environment  the jinja environment (filters, globals)
     report       orchestration: build_report reads the workflow's files and renders
 """

@@ -10,9 +10,7 @@ import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from casereport.catalog import column_values
 from casereport.catalog import rows as frame_rows
 from casereport.dataset import Dataset
 from casereport.render.rows import Row, TableRows, table_values
@@ -188,14 +186,6 @@ class Patient:
         return "rose" if after > before else "fell" if after < before else "stayed"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    name: str
-    verb: str
-    count_id: str
-    patients: list[Patient]
-
-
 def _treatment_order(row: Row) -> tuple:
     """Chronological; drugs without a start month (named only in a narrative) come last."""
     return (row["start_month"] is None, row["start_month"] or "", row["treatment_id"])
@@ -219,19 +209,6 @@ def build_patients(dataset: Dataset, rows: TableRows, bmd_category) -> list[Pati
     records = PatientRecords(dataset, rows.primary_keys, bmd_category)
     by_id = sorted(rows["patients"], key=lambda r: r["patient_id"])
     return [Patient(row, records) for row in by_id]
-
-
-def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
-    """Outcomes that occurred, in the order of the data dictionary's enum."""
-    having: dict[str, list[Patient]] = {}
-    for patient in patients:  # one pass over the series, not one per outcome
-        having.setdefault(patient.row["calcinosis_outcome"], []).append(patient)
-    field = dataset.tables["patients"].fields["calcinosis_outcome"]
-    return [
-        Outcome(name, words_for(field, name, "verb"), f"derived.outcome.{name}.count", having[name])
-        for name in enum_of(dataset, "patients", "calcinosis_outcome")
-        if name in having
-    ]
 
 
 @dataclass(frozen=True)
@@ -283,46 +260,6 @@ def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Pat
         LabChange(analyte, **directions)
         for analyte, directions in zip(analytes, moved, strict=True)
     ]
-
-
-def study_drug_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
-    """The study drug as the text names it, and who received it.
-
-    `study_drug_words` is 'intravenous pamidronate' when every row of the drug gives the same
-    route (its words from the dictionary), else the drug's name alone."""
-    drug = study_drug(dataset)
-    treatments = dataset["treatments"]
-    routes = treatments.loc[treatments["drug"] == drug, "route"]
-    route_field = dataset.tables["treatments"].fields["route"]
-    distinct = list(dict.fromkeys(column_values(routes.to_frame(), "route")))
-    one_route = distinct[0] if len(distinct) == 1 else None
-    route = words_for(route_field, one_route)
-    treated = [p for p in patients if p.received_study_drug]
-    return {
-        "study_drug": drug,
-        "study_drug_route": route,
-        "study_drug_adverb": words_for(route_field, one_route, "adverb"),
-        "total_courses": sum(p.row["pamidronate_courses"] or 0 for p in patients),
-        "study_drug_words": f"{route} {drug}" if route else drug,
-        "treated_patients": treated,
-        "untreated_patients": [p for p in patients if not p.received_study_drug],
-    }
-
-
-def bone_density_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
-    """The measured sites in the dictionary's words, and who has a measurement before and after
-    (the denominator of every statement about bone density)."""
-    site_field = dataset.tables["bone_density"].fields["site"]
-    sites = list(dict.fromkeys(column_values(dataset["bone_density"], "site")))
-    labels = field_labels(site_field)
-    return {
-        "bmd_site_words": join_words([words_for(site_field, site) for site in sites]),
-        "bmd_vertebra_letter": (
-            labels.get(sites[0], {}).get("vertebra_letter", "") if len(sites) == 1 else ""
-        ),
-        "bmd_measured": [p for p in patients if p.has_bmd_pair],
-        "bmd_unmeasured": [p for p in patients if not p.has_bmd_pair],
-    }
 
 
 def join_words(words: Sequence[str]) -> str:

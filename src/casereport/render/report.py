@@ -21,6 +21,7 @@ from casereport.render.audit_view import audit_groups, not_applicable_reason
 from casereport.render.care import read_care_checklist
 from casereport.render.context import build_context
 from casereport.render.environment import install_recorder, make_environment
+from casereport.render.extension import load_report_context
 from casereport.render.numbers import NumberRecorder
 from casereport.render.sections import read_sections
 from casereport.tables import (
@@ -113,6 +114,7 @@ def build_report(
     templates_dir: Path | str,
     large_series_threshold: int = LARGE_SERIES_THRESHOLD,
     table_models: Sequence[Path | str] | None = None,
+    report_context: Path | str | None = None,
 ) -> RenderedReport:
     """The report from the workflow's files: validated tables, catalog, the table models and
     figure caption models, the audit's results/audit.csv and its ledger (results/ledger/audit.csv),
@@ -121,6 +123,8 @@ def build_report(
     (`templates_dir`, workflow/report/templates).
 
     Tables appear in stages.TABLES order, figures in the order of `figure_jsons`.
+    `report_context`: the project's file of its own context keys (config `report_context`,
+    render.extension), if any.
     """
     validated_tables = [Path(p) for p in validated_tables]
     names = [p.stem for p in validated_tables]
@@ -143,6 +147,8 @@ def build_report(
         care=read_care_checklist(care_checklist),
         large_series=large_series,
         patient_tables=[shown.excerpt for shown in tables.values() if shown.excerpt],
+        project_context=load_report_context(report_context) if report_context else None,
+        project_context_name=Path(report_context).as_posix() if report_context else "",
     )
     ledger = report_ledger([catalog_csv, audit_ledger_csv, summaries_csv], tables, large_series)
     return render_report(context, ledger, templates_dir)

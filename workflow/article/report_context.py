@@ -1,0 +1,161 @@
+"""This article's additions to the report's template context (Marco Puche et al., 2010).
+
+The casereport package builds what every case report's templates read (render.context); this
+file adds what only this article's templates (workflow/report/templates) and table notes read:
+the study drug and who received it, the bone-density measurements and categories, the calcinosis
+outcomes, the pamidronate protocol, the citations of the diagnostic criteria and of the z-score's
+reference values, and the notes under the article's own Tables I and II. `config/config.yaml`
+names this file (`report_context`); the report job loads it by path (casereport.render.extension)
+and has it as an input, so that editing it rebuilds the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from casereport.catalog import column_values
+from casereport.catalog import rows as frame_rows
+from casereport.dataset import Dataset
+from casereport.render.patients import (
+    Patient,
+    enum_of,
+    join_words,
+    merged_reference_numbers,
+)
+from casereport.render.rows import TableRows
+from casereport.words import field_labels, route_abbreviations, study_drug, words_for
+
+# The tables that stand for the article's own Tables I and II; the others are the rebuild's.
+ARTICLE_TABLES = ("table1", "table2")
+
+
+def report_context(
+    dataset: Dataset, patients: Sequence[Patient], rows: TableRows, large_series: bool
+) -> dict[str, Any]:
+    """The article's keys of the template context."""
+    outcomes = build_outcomes(dataset, list(patients))
+    return {
+        "table_notes": table_notes(dataset),
+        "article_tables": ARTICLE_TABLES,
+        "outcomes": outcomes,
+        "cleared_patients": [p for o in outcomes if o.name == "cleared" for p in o.patients],
+        **study_drug_context(dataset, list(patients)),
+        **bone_density_context(dataset, list(patients)),
+        "protocol": {r["parameter"]: r for r in rows["protocol"]},
+        "bmd_categories": rows["bmd_categories"],
+        "bmd_category_references": merged_reference_numbers(rows["bmd_categories"]),
+        "bmd_unit": dataset.tables["bone_density"].fields["bmd_g_cm2"].get("unit", ""),
+        # Citations are data: the diagnostic criteria are those the background facts on diagnosis
+        # cite; the z-score's reference values are the z_score field's `referenceNumbers`.
+        "bohan_peter_reference": merged_reference_numbers(
+            [r for r in rows["background_facts"] if r["topic"] == "diagnosis"]
+        ),
+        "reference_values_reference": str(
+            dataset.tables["bone_density"].fields["z_score"].get("referenceNumbers", "")
+        ),
+    }
+
+
+# --- notes under the tables ---------------------------------------------------------------
+
+
+def table_notes(dataset: Dataset) -> dict[str, list[str]]:
+    """Footnotes under the article's tables: its abbreviations, labels and units as printed
+    (from analytes.csv and the route abbreviations of Table I)."""
+    routes = "; ".join(f"{short}, {route}" for route, short in route_abbreviations(dataset).items())
+    labels = []
+    printed_units: dict[str, set[str]] = {}
+    for analyte in frame_rows(dataset["analytes"]):
+        names = [analyte["name"]]
+        if analyte["label_in_paper"].lower() != analyte["analyte"].lower():
+            names.append(analyte["analyte"])
+        if analyte.get("also_called"):
+            names.append(analyte["also_called"])
+        # A label that is the name itself ("Aldolase", aldolase) needs no footnote.
+        if analyte["label_in_paper"].lower() != names[0].lower() or names[1:]:
+            labels.append(
+                f"{analyte['label_in_paper']}, {names[0]}"
+                + (f" ({', '.join(names[1:])})" if names[1:] else "")
+            )
+        if analyte.get("unit_in_paper") and analyte["unit_in_paper"] != analyte["unit"]:
+            printed_units.setdefault(analyte["unit"], set()).add(analyte["unit_in_paper"])
+    units = "".join(
+        f" The article prints {' and '.join(sorted(printed))} for {unit}, as written here."
+        for unit, printed in printed_units.items()
+    )
+    table2_labels = (
+        f"Labels as the article prints them: {'; '.join(labels)}." if labels else ""
+    ) + units
+    return {
+        "table1": [f"Routes as the article abbreviates them: {routes}."],
+        "table2": [note for note in [table2_labels.strip()] if note],
+    }
+
+
+# --- calcinosis outcomes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    verb: str
+    count_id: str
+    patients: list[Patient]
+
+
+def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
+    """Calcinosis outcomes that occurred, in the order of the data dictionary's enum."""
+    having: dict[str, list[Patient]] = {}
+    for patient in patients:  # one pass over the series, not one per outcome
+        having.setdefault(patient.row["calcinosis_outcome"], []).append(patient)
+    field = dataset.tables["patients"].fields["calcinosis_outcome"]
+    return [
+        Outcome(name, words_for(field, name, "verb"), f"derived.outcome.{name}.count", having[name])
+        for name in enum_of(dataset, "patients", "calcinosis_outcome")
+        if name in having
+    ]
+
+
+# --- the study drug and bone density ------------------------------------------------------
+
+
+def study_drug_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
+    """The study drug as the text names it, and who received it.
+
+    `study_drug_words` is 'intravenous pamidronate' when every row of the drug gives the same
+    route (its words from the dictionary), else the drug's name alone."""
+    drug = study_drug(dataset)
+    treatments = dataset["treatments"]
+    routes = treatments.loc[treatments["drug"] == drug, "route"]
+    route_field = dataset.tables["treatments"].fields["route"]
+    distinct = list(dict.fromkeys(column_values(routes.to_frame(), "route")))
+    one_route = distinct[0] if len(distinct) == 1 else None
+    route = words_for(route_field, one_route)
+    treated = [p for p in patients if p.received_study_drug]
+    return {
+        "study_drug": drug,
+        "study_drug_route": route,
+        "study_drug_adverb": words_for(route_field, one_route, "adverb"),
+        "total_courses": sum(p.row["pamidronate_courses"] or 0 for p in patients),
+        "study_drug_words": f"{route} {drug}" if route else drug,
+        "treated_patients": treated,
+        "untreated_patients": [p for p in patients if not p.received_study_drug],
+    }
+
+
+def bone_density_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
+    """The measured sites in the dictionary's words, and who has a measurement before and after
+    (the denominator of every statement about bone density)."""
+    site_field = dataset.tables["bone_density"].fields["site"]
+    sites = list(dict.fromkeys(column_values(dataset["bone_density"], "site")))
+    labels = field_labels(site_field)
+    return {
+        "bmd_site_words": join_words([words_for(site_field, site) for site in sites]),
+        "bmd_vertebra_letter": (
+            labels.get(sites[0], {}).get("vertebra_letter", "") if len(sites) == 1 else ""
+        ),
+        "bmd_measured": [p for p in patients if p.has_bmd_pair],
+        "bmd_unmeasured": [p for p in patients if not p.has_bmd_pair],
+    }
