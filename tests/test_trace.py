@@ -141,6 +141,18 @@ def test_a_number_only_in_the_catalog_is_found_and_says_so(project, capsys):
 
 
 @pytest.mark.slow
+def test_a_number_only_in_another_jobs_ledger_is_found(project, capsys):
+    """The audit and the large-series summaries write their own ledgers beside the catalog."""
+    catalog = Ledger.read_csv(project / CATALOG)
+    moved = next(iter(catalog))
+    Ledger(n for n in catalog if n.id != moved.id).write_csv(project / CATALOG)
+    Ledger([moved]).write_csv(project / "results/ledger/audit.csv")
+    (project / NUMBERS).unlink()
+    code, out, _ = run_trace(project, moved.id, capsys=capsys)
+    assert code == 0 and moved.id in out
+
+
+@pytest.mark.slow
 def test_no_match_exits_1_with_one_line_and_no_traceback(project):
     result = subprocess.run(
         [sys.executable, "-m", "casereport.trace", "no-such-number", "--root", str(project)],

@@ -2,10 +2,11 @@
 
 QUERY is a number's id (`labs.1.ESR.pre.value`) or what the report shows (`0.475`, `June 2005`;
 its machine value, `2005-06`, works too). The numbers the report shows (results/numbers.csv) are
-searched first; a number only in the catalog (results/ledger/catalog.csv) is found when the report
-has no match, and says so. For each match the trace prints the ledger row, then the raw file's
-header and the raw line itself, as they are in the file, and the cell the number was read from; a
-computed number prints its derivation and every line and cell it was computed from.
+searched first; a number only in a job's ledger (results/ledger/: the catalog, the audit's, the
+summaries') is found when the report has no match, and says so. For each match the trace prints
+the ledger row, then the raw file's header and the raw line itself, as they are in the file, and
+the cell the number was read from; a computed number prints its derivation and every line and cell
+it was computed from.
 
 Lines are counted as the ledger counts them: CSV records, the header being line 1. They are the
 file's physical lines as long as no quoted cell spans several lines.
@@ -327,6 +328,17 @@ def _read_if_present(path: Path) -> dict[str, dict[str, str]]:
     return read_ledger_rows(path) if path.is_file() else {}
 
 
+def _every_ledger(catalog_path: Path) -> dict[str, dict[str, str]]:
+    """The catalog, then the other ledgers beside it (results/ledger/audit.csv, summaries.csv):
+    each job writes the numbers it computes into its own ledger, so a number the report does not
+    show may be in any of them."""
+    rows = _read_if_present(catalog_path)
+    for path in sorted(catalog_path.parent.glob("*.csv")):
+        if path != catalog_path:
+            rows = {**read_ledger_rows(path), **rows}  # the catalog's row wins on a shared id
+    return rows
+
+
 def run_trace(args: argparse.Namespace) -> int:
     root = Path(args.root)
     numbers_path = Path(args.numbers) if args.numbers else root / NUMBERS
@@ -336,7 +348,7 @@ def run_trace(args: argparse.Namespace) -> int:
         return 1
     try:
         numbers = _read_if_present(numbers_path)
-        catalog = _read_if_present(catalog_path)
+        catalog = _read_if_present(catalog_path) if args.catalog else _every_ledger(catalog_path)
     except LedgerFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -346,7 +358,9 @@ def run_trace(args: argparse.Namespace) -> int:
         print(f"error: {message}", file=sys.stderr)
         return 1
     read = _cached_reader(root)
-    note = catalog_only_note(numbers_path.as_posix(), catalog_path.as_posix(), bool(numbers))
+    # Where a number the report does not show was found: the named catalog, or the ledger folder.
+    ledgers = catalog_path.as_posix() if args.catalog else f"{catalog_path.parent.as_posix()}/*.csv"
+    note = catalog_only_note(numbers_path.as_posix(), ledgers, bool(numbers))
     blocks, problems = [], []
     if len(matches) > 1:
         blocks.append(format_match_list(matches, args.query, args.section))
