@@ -17,12 +17,12 @@ what the package's templates rely on.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from casereport.project_code import load_project_file
 
 ReportContext = Callable[..., dict[str, Any]]
 
@@ -39,19 +39,14 @@ def load_report_context(path: str | os.PathLike) -> ReportContext:
             f"{shown}: the report context the config names (report_context) is not a file"
         )
     digest = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:16]
-    name = f"casereport_project_report_context_{digest}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ReportContextError(f"{shown}: not a Python file (report_context)")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # as an import would: dataclasses look their module up there
-    try:
-        spec.loader.exec_module(module)
-    except Exception as error:  # the project's code: say which file failed, and how
-        del sys.modules[name]
-        raise ReportContextError(
-            f"{shown}: the report context cannot be loaded: {type(error).__name__}: {error}"
-        ) from None
+    module = load_project_file(
+        path,
+        f"casereport_project_report_context_{digest}",
+        shown,
+        "the report context",
+        "report_context",
+        ReportContextError,
+    )
     function = getattr(module, "report_context", None)
     if not callable(function):
         raise ReportContextError(f"{shown}: defines no function `report_context` (report_context)")

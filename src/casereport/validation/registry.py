@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import os
-import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from casereport.project_code import load_project_file
 from casereport.validation.report import Finding
 from casereport.validation.table import CheckedTable, where
 
@@ -177,19 +176,14 @@ def load_extension(path: str | os.PathLike) -> tuple[Rule, ...]:
 @functools.lru_cache(maxsize=8)
 def _load_extension(path: str, shown: str, mtime_ns: int, size: int) -> tuple[Rule, ...]:
     digest = hashlib.sha256(f"{path}:{mtime_ns}".encode()).hexdigest()[:16]
-    name = f"casereport_project_rules_{digest}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ExtensionError(f"{shown}: not a Python file (validation_rules)")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # as an import would: dataclasses and pickling look it up there
-    try:
-        spec.loader.exec_module(module)
-    except Exception as error:  # the project's code: say which file failed, and how
-        del sys.modules[name]
-        raise ExtensionError(
-            f"{shown}: the validation rules cannot be loaded: {type(error).__name__}: {error}"
-        ) from None
+    module = load_project_file(
+        path,
+        f"casereport_project_rules_{digest}",
+        shown,
+        "the validation rules",
+        "validation_rules",
+        ExtensionError,
+    )
     rules = getattr(module, "RULES", None)
     if not isinstance(rules, RuleSet):
         raise ExtensionError(f"{shown}: defines no `RULES = RuleSet()` (validation_rules)")
