@@ -15,24 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casereport import stages
-from casereport.audit import read_claims, run_audit, write_audit_csv, write_audit_ledger
 from casereport.catalog import build_catalog
 from casereport.dataset import load_dataset
 from casereport.figures import build_figure
-from casereport.ledger import Ledger
 from casereport.model import figure_to_json
 from casereport.render import build_report
-from casereport.summary import series_summary_numbers
 from casereport.validation.checker import check_tables
-from support.project import REPORT_CONTEXT, ROOT, make_validated_dir
-from support.report import ReportParser
+from support.project import REPORT_CONTEXT, make_validated_dir
+from support.report import (
+    CARE_CHECKLIST,
+    TEMPLATES_DIR,
+    ReportParser,
+    write_audit_outputs,
+)
 from support.tier import require_slow
-
-CLAIMS = ROOT / "data" / "claims.csv"
-CARE_CHECKLIST = ROOT / "data" / "care_checklist.csv"
-# The article's own report templates and list of sections (workflow/report/templates).
-TEMPLATES_DIR = ROOT / "workflow" / "report" / "templates"
-ARTICLE_RULES = ROOT / "workflow" / "article" / "validation_rules.py"
+from support.validation import ARTICLE_RULES
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ def validate_and_render(data_dir: Path, out: Path, large_series_threshold: int =
     data_dir, out = Path(data_dir).resolve(), Path(out).resolve()
     datapackage = data_dir / "datapackage.yaml"
     # The article's own rules too, as config/config.yaml names them for the workflow.
-    results = check_tables(str(datapackage), extension=str(ARTICLE_RULES))
+    results = check_tables(str(datapackage), extension=ARTICLE_RULES)
     findings = [f for r in results.values() for f in r.findings]
     if findings:
         return Rendered(findings, {}, "")
@@ -76,13 +73,7 @@ def validate_and_render(data_dir: Path, out: Path, large_series_threshold: int =
             path = out / f"{name}.json"
             path.write_text(json.dumps(figure_to_json(model)), encoding="utf-8")
             jsons.append(path)
-        audit_csv = out / "audit.csv"
-        audit = run_audit(dataset, read_claims(CLAIMS))
-        write_audit_csv(audit, audit_csv)
-        # The audit job's and the catalog job's ledgers, as the workflow writes them.
-        audit_ledger_csv, summaries_csv = out / "audit_ledger.csv", out / "summaries.csv"
-        write_audit_ledger(dataset, audit, audit_ledger_csv)
-        Ledger(series_summary_numbers(dataset)).write_csv(summaries_csv)
+        audit_csv, audit_ledger_csv, summaries_csv = write_audit_outputs(dataset, out)
         report = build_report(
             sorted(validated.glob("*.csv")),
             datapackage,

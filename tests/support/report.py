@@ -86,14 +86,7 @@ def build_report_dir(
         raw_csvs = sorted(Path(data_dir).glob("*.csv"))
         write_source_pages(raw_csvs, read_datapackage(datapackage), report_dir / "sources")
         numbers_csv = out / "results" / "numbers.csv"
-        audit_csv = out / "results" / "audit.csv"
-        audit = run_audit(dataset, read_claims(CLAIMS))
-        write_audit_csv(audit, audit_csv)
-        # The audit job's and the catalog job's ledgers, as the workflow writes them.
-        audit_ledger_csv = out / "results" / "audit_ledger.csv"
-        summaries_csv = out / "results" / "summaries.csv"
-        write_audit_ledger(dataset, audit, audit_ledger_csv)
-        Ledger(series_summary_numbers(dataset)).write_csv(summaries_csv)
+        audit_csv, audit_ledger_csv, summaries_csv = write_audit_outputs(dataset, out / "results")
         tables = sorted(validated.glob("*.csv"))
         build_report(
             tables,
@@ -109,6 +102,19 @@ def build_report_dir(
             report_context=REPORT_CONTEXT,
         ).write(report_dir / "report.html", numbers_csv)
     return BuiltReport(project, report_dir, numbers_csv, jsons)
+
+
+def write_audit_outputs(dataset, results: Path) -> tuple[Path, Path, Path]:
+    """The audit table, the audit job's ledger and the catalog job's summaries ledger, written under
+    `results` as the workflow's audit and catalog jobs write them; returns their paths."""
+    audit_csv = results / "audit.csv"
+    audit_ledger_csv = results / "audit_ledger.csv"
+    summaries_csv = results / "summaries.csv"
+    audit = run_audit(dataset, read_claims(CLAIMS))
+    write_audit_csv(audit, audit_csv)
+    write_audit_ledger(dataset, audit, audit_ledger_csv)
+    Ledger(series_summary_numbers(dataset)).write_csv(summaries_csv)
+    return audit_csv, audit_ledger_csv, summaries_csv
 
 
 def read_numbers_csv(path: Path) -> dict[str, dict[str, str]]:
