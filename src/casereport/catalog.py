@@ -61,28 +61,7 @@ from casereport.dataset import (  # noqa: F401 (re-exported for the stages that 
     rows,
     table_schema,
 )
-from casereport.derived_numbers import (  # noqa: F401 (re-exported for the stages that import them)
-    DERIVED,
-    LAB_COUNT_WORDS,
-    MEAN_DISPLAY_DECIMALS,
-    MEAN_VALUE_DECIMALS,
-    bone_density_numbers,
-    change_between,
-    computed,
-    computed_at_lines,
-    computed_numbers,
-    count_number,
-    joined_lines,
-    lab_count_numbers,
-    lab_numbers,
-    lines,
-    number_texts,
-    paired_positions,
-    patient_numbers,
-    patients_per_value,
-    study_drug_numbers,
-    treatment_numbers,
-)
+from casereport.derived_numbers import DERIVED, computed_numbers
 from casereport.formatting import (
     day_month_year,
     display_number,

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from casereport.catalog import (
-    computed,
     enum_values,
     rows,
     table_i_treatments,
@@ -15,6 +14,7 @@ from casereport.catalog import (
 )
 from casereport.clinical import bmd_classifier
 from casereport.dataset import Dataset
+from casereport.derived_numbers import computed
 from casereport.formatting import (
     capitalise_first,
     to_decimal,
