@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,11 @@ def test_a_lock_held_by_a_running_snakemake_says_wait(tmp_path):
     try:
         if snakemake_processes_in(tmp_path) is None:
             pytest.skip("no /proc: running processes cannot be seen")
+        # Until the child has exec'd, /proc shows the parent's command line: wait for the exec
+        # (on a loaded CI machine this took longer than the first look).
+        deadline = time.monotonic() + 20
+        while snakemake_processes_in(tmp_path) != [process.pid] and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert snakemake_processes_in(tmp_path) == [process.pid]
         leave_lock(tmp_path)
         message = lock_problem(["snakemake"], tmp_path)
