@@ -24,14 +24,27 @@ from pathlib import Path
 
 import pytest
 from support import tier
-from support.project import BUILD_OUTPUT, RAW, copy_project, make_validated_dir, run_snakemake
+from support.project import (
+    ARTICLE_EXTENSION,
+    BUILD_OUTPUT,
+    RAW,
+    copy_project,
+    make_validated_dir,
+    run_snakemake,
+)
 from support.report import BuiltReport, build_report_dir, parse_html, read_numbers_csv
+
+from casereport import project_extension
 
 # Fixtures that build (snakemake, an in-process report, a browser); a test using any is slow.
 BUILD_FIXTURES = frozenset({"built_project", "paper_report", "browser"})
 
 
 tier.guard_subprocesses()
+# The tests run in one interpreter, as the workflow's jobs do: this article's extension declares
+# the report's tables and figures (casereport.stages) and builds its own, before any test module
+# is collected (several parametrize over stages.TABLES).
+project_extension.activate(ARTICLE_EXTENSION)
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects

@@ -35,6 +35,7 @@ INPUT_FILES = (
     "privacy_allowlist",
     "validation_rules",
     "report_context",
+    "extension",
 )
 OUTPUT_FILES = ("rulegraph",)
 # Folders that may nest: (inner, outer).

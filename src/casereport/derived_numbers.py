@@ -59,6 +59,7 @@ from casereport.formatting import (
     to_decimal,
 )
 from casereport.ledger import Number
+from casereport.project_extension import part
 
 DERIVED = "derived"
 
@@ -424,3 +425,7 @@ def computed_numbers(dataset: Dataset) -> Iterator[Number]:
     for needed, group in COMPUTED_GROUPS:
         if all(name in dataset.tables for name in needed):
             yield from group(dataset)
+    # The numbers only the project's extension computes (its module `numbers`).
+    project_numbers = part("numbers")
+    if project_numbers is not None:
+        yield from project_numbers.computed_numbers(dataset)

@@ -1,4 +1,5 @@
-"""Loading a project's own Python file by path (config keys `validation_rules`, `report_context`).
+"""Loading a project's own Python file by path (config keys `validation_rules`, `report_context`,
+`extension`).
 
 A project adds to the package through files it names in config/config.yaml, not through an
 installed module; both kinds are loaded here, with one error line naming the file when it is not
@@ -20,12 +21,17 @@ def load_project_file(
     what: str,
     key: str,
     error: type[Exception],
+    package_dir: str | os.PathLike | None = None,
 ) -> ModuleType:
     """The module of the project's file at `path`, registered as `module_name`. A file that is not
     Python, or raises as it loads, raises `error` with one line: '<shown>: <what> cannot be loaded:
     <exception>' (`shown`: the file as the config names it; `what`: e.g. 'the validation rules';
-    `key`: the config key naming the file)."""
-    spec = importlib.util.spec_from_file_location(module_name, path)
+    `key`: the config key naming the file). With `package_dir`, the file is a package's
+    `__init__.py` and the package's other modules import as `module_name.<module>`."""
+    locations = [str(package_dir)] if package_dir is not None else None
+    spec = importlib.util.spec_from_file_location(
+        module_name, path, submodule_search_locations=locations
+    )
     if spec is None or spec.loader is None:
         raise error(f"{shown}: not a Python file ({key})")
     module = importlib.util.module_from_spec(spec)

@@ -7,36 +7,27 @@ on every run, including no-op runs.
 
 from __future__ import annotations
 
-# Output table -> validated tables it is built from. protocol.csv gives the follow-up time that
-# the captions of Table II and III state, publication.csv the study drug they name.
-TABLES: dict[str, tuple[str, ...]] = {
-    "table1": ("patients", "treatments", "calcinosis_sites"),
-    "table2": ("patients", "analytes", "labs", "protocol", "publication"),
-    "table3": ("patients", "bone_density", "bmd_categories", "protocol", "publication"),
-}
+from collections.abc import Mapping, Sequence
 
-# Figure -> validated tables it is drawn from. publication.csv gives the study period and time of
-# writing the timeline spans and the study drug the captions name; protocol.csv the follow-up time
-# the before/after captions state.
-FIGURES: dict[str, tuple[str, ...]] = {
-    "timeline": ("patients", "treatments", "adverse_events", "publication"),
-    # The calcinosis response: onset, the study drug's courses, the outcome and the follow-up.
-    "calcinosis": ("patients", "treatments", "publication"),
-    "labs": ("patients", "analytes", "labs", "protocol", "publication"),
-    "bone_density": ("patients", "bone_density", "bmd_categories", "protocol", "publication"),
-}
+# Filled by the project's extension (casereport.project_extension, config key `extension`): which
+# tables and figures the report has, in its order, and which validated tables each is built from.
+# The package builds the general ones; the project's extension builds the rest.
+TABLES: dict[str, tuple[str, ...]] = {}
+FIGURES: dict[str, tuple[str, ...]] = {}
+# Validated tables the reproduction audit reads (its claims are checked against them).
+AUDIT: list[str] = []
 
-# Validated tables the reproduction audit reads (data/claims.csv is checked against them).
-AUDIT: tuple[str, ...] = (
-    "patients",
-    "treatments",
-    "bone_density",
-    "bmd_categories",
-    "adverse_events",
-    "protocol",
-    "analytes",
-    "labs",
-    "publication",
-)
+
+def declare(
+    tables: Mapping[str, Sequence[str]] | None = None,
+    figures: Mapping[str, Sequence[str]] | None = None,
+    audit: Sequence[str] | None = None,
+) -> None:
+    """Add a project's tables, figures and audit tables (in place: modules that imported these
+    names see them)."""
+    TABLES.update({name: tuple(reads) for name, reads in (tables or {}).items()})
+    FIGURES.update({name: tuple(reads) for name, reads in (figures or {}).items()})
+    AUDIT.extend(name for name in (audit or ()) if name not in AUDIT)
+
 
 FIGURE_FORMATS = ("svg", "png")

@@ -12,6 +12,8 @@ from casereport.spreadsheet import neutralise_row
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
+# This article's extension of the package (config key `extension`): its tables, figures and checks.
+ARTICLE_EXTENSION = ROOT / "workflow" / "article"
 DATAPACKAGE = RAW / "datapackage.yaml"
 # The article's full text, which the repository does not redistribute: a few tests compare the
 # rebuild's words with it, and skip (saying where to put it) when it is absent.

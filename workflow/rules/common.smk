@@ -23,6 +23,7 @@ os.environ.update(
 from casereport import stages
 from casereport.build_messages import failure_summary, lock_problem
 from casereport.codedeps import package_code
+from casereport.project_extension import ProjectExtensionError, activate, code_files
 from casereport.fingerprint import failed_build_line
 from casereport.configcheck import config_problems
 from casereport.render.extension import ReportContextError, load_report_context
@@ -61,6 +62,15 @@ try:
 except DatapackageError as error:
     sys.exit(f"data dictionary error: {error}")
 
+# This project's extension (optional): declares the report's tables and figures (casereport.stages)
+# and builds those the package has no builder of. Its files are inputs of the jobs that run them.
+EXTENSION = config.get("extension")
+try:
+    activate(EXTENSION)
+except ProjectExtensionError as error:
+    sys.exit(f"config error: key 'extension': {error}")
+EXTENSION_CODE = code_files(EXTENSION)
+
 # This project's own validation rules (optional), run after the package's general rules: an input
 # of every validation job, so editing them revalidates the data. Loaded now to stop on a missing
 # or broken file with one line.
@@ -93,10 +103,10 @@ WORKFLOW_FILES = [
 # The package's source files each stage runs (the module its script calls and all it imports):
 # inputs of its jobs, so that editing the code reruns exactly the jobs that run it.
 VALIDATION_CODE = package_code("casereport.validation.job")
-TABLE_CODE = package_code("casereport.tables")
-CATALOG_CODE = package_code("casereport.catalog", "casereport.summary")
-FIGURE_CODE = package_code("casereport.figures")
-AUDIT_CODE = package_code("casereport.audit")
+TABLE_CODE = package_code("casereport.tables") + EXTENSION_CODE
+CATALOG_CODE = package_code("casereport.catalog", "casereport.summary") + EXTENSION_CODE
+FIGURE_CODE = package_code("casereport.figures") + EXTENSION_CODE
+AUDIT_CODE = package_code("casereport.audit") + EXTENSION_CODE
 CHANGES_CODE = package_code("casereport.changes")
 
 

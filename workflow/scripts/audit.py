@@ -12,12 +12,15 @@ from casereport.audit import (
     write_audit_ledger,
 )
 from casereport.dataset import load_dataset
+from casereport.project_extension import activate
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
 # The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
 # (Run by a test with a stand-in `snakemake` that has no log, they stay on the terminal.)
 if getattr(snakemake, "log", None):
     sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
+# The project's extension declares the report's tables and figures and builds its own.
+activate(snakemake.config.get("extension"))
 
 tables = [Path(path) for path in snakemake.input.tables]
 dataset = load_dataset(tables[0].parent, snakemake.input.datapackage, [t.stem for t in tables])

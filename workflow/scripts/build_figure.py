@@ -10,12 +10,15 @@ from pathlib import Path
 from casereport import stages
 from casereport.dataset import load_dataset
 from casereport.figures import write_drawings
+from casereport.project_extension import activate
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
 # The job's messages (and any traceback) go to its log, which Snakemake names when it fails.
 # (Run by a test with a stand-in `snakemake` that has no log, they stay on the terminal.)
 if getattr(snakemake, "log", None):
     sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
+# The project's extension declares the report's tables and figures and builds its own.
+activate(snakemake.config.get("extension"))
 
 name = snakemake.wildcards.figure
 validated_dir = Path(snakemake.input.tables[0]).parent

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from casereport import stages
 from casereport.dataset import load_dataset
+from casereport.project_extension import activate
 from casereport.tables import write_table_outputs
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
@@ -13,6 +14,8 @@ snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directiv
 # (Run by a test with a stand-in `snakemake` that has no log, they stay on the terminal.)
 if getattr(snakemake, "log", None):
     sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
+# The project's extension declares the report's tables and figures and builds its own.
+activate(snakemake.config.get("extension"))
 
 name = snakemake.wildcards.table
 validated_dir = Path(snakemake.input.tables[0]).parent

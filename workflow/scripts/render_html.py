@@ -6,6 +6,7 @@ Fails when a template names a number the catalog does not have.
 import sys
 from pathlib import Path
 
+from casereport.project_extension import activate
 from casereport.render import build_report
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directive
@@ -13,6 +14,8 @@ snakemake = globals()["snakemake"]  # injected by Snakemake's `script:` directiv
 # (Run by a test with a stand-in `snakemake` that has no log, they stay on the terminal.)
 if getattr(snakemake, "log", None):
     sys.stderr = sys.stdout = open(snakemake.log[0], "w", encoding="utf-8", buffering=1)
+# The project's extension declares the report's tables and figures and builds its own.
+activate(snakemake.config.get("extension"))
 
 report = build_report(
     snakemake.input.tables,

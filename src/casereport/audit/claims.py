@@ -18,6 +18,7 @@ from casereport.audit.registry import (
     Check,
     Claim,
     ClaimsError,
+    register_project_checks,
 )
 from casereport.dataset import SOURCE_LINE
 
@@ -143,6 +144,7 @@ def _parse_claim(row: pd.Series, where: str) -> tuple[Claim | None, list[str]]:
 
 def parse_claims(claims_frame: pd.DataFrame) -> list[Claim]:
     """Claims in file order. Every problem of the file is reported at once, each with its line."""
+    register_project_checks()  # the project's checks are named in claims.csv too
     claims_file = claims_frame.attrs.get("source_file", "claims.csv")
     claims, problems, first_seen = [], [], {}
     for position, (_, row) in enumerate(claims_frame.iterrows()):

@@ -136,6 +136,14 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
+def register_project_checks() -> None:
+    """Import the project extension's module `audit_checks` (casereport.project_extension), whose
+    `@check` functions join CHECKS; once per interpreter (a second import is Python's no-op)."""
+    from casereport.project_extension import part
+
+    part("audit_checks")
+
+
 # How a rebuilt number is compared with the published one (the `match` column).
 MATCH_RULES: dict[str, Callable[[float, float], bool]] = {
     "exact": lambda rebuilt, published: math.isclose(rebuilt, published, abs_tol=1e-9),

@@ -28,6 +28,7 @@ from casereport.figures.style import (
 from casereport.figures.timeline import timeline_data, timeline_per_patient
 from casereport.figures.timeline_summary import timeline_summary
 from casereport.model import FigureModel, figure_to_json
+from casereport.project_extension import registered
 
 
 def timeline(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
@@ -46,12 +47,18 @@ BUILDERS = {
 }
 
 
+def figure_builder(name: str):
+    """The builder of figure `name`: the package's, or the project extension's (its module
+    `figures`, `BUILDERS`)."""
+    return {**BUILDERS, **registered("figures", "BUILDERS")}[name]
+
+
 def build_figure(
     name: str, dataset: Dataset, max_individual_lines: int = MAX_INDIVIDUAL_LINES
 ) -> tuple[Figure, FigureModel]:
     """The figure `name` (a key of stages.FIGURES) and its caption model."""
     with matplotlib.rc_context(STYLE):
-        drawing, model = BUILDERS[name](dataset, max_individual_lines)
+        drawing, model = figure_builder(name)(dataset, max_individual_lines)
     return drawing.figure, model
 
 
@@ -87,7 +94,7 @@ def figure_model(
     the SVG and PNG is most of a figure job's time, and the report's HTML needs only this model.
     """
     with _STYLE_LOCK, matplotlib.rc_context(STYLE):
-        _drawing, model = BUILDERS[name](dataset, max_individual_lines)
+        _drawing, model = figure_builder(name)(dataset, max_individual_lines)
     return model
 
 
@@ -116,7 +123,7 @@ def write_drawings(
 ) -> FigureModel:
     """Draw figure `name` and write its SVG and PNG; returns its caption model."""
     with matplotlib.rc_context(STYLE):
-        drawing, model = BUILDERS[name](dataset, max_individual_lines)
+        drawing, model = figure_builder(name)(dataset, max_individual_lines)
         save_svg_and_png(drawing.figure, svg, png)
     return model
 

@@ -23,6 +23,7 @@ from casereport.formatting import (
 )
 from casereport.ledger import cell_id
 from casereport.model import Ref, TableModel, Text, text
+from casereport.project_extension import registered
 from casereport.words import route_abbreviations, study_drug, words_for
 
 TREATMENT_LINE_SEPARATOR = "\n"  # Table I prints one treatment per line within a cell
@@ -365,4 +366,4 @@ def build_table(name: str, dataset: Dataset, first_patients: int | None = None) 
     I names a drug's route when any patient had it by several routes; Table II's columns are the
     analytes measured in anyone), so the builders read every row and lay out only those patients.
     """
-    return BUILDERS[name](dataset, first_patients)
+    return {**BUILDERS, **registered("tables", "BUILDERS")}[name](dataset, first_patients)

@@ -21,6 +21,7 @@ from casereport.formatting import (
 )
 from casereport.ledger import Number
 from casereport.model import Ref, TableModel, Text, text
+from casereport.project_extension import registered
 from casereport.summary import Source, quartile_numbers, share_numbers, summary_id
 from casereport.tables.per_patient import (
     analytes_measured,
@@ -380,4 +381,4 @@ SUMMARY_BUILDERS: dict[str, Callable[[Dataset], tuple[TableModel, list[Number]]]
 
 def summary_table(name: str, dataset: Dataset) -> tuple[TableModel, list[Number]]:
     """The table `name` summarised for a large series, and the Numbers of its statistics."""
-    return SUMMARY_BUILDERS[name](dataset)
+    return {**SUMMARY_BUILDERS, **registered("tables", "SUMMARY_BUILDERS")}[name](dataset)
