@@ -6,12 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from support.project import ARTICLE_EXTENSION, ROOT
 
 from casereport import project_extension, stages
+from casereport.codedeps import project_code
 from casereport.project_extension import ProjectExtensionError
 
 
@@ -51,13 +53,41 @@ def test_a_malformed_declaration_is_refused(declared):
 
 def test_no_extension_activates_nothing():
     assert project_extension.activate(None) is None
-    assert project_extension.code_files(None) == []
+    assert project_code(None, "figures") == []
 
 
-def test_code_files_are_every_python_file_of_the_folder():
-    files = project_extension.code_files(ARTICLE_EXTENSION)
-    assert str((ARTICLE_EXTENSION / "__init__.py").as_posix()) in files
-    assert files == sorted(files)
+def test_a_stage_runs_the_extension_modules_its_part_imports_and_no_other(tmp_path):
+    # The files a job lists as inputs (codedeps.project_code): editing the article's figures
+    # reruns the figure jobs, not the audit.
+    (tmp_path / "sub").mkdir()
+    files = {
+        "__init__.py": "TABLES = {}\n",
+        "figures.py": "from .shared import X\nfrom . import sub\n",
+        "shared.py": "X = 1\n",
+        "sub/__init__.py": "from ..helpers import Y\n",
+        "helpers.py": "Y = 2\n",
+        "audit_checks.py": "from casereport_project.shared import X\n",
+        "numbers.py": "Z = 3\n",
+    }
+    for name, code in files.items():
+        (tmp_path / name).write_text(code, encoding="utf-8")
+
+    def ran(part):
+        return sorted(
+            Path(f).relative_to(tmp_path).as_posix()
+            for f in project_code(tmp_path, part)
+            if Path(f).is_relative_to(tmp_path)
+        )
+
+    assert ran("figures") == [
+        "__init__.py",
+        "figures.py",
+        "helpers.py",
+        "shared.py",
+        "sub/__init__.py",
+    ]
+    assert ran("audit_checks") == ["__init__.py", "audit_checks.py", "shared.py"]
+    assert ran("tables") == ["__init__.py"]  # the extension has no tables module
 
 
 def run_python(code: str, cwd) -> subprocess.CompletedProcess:

@@ -134,11 +134,3 @@ def registered(name: str, attribute: str) -> dict[str, Any]:
     without one."""
     module = part(name)
     return dict(getattr(module, attribute, {}) or {}) if module is not None else {}
-
-
-def code_files(directory: str | os.PathLike | None) -> list[str]:
-    """The extension's Python files, sorted: inputs of the jobs that run its code, so that editing
-    it reruns them."""
-    if not directory:
-        return []
-    return sorted(path.as_posix() for path in Path(directory).rglob("*.py"))

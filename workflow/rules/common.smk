@@ -22,8 +22,8 @@ os.environ.update(
 
 from casereport import stages
 from casereport.build_messages import failure_summary, lock_problem
-from casereport.codedeps import package_code
-from casereport.project_extension import ProjectExtensionError, activate, code_files
+from casereport.codedeps import package_code, project_code
+from casereport.project_extension import ProjectExtensionError, activate
 from casereport.fingerprint import failed_build_line
 from casereport.configcheck import config_problems
 from casereport.render.extension import ReportContextError, load_report_context
@@ -63,13 +63,13 @@ except DatapackageError as error:
     sys.exit(f"data dictionary error: {error}")
 
 # This project's extension (optional): declares the report's tables and figures (casereport.stages)
-# and builds those the package has no builder of. Its files are inputs of the jobs that run them.
+# and builds those the package has no builder of. Its files are inputs of the jobs that run them
+# (below).
 EXTENSION = config.get("extension")
 try:
     activate(EXTENSION)
 except ProjectExtensionError as error:
     sys.exit(f"config error: key 'extension': {error}")
-EXTENSION_CODE = code_files(EXTENSION)
 
 # This project's own validation rules (optional), run after the package's general rules: an input
 # of every validation job, so editing them revalidates the data. Loaded now to stop on a missing
@@ -103,10 +103,14 @@ WORKFLOW_FILES = [
 # The package's source files each stage runs (the module its script calls and all it imports):
 # inputs of its jobs, so that editing the code reruns exactly the jobs that run it.
 VALIDATION_CODE = package_code("casereport.validation.job")
-TABLE_CODE = package_code("casereport.tables") + EXTENSION_CODE
-CATALOG_CODE = package_code("casereport.catalog", "casereport.summary") + EXTENSION_CODE
-FIGURE_CODE = package_code("casereport.figures") + EXTENSION_CODE
-AUDIT_CODE = package_code("casereport.audit") + EXTENSION_CODE
+# The extension's files count too: its __init__.py (the declarations) and the modules the stage
+# looks up (casereport.project_extension), with what they import.
+TABLE_CODE = package_code("casereport.tables") + project_code(EXTENSION, "tables")
+CATALOG_CODE = package_code("casereport.catalog", "casereport.summary") + project_code(
+    EXTENSION, "numbers"
+)
+FIGURE_CODE = package_code("casereport.figures") + project_code(EXTENSION, "figures")
+AUDIT_CODE = package_code("casereport.audit") + project_code(EXTENSION, "audit_checks")
 CHANGES_CODE = package_code("casereport.changes")
 
 

@@ -28,7 +28,7 @@ SOURCE_PAGE_CODE = package_code("casereport.sources") + [
     str(PACKAGE_DIR / "templates/source.html.j2"),
 ]
 # The report reads the numbers from the jobs that computed them (catalog, audit, table models).
-RENDER_CODE = package_code("casereport.render") + TEMPLATES + EXTENSION_CODE
+RENDER_CODE = package_code("casereport.render") + TEMPLATES + project_code(EXTENSION)
 PDF_CODE = package_code("casereport.pdf")
 REPORT_FIGURES = expand(
     f"{REPORT}/figures/{{figure}}.{{ext}}",
