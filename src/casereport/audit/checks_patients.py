@@ -186,27 +186,38 @@ def lab_values_reported(dataset: IndexedDataset, claim: Claim) -> Finding:
     )
 
 
-def reactions_by_patient_and_course(events: pd.DataFrame) -> dict[tuple[int, int], list[Row]]:
-    """(patient_id, pamidronate_course) -> the rows (symptoms) of that reaction, in ascending
-    order of patient and course. Rows lacking either are left out, as pandas' groupby leaves them
-    out; grouping plain rows avoids building a sub-frame per reaction."""
+def reactions_by_patient_and_course(
+    events: pd.DataFrame, course_column: str
+) -> dict[tuple[int, int], list[Row]]:
+    """(patient_id, course) -> the rows (symptoms) of that reaction, in ascending order of patient
+    and course; `course_column` is the adverse_events column saying after which course of the drug
+    the event came. Rows lacking either are left out, as pandas' groupby leaves them out; grouping
+    plain rows avoids building a sub-frame per reaction."""
     reactions: dict[tuple[int, int], list[Row]] = {}
     for row in table_rows(events):
-        key = (row["patient_id"], row["pamidronate_course"])
+        key = (row["patient_id"], row[course_column])
         if not any(missing(part) for part in key):
             reactions.setdefault(key, []).append(row)
     return dict(sorted(reactions.items(), key=lambda item: item[0]))
 
 
-@check("adverse_reactions", patient="optional", expected=True, arguments=("course",))
+@check("adverse_reactions", patient="optional", expected=True, arguments=("drug", "course"))
 def adverse_reactions(dataset: IndexedDataset, claim: Claim) -> Finding:
-    """Adverse reactions: one per patient and course (each symptom of a reaction is a row of
-    adverse_events.csv); they must be the published patient's, after the published course, and
-    must not have recurred."""
+    """Adverse reactions to a drug given in courses: one per patient and course (each symptom of a
+    reaction is a row of adverse_events.csv, whose column `<drug>_course` says after which course
+    it came); they must be the published patient's, after the published course, and must not have
+    recurred."""
     events = dataset["adverse_events"]
-    columns = ("patient_id", "pamidronate_course", "event", "recurred")
+    drug = claim.arguments["drug"]
+    course_column = f"{drug}_course"
+    if course_column not in events:
+        raise NotCheckable(
+            f"{file_name(dataset, 'adverse_events')} has no column {course_column} (the course of "
+            f"{drug} after which each event came)"
+        )
+    columns = ("patient_id", course_column, "event", "recurred")
     cells = cells_of(dataset, "adverse_events", events, columns)
-    reactions = reactions_by_patient_and_course(events)
+    reactions = reactions_by_patient_and_course(events, course_column)
     described, exceptions = [], []
     course = int(claim.arguments["course"])
     for (patient_id, after_course), symptoms in reactions.items():
@@ -225,7 +236,7 @@ def adverse_reactions(dataset: IndexedDataset, claim: Claim) -> Finding:
     how = f"reactions in {file_name(dataset, 'adverse_events')}"
     if described:
         how += f" ({'; '.join(described)})"
-    derivation = "adverse_events rows grouped by patient and pamidronate course"
+    derivation = f"adverse_events rows grouped by patient and {drug} course"
     finding = numeric_finding(claim, float(len(reactions)), how, cells, derivation)
     if exceptions and finding.status == CONSISTENT:
         explanation = f"The paper says {claim.published}; the data have {join_words(exceptions)}."
