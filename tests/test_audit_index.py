@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from casereport_project.audit_checks import bone_density_pair
 from support.project import ROOT, make_validated_dir
 
 from casereport import audit
@@ -73,9 +74,9 @@ def test_each_patients_rows_are_those_a_filter_of_the_table_selects(cohort):
         timepoints = density[density["patient_id"] == patient_id].set_index("timepoint")
         if patient_id == absent:
             with pytest.raises(audit.NotCheckable):
-                audit.bone_density_pair(indexed, patient_id)
+                bone_density_pair(indexed, patient_id)
         else:
-            pre, post = audit.bone_density_pair(indexed, patient_id)
+            pre, post = bone_density_pair(indexed, patient_id)
             assert [pre[SOURCE_LINE], post[SOURCE_LINE]] == list(
                 timepoints.loc[["pre", "post"], SOURCE_LINE]
             )
