@@ -270,6 +270,11 @@ def test_an_unknown_check_is_an_error_naming_the_claims_line(tmp_path, dataset):
     message = str(error.value)
     assert f"{path.as_posix()}:{position + 2}:" in message
     assert "unknown check 'no_such_check'" in message
+    # One line, listing the known checks: the package's and this article's own (its extension).
+    assert "\n" not in message
+    known = message.partition("(known checks: ")[2].rstrip(")").split(", ")
+    assert {"patient_count", "calcinosis_outcome", "bmd_category"} <= set(known)
+    assert known == sorted(known)
 
 
 def test_a_claim_lacking_an_argument_is_an_error_naming_the_claims_line(tmp_path, dataset):
@@ -330,6 +335,32 @@ def test_statements_are_in_our_own_words():
 
 
 def test_claims_doc_describes_every_column_and_check():
+    audit.registry.register_project_checks()  # this article's own checks, too
     doc = CLAIMS_DOC.read_text(encoding="utf-8")
+    assert "calcinosis_outcome" in audit.CHECKS
     for name in [*audit.CLAIM_COLUMNS, *audit.CHECKS]:
         assert f"`{name}`" in doc, name
+
+
+def test_the_package_s_checks_name_no_article():
+    """casereport.audit is the general core: what only this article's claims need (its disease,
+    its study drug, bone density) is checked by its extension, workflow/article/audit_checks."""
+    package = ROOT / "src" / "casereport" / "audit"
+    words = re.compile(r"calcinosis|pamidronate|bmd|bone|dermatomyositis", re.IGNORECASE)
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted(package.glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if words.search(line)
+    ]
+    assert not found, found
+
+
+def test_adverse_reactions_to_a_drug_without_a_course_column_are_not_checkable(dataset):
+    claims = audit.read_claims(CLAIMS)
+    row = claims[claims["check"] == "adverse_reactions"].iloc[[0]].copy()
+    row["arguments"] = "drug=tacrolimus; course=1"
+    (claim,) = audit.parse_claims(row)
+    finding = audit.audit_claim(dataset, claim)
+    assert finding.status == audit.NOT_CHECKABLE
+    assert "has no column tacrolimus_course" in finding.explanation

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from casereport_project.audit_checks import bone_density_pair
 from support.project import ROOT, make_validated_dir
 
 from casereport import audit
@@ -73,9 +74,9 @@ def test_each_patients_rows_are_those_a_filter_of_the_table_selects(cohort):
         timepoints = density[density["patient_id"] == patient_id].set_index("timepoint")
         if patient_id == absent:
             with pytest.raises(audit.NotCheckable):
-                audit.bone_density_pair(indexed, patient_id)
+                bone_density_pair(indexed, patient_id)
         else:
-            pre, post = audit.bone_density_pair(indexed, patient_id)
+            pre, post = bone_density_pair(indexed, patient_id)
             assert [pre[SOURCE_LINE], post[SOURCE_LINE]] == list(
                 timepoints.loc[["pre", "post"], SOURCE_LINE]
             )
@@ -112,11 +113,12 @@ def test_cells_of_a_table_and_of_its_rows_agree(cohort):
     assert audit.cells_of(cohort, "treatments", audit.table_rows(frame), columns) == expected
 
 
-def tiny_dataset(treatments: list[dict]) -> audit.IndexedDataset:
-    """One patient and the given treatments rows (line numbers from 2, in order)."""
+def tiny_dataset(treatments: list[dict], **others: pd.DataFrame) -> audit.IndexedDataset:
+    """One patient, the given treatments rows (line numbers from 2, in order), and any other
+    tables. No table only this article has: the package's audit must not need one."""
     frames = {
+        **others,
         "patients": pd.DataFrame({"patient_id": [1], SOURCE_LINE: [2]}),
-        "bone_density": pd.DataFrame(columns=["patient_id", "timepoint", SOURCE_LINE]),
         "treatments": pd.DataFrame(
             [
                 {"patient_id": 1, "route": pd.NA, "listed_in_table_i": True, **row}
@@ -172,3 +174,19 @@ def test_a_claim_is_audited_alike_from_a_dataset_or_its_grouping(tmp_path):
     assert audit.index_dataset(indexed) is indexed
     for claim in audit.parse_claims(audit.read_claims(CLAIMS)):
         assert audit.audit_claim(dataset, claim) == audit.audit_claim(indexed, claim)
+
+
+def test_any_per_patient_table_is_grouped_by_patient_in_file_order_when_first_asked_for():
+    measurements = pd.DataFrame(
+        {"patient_id": [2, 1, pd.NA, 1], "value": [5, 6, 7, 8], SOURCE_LINE: [2, 3, 4, 5]}
+    ).astype({"patient_id": "Int64"})
+    dataset = tiny_dataset(
+        [{"drug": "prednisone", "start_month": "2001-05", "end_month": "2003-01"}],
+        measurements=measurements,
+    )
+    assert dataset.grouped == {}  # nothing grouped before a check asks
+    assert lines(dataset.patient_rows("measurements", 1)) == [3, 5]
+    assert lines(dataset.patient_rows("measurements", 2)) == [2]
+    assert dataset.patient_rows("measurements", 3) == []
+    assert set(dataset.grouped) == {"measurements"}
+    assert dataset.patient_rows("treatments", 1) is dataset.treatments[1]

@@ -16,23 +16,18 @@ made once per audit), so the audit's time grows with the number of patients, not
 
 The package, by concern: `registry` (statuses, claims, findings, the registry of checks),
 `claims` (reading claims.csv), `index` (the dataset grouped by patient, cells, events), `wording`,
-the checks by family (`checks_time`, `checks_courses`, `checks_calcinosis`, `checks_treatments`,
-`checks_patients`, `identity`), `run` (the audit), `csvio` (audit.csv) and `ledger_export` (the
-rebuilt values as ledger numbers: results/ledger/audit.csv, which the report reads). Importing the
-package registers every check; the names below are its public interface, as the workflow's
-scripts, the report and the tests import them.
+the checks by family (`checks_time`, `checks_courses`, `checks_treatments`, `checks_patients`,
+`identity`), `run` (the audit), `csvio` (audit.csv) and `ledger_export` (the rebuilt values as
+ledger numbers: results/ledger/audit.csv, which the report reads). Importing the package
+registers the checks any case report's claims may use; a project's own checks (this article's:
+workflow/article/audit_checks) live in its extension (casereport.project_extension), which
+registers them with `check` when claims.csv is parsed (`registry.register_project_checks`). The
+names below are the package's public interface, as the workflow's scripts, the report, the tests
+and a project's checks import them.
 """
 
 from __future__ import annotations
 
-from casereport.audit.checks_calcinosis import (
-    calcinosis_improved_all,
-    calcinosis_onset_before,
-    calcinosis_outcome,
-    drugs_given_at_calcinosis_onset,
-    onset_window,
-    window_words,
-)
 from casereport.audit.checks_courses import (
     SCHEDULE_COLUMNS,
     course_count,
@@ -42,11 +37,6 @@ from casereport.audit.checks_courses import (
 )
 from casereport.audit.checks_patients import (
     adverse_reactions,
-    bmd_category,
-    bmd_category_before_after,
-    bmd_improved_all,
-    bone_density_pair,
-    interval_words,
     lab_values_reported,
     narrative_age_vs_table_i,
     patient_count,
@@ -147,6 +137,7 @@ from casereport.audit.wording import (
     all_or_discrepant,
     capitalised,
     counted,
+    dated_periods,
     format_number,
     join_words,
     machine_number,
@@ -190,13 +181,6 @@ __all__ = [
     "article_identity",
     "audit_claim",
     "audit_numbers",
-    "bmd_category",
-    "bmd_category_before_after",
-    "bmd_improved_all",
-    "bone_density_pair",
-    "calcinosis_improved_all",
-    "calcinosis_onset_before",
-    "calcinosis_outcome",
     "capitalised",
     "cell",
     "cells_of",
@@ -205,11 +189,11 @@ __all__ = [
     "course_count",
     "courses_fit_to_the_month",
     "current_treatment",
+    "dated_periods",
     "dose_per_month",
     "drug_lists_agree",
     "drug_rows",
     "drug_words",
-    "drugs_given_at_calcinosis_onset",
     "equals",
     "event",
     "event_not_before",
@@ -220,7 +204,6 @@ __all__ = [
     "format_number",
     "in_unit",
     "index_dataset",
-    "interval_words",
     "is_true",
     "join_words",
     "lab_values_reported",
@@ -235,7 +218,6 @@ __all__ = [
     "not_applicable",
     "number_sources",
     "numeric_finding",
-    "onset_window",
     "parse_arguments",
     "parse_claims",
     "patient_count",
@@ -261,7 +243,6 @@ __all__ = [
     "unique",
     "unit_for",
     "whole_range",
-    "window_words",
     "write_audit_csv",
     "write_audit_ledger",
     "writing_month",

@@ -1,4 +1,4 @@
-"""Checks of the patients, their ages, bone density, laboratory values and adverse reactions."""
+"""Checks of the patients, their ages, laboratory values and adverse reactions."""
 
 from __future__ import annotations
 
@@ -18,23 +18,17 @@ from casereport.audit.index import (
 from casereport.audit.registry import (
     CONSISTENT,
     DISCREPANT,
-    NOT_CHECKABLE,
     Claim,
     Finding,
     NotCheckable,
     check,
 )
 from casereport.audit.wording import (
-    all_or_discrepant,
-    counted,
     join_words,
     numeric_finding,
     quantity,
-    recorded,
     unique,
 )
-from casereport.clinical import bmd_category as category_of_z
-from casereport.clinical import patient_ids
 from casereport.dataset import is_missing as missing
 from casereport.dataset import rows as table_rows
 
@@ -73,96 +67,6 @@ def narrative_age_vs_table_i(dataset: IndexedDataset, claim: Claim) -> Finding:
     )
 
 
-def bone_density_pair(dataset: IndexedDataset, patient_id: int) -> tuple[Row, Row]:
-    # (patient_id, timepoint) is the key of bone_density.csv: one row per timepoint.
-    rows = {row["timepoint"]: row for row in dataset.bone_density.get(patient_id, [])}
-    if not {"pre", "post"} <= set(rows):
-        raise NotCheckable(f"patient {patient_id} lacks a bone density before or after pamidronate")
-    # A measurement recorded as missing (casereport.missing) is lacking too.
-    if any(missing(rows[p][c]) for p in ("pre", "post") for c in ("bmd_g_cm2", "z_score")):
-        raise NotCheckable(f"patient {patient_id}'s bone density is recorded as missing")
-    return rows["pre"], rows["post"]
-
-
-@check("bmd_improved_all", expected=True)
-def bmd_improved_all(dataset: IndexedDataset, claim: Claim) -> Finding:
-    """Bone density (g/cm² and z-score) rose in every patient, and they number as published."""
-    improved, exceptions, cells, lacking = [], [], [], []
-    for patient_id in patient_ids(dataset):
-        try:
-            pre, post = bone_density_pair(dataset, patient_id)
-        except NotCheckable as reason:
-            lacking.append(str(reason))
-            continue
-        cells += [
-            cell(dataset, "bone_density", r, c)
-            for r in (pre, post)
-            for c in ("bmd_g_cm2", "z_score")
-        ]
-        rose = post["bmd_g_cm2"] > pre["bmd_g_cm2"] and post["z_score"] > pre["z_score"]
-        (improved if rose else exceptions).append(f"patient {patient_id}")
-    if lacking or not improved + exceptions:
-        raise NotCheckable("the claim is about every patient; " + ("; ".join(lacking) or "none"))
-    how = (
-        f"BMD and z-score rose in {len(improved)} of "
-        f"{counted(len(improved) + len(exceptions), 'patient')}"
-    )
-    if exceptions:
-        how += f" (not in {join_words(exceptions)})"
-    derivation = "patients whose BMD and z-score after pamidronate both exceed those before"
-    finding = numeric_finding(claim, float(len(improved)), how, cells, derivation)
-    return all_or_discrepant(finding, exceptions)
-
-
-def interval_words(row: pd.Series) -> str:
-    """A category's z-score interval: 'z > −1', '−2 < z ≤ −1', 'z ≤ −2'."""
-    lower = (
-        ""
-        if missing(row["z_lower"])
-        else (f"{recorded(row['z_lower'])} {'≤' if row['z_lower_inclusive'] else '<'} ")
-    )
-    upper = (
-        ""
-        if missing(row["z_upper"])
-        else (f" {'≤' if row['z_upper_inclusive'] else '<'} {recorded(row['z_upper'])}")
-    )
-    if lower and not upper:  # read "z > -1" rather than "-1 < z"
-        return f"z {'≥' if row['z_lower_inclusive'] else '>'} {recorded(row['z_lower'])}"
-    return f"{lower}z{upper}"
-
-
-def bmd_category(categories: pd.DataFrame, z: float) -> pd.Series:
-    """The row of bmd_categories.csv whose z-score interval holds z
-    (casereport.clinical.bmd_category)."""
-    try:
-        name = category_of_z(z, categories)
-    except ValueError:
-        raise NotCheckable(f"no bone density category holds the z-score {recorded(z)}") from None
-    return categories[categories["category"] == name].iloc[0]
-
-
-@check("bmd_category", patient="required")
-def bmd_category_before_after(dataset: IndexedDataset, claim: Claim) -> Finding:
-    """Rebuilt and shown, but not checkable: the paper defines the categories and never says
-    which one a patient was in, so there is no statement to test."""
-    pre, post = bone_density_pair(dataset, claim.patient_id)
-    categories = dataset["bmd_categories"]
-    before, after = (bmd_category(categories, float(r["z_score"])) for r in (pre, post))
-    cells = [cell(dataset, "bone_density", r, "z_score") for r in (pre, post)]
-    cells += [
-        cell(dataset, "bmd_categories", r, c)
-        for r in (before, after)
-        for c in ("z_lower", "z_upper")
-    ]
-    explanation = (
-        "The paper defines the categories but never places a patient in one. Here the z-score "
-        f"{recorded(pre['z_score'])} before is '{before['category']}' ({interval_words(before)}) "
-        f"and {recorded(post['z_score'])} after is '{after['category']}' ({interval_words(after)})."
-    )
-    rebuilt = f"{before['category']} → {after['category']}"
-    return Finding(rebuilt, NOT_CHECKABLE, explanation, unique(cells))
-
-
 @check("lab_values_reported", arguments=("analytes",))
 def lab_values_reported(dataset: IndexedDataset, claim: Claim) -> Finding:
     """A statement about analytes the data may not have. Even with their values, 'no significant
@@ -186,27 +90,38 @@ def lab_values_reported(dataset: IndexedDataset, claim: Claim) -> Finding:
     )
 
 
-def reactions_by_patient_and_course(events: pd.DataFrame) -> dict[tuple[int, int], list[Row]]:
-    """(patient_id, pamidronate_course) -> the rows (symptoms) of that reaction, in ascending
-    order of patient and course. Rows lacking either are left out, as pandas' groupby leaves them
-    out; grouping plain rows avoids building a sub-frame per reaction."""
+def reactions_by_patient_and_course(
+    events: pd.DataFrame, course_column: str
+) -> dict[tuple[int, int], list[Row]]:
+    """(patient_id, course) -> the rows (symptoms) of that reaction, in ascending order of patient
+    and course; `course_column` is the adverse_events column saying after which course of the drug
+    the event came. Rows lacking either are left out, as pandas' groupby leaves them out; grouping
+    plain rows avoids building a sub-frame per reaction."""
     reactions: dict[tuple[int, int], list[Row]] = {}
     for row in table_rows(events):
-        key = (row["patient_id"], row["pamidronate_course"])
+        key = (row["patient_id"], row[course_column])
         if not any(missing(part) for part in key):
             reactions.setdefault(key, []).append(row)
     return dict(sorted(reactions.items(), key=lambda item: item[0]))
 
 
-@check("adverse_reactions", patient="optional", expected=True, arguments=("course",))
+@check("adverse_reactions", patient="optional", expected=True, arguments=("drug", "course"))
 def adverse_reactions(dataset: IndexedDataset, claim: Claim) -> Finding:
-    """Adverse reactions: one per patient and course (each symptom of a reaction is a row of
-    adverse_events.csv); they must be the published patient's, after the published course, and
-    must not have recurred."""
+    """Adverse reactions to a drug given in courses: one per patient and course (each symptom of a
+    reaction is a row of adverse_events.csv, whose column `<drug>_course` says after which course
+    it came); they must be the published patient's, after the published course, and must not have
+    recurred."""
     events = dataset["adverse_events"]
-    columns = ("patient_id", "pamidronate_course", "event", "recurred")
+    drug = claim.arguments["drug"]
+    course_column = f"{drug}_course"
+    if course_column not in events:
+        raise NotCheckable(
+            f"{file_name(dataset, 'adverse_events')} has no column {course_column} (the course of "
+            f"{drug} after which each event came)"
+        )
+    columns = ("patient_id", course_column, "event", "recurred")
     cells = cells_of(dataset, "adverse_events", events, columns)
-    reactions = reactions_by_patient_and_course(events)
+    reactions = reactions_by_patient_and_course(events, course_column)
     described, exceptions = [], []
     course = int(claim.arguments["course"])
     for (patient_id, after_course), symptoms in reactions.items():
@@ -225,7 +140,7 @@ def adverse_reactions(dataset: IndexedDataset, claim: Claim) -> Finding:
     how = f"reactions in {file_name(dataset, 'adverse_events')}"
     if described:
         how += f" ({'; '.join(described)})"
-    derivation = "adverse_events rows grouped by patient and pamidronate course"
+    derivation = f"adverse_events rows grouped by patient and {drug} course"
     finding = numeric_finding(claim, float(len(reactions)), how, cells, derivation)
     if exceptions and finding.status == CONSISTENT:
         explanation = f"The paper says {claim.published}; the data have {join_words(exceptions)}."

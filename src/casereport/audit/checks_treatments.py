@@ -25,9 +25,9 @@ from casereport.audit.registry import (
     check,
 )
 from casereport.audit.wording import (
-    _periods,
     capitalised,
     counted,
+    dated_periods,
     format_number,
     join_words,
     numeric_finding,
@@ -197,7 +197,7 @@ def first_route(dataset: IndexedDataset, claim: Claim) -> Finding:
     first = rows[0]
     first_route_words = "no route" if missing(first["route"]) else str(first["route"])
     periods = join_words(
-        f"{'no route' if missing(r['route']) else r['route']} {_periods([r])}" for r in rows
+        f"{'no route' if missing(r['route']) else r['route']} {dated_periods([r])}" for r in rows
     )
     rebuilt = f"{first_route_words} from {month_label(month_index(first['start_month']))}"
     if equals(first["route"], route):

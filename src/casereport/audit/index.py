@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -68,7 +68,17 @@ class IndexedDataset:
     dataset: Dataset
     patients: dict[int, Row]  # patient_id -> its patients.csv row
     treatments: dict[int, list[Row]]  # patient_id -> its treatments.csv rows (Table I order)
-    bone_density: dict[int, list[Row]]  # patient_id -> its bone_density.csv rows
+    # Any other per-patient table (a project's own: measurements, outcomes...), grouped the first
+    # time a check asks for it: table -> patient_id -> its rows.
+    grouped: dict[str, dict[int, list[Row]]] = field(default_factory=dict, repr=False)
+
+    def patient_rows(self, table: str, patient_id: int) -> list[Row]:
+        """The patient's rows of a table keyed by patient_id, in file order ([] if none)."""
+        if table == "treatments":
+            return self.treatments.get(patient_id, [])
+        if table not in self.grouped:
+            self.grouped[table] = rows_by_patient(self.dataset[table])
+        return self.grouped[table].get(patient_id, [])
 
     @property
     def tables(self):
@@ -92,7 +102,6 @@ def index_dataset(dataset: Dataset | IndexedDataset) -> IndexedDataset:
         dataset,
         patients=patients,
         treatments=rows_by_patient(dataset["treatments"]),
-        bone_density=rows_by_patient(dataset["bone_density"]),
     )
 
 
@@ -149,7 +158,7 @@ class Dated:
     """A month of a patient's history, what happened, and the cells it was read from."""
 
     month: int
-    what: str  # "pamidronate start"
+    what: str  # "prednisone start"
     detail: str  # "first Table I treatment: prednisone", or ""
     cells: tuple[str, ...]
 
@@ -160,7 +169,7 @@ class Dated:
 
 
 def event_words(spec: str) -> str:
-    """How an event name of claims.csv reads: 'pamidronate.start' -> 'pamidronate start'."""
+    """How an event name of claims.csv reads: 'prednisone.start' -> 'prednisone start'."""
     words = {"diagnosis": "diagnosis", "therapy": "start of therapy", "writing": "time of writing"}
     if spec in words:
         return words[spec]

@@ -122,7 +122,9 @@ def all_or_discrepant(finding: Finding, exceptions: list[str]) -> Finding:
     return finding
 
 
-def _periods(rows: list[Row]) -> str:
+def dated_periods(rows: list[Row]) -> str:
+    """A drug's dated Table I entries in words: 'June 2005 to August 2007 and May 2008 to no
+    end'."""
     periods = [
         f"{month_label(month_index(r['start_month']))} to "
         + ("no end" if missing(r["end_month"]) else month_label(month_index(r["end_month"])))

@@ -1,28 +1,33 @@
-"""Checks of the calcinosis: its onset against the drugs, and its outcome."""
+"""Checks of the calcinosis (patients.csv `calcinosis_onset_min_years`,
+`calcinosis_onset_max_years`, `calcinosis_outcome`): its onset against the drugs, and its
+outcome."""
 
 from __future__ import annotations
 
-from casereport.audit.index import (
+from casereport.audit import (
+    CONSISTENT,
+    DISCREPANT,
+    Claim,
     Dated,
+    Finding,
     IndexedDataset,
+    NotCheckable,
     active_in,
+    all_or_discrepant,
     cell,
     cells_of,
+    check,
+    counted,
+    dated_periods,
     drug_rows,
     drug_words,
     event,
     file_name,
-    patient_record,
-    still_given,
-)
-from casereport.audit.registry import CONSISTENT, DISCREPANT, Claim, Finding, NotCheckable, check
-from casereport.audit.wording import (
-    _periods,
-    all_or_discrepant,
-    counted,
     join_words,
     numeric_finding,
+    patient_record,
     quantity,
+    still_given,
     unique,
 )
 from casereport.clinical import month_label
@@ -78,7 +83,7 @@ def drugs_given_at_calcinosis_onset(dataset: IndexedDataset, claim: Claim) -> Fi
         rows = drug_rows(dataset, claim.patient_id, spec)
         cells += cells_of(dataset, "treatments", rows, ("start_month", "end_month"))
         covered = active_in(rows, low) and active_in(rows, high)
-        (given if covered else not_given).append(f"{drug_words(spec)} ({_periods(rows)})")
+        (given if covered else not_given).append(f"{drug_words(spec)} ({dated_periods(rows)})")
     how = f"Timed from {diagnosis.label}, the calcinosis appeared {window_words(low, high)}"
     if not_given:
         explanation = f"{how}; Table I does not give {join_words(not_given)} then." + (
