@@ -1,7 +1,7 @@
 """findings.csv in the report (casereport.clinical_findings, the case summaries, the Clinical
-findings section, the CARE table) and the calcinosis response figure
-(casereport.figures.calcinosis). No snakemake: the report is rendered in-process from edited
-copies of data/raw."""
+findings section, the CARE table) and the calcinosis response figure (the article extension's
+figures/calcinosis.py). No snakemake: the report is rendered in-process from edited copies of
+data/raw."""
 
 from __future__ import annotations
 

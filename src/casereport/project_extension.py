@@ -20,7 +20,9 @@ and the builders live in its modules, imported only by the jobs that need them:
                   SUMMARY_BUILDERS (name -> builder(dataset) -> (TableModel, Numbers)) for the
                   tables the package has no builder of
     figures       BUILDERS (name -> builder(dataset, max_individual_lines) -> (Drawing,
-                  FigureModel))
+                  FigureModel)); for the package's timeline, TIMELINE_MARKS (name ->
+                  casereport.figures.PatientMarks: per-patient events in lanes of their own) and
+                  TIMELINE_EVENT_COURSE (the adverse_events column of the study-drug course)
     audit_checks  registers its checks with casereport.audit.registry's `@check` when imported
     numbers       computed_numbers(dataset) -> the ledger Numbers only this project computes
 

@@ -1,9 +1,11 @@
 """The report's figures: drawn from the data, written as SVG, 300 dpi PNG and a caption model.
 
     timeline      one panel per patient, one lane per drug: exposures over calendar months,
-                  course starts, calcinosis onset and adverse events
-    labs          one panel per analyte: each patient's value before and after pamidronate
-    bone_density  BMD and z-score before and after pamidronate, over the z-score category bands
+                  course starts, adverse events and the per-patient events the project marks
+    labs          one panel per analyte: each patient's value before and after the study drug
+
+A project's extension adds the figures only its report draws (its module `figures`, BUILDERS;
+casereport.project_extension) and may add per-patient marks to the timeline (TIMELINE_MARKS).
 
 `build_figure(name, dataset)` returns the matplotlib Figure and its `FigureModel` (caption with
 Refs into the ledger, alt text, the ids of every number plotted); `write_figure` writes the files
@@ -17,8 +19,9 @@ the timeline, patients on each kind of drug and adverse events month by month, t
 TIMELINE_EXCERPT_PATIENTS patients as the per-patient form draws them; thin lines with the
 median for the before/after plots).
 The package, one module per figure kind: `timeline` (and its large-series form
-`timeline_summary`), `labs` and `bone_density` (sharing `before_after`), `calcinosis`; `style`
-holds what they share and `build` builds and writes a figure by name. The names below are the
+`timeline_summary`), `labs` (drawn with `before_after`, which a project's before/after figures
+share); `style` holds what they share and `build` builds and writes a figure by name, the
+package's or the project's. The names below are the
 package's interface as the workflow's scripts and the tests import them.
 """
 
@@ -33,10 +36,6 @@ from casereport.figures.before_after import (
     patient_colours,
     patient_legend,
 )
-from casereport.figures.bone_density import (
-    bone_density,
-    shade_categories,
-)
 from casereport.figures.build import (
     BUILDERS,
     build_figure,
@@ -48,25 +47,12 @@ from casereport.figures.build import (
     write_figure,
     write_figure_caption,
 )
-from casereport.figures.calcinosis import (
-    CALCINOSIS_COLOUR,
-    OTHER_OUTCOME_MARK,
-    OUTCOME_MARKS,
-    ROW_HEIGHT_IN,
-    PatientCourse,
-    calcinosis_response,
-    outcome_mark,
-    patient_course,
-    patient_courses,
-    patients_named,
-)
 from casereport.figures.labs import (
     labs,
     missing_lab_text,
 )
 from casereport.figures.style import (
     ADVERSE_EVENT_COLOUR,
-    BAND_COLOURS,
     LABEL_HEIGHT_IN,
     LANE_HEIGHT_IN,
     MARKER_COLOUR,
@@ -95,23 +81,25 @@ from casereport.figures.style import (
     spread,
 )
 from casereport.figures.timeline import (
+    EVENT_COURSE_COLUMN,
+    PatientMark,
+    PatientMarks,
     TimelineData,
     adverse_events_by_course,
     course_months,
     draw_adverse_events,
     draw_courses,
     draw_exposure,
-    draw_onset,
+    draw_marks,
     draw_patient_panel,
     drug_colour,
     drug_lanes,
     exposure_spans,
     format_calendar_axis,
     month_x,
-    onset_ids,
-    onset_months,
     patient_lanes,
-    patient_onset_months,
+    project_event_course,
+    project_marks,
     study_drug_rows,
     study_period,
     study_period_refs,
@@ -132,28 +120,25 @@ from casereport.figures.timeline_summary import (
 
 __all__ = [
     "ADVERSE_EVENT_COLOUR",
-    "BAND_COLOURS",
     "BUILDERS",
-    "CALCINOSIS_COLOUR",
     "CAPTION_NAMED_PATIENTS",
     "Drawing",
+    "EVENT_COURSE_COLUMN",
     "LABEL_HEIGHT_IN",
     "LANE_HEIGHT_IN",
     "MARKER_COLOUR",
     "MAX_INDIVIDUAL_LINES",
     "MonthlyCounts",
     "OTHER_DRUG_COLOUR",
-    "OTHER_OUTCOME_MARK",
-    "OUTCOME_MARKS",
     "PALETTE",
     "PANEL_HEIGHT_IN",
     "PANEL_MARGIN_IN",
     "PANEL_WIDTH_IN",
     "PNG_DPI",
     "PNG_METADATA",
-    "PatientCourse",
+    "PatientMark",
+    "PatientMarks",
     "RASTERIZED",
-    "ROW_HEIGHT_IN",
     "STUDY_DRUG_COLOUR",
     "STYLE",
     "SUMMARY_LINE_COLOUR",
@@ -163,17 +148,15 @@ __all__ = [
     "TimelineData",
     "adverse_events_by_course",
     "before_after_panel",
-    "bone_density",
     "build_figure",
-    "calcinosis_response",
     "colour",
     "column_by_key",
     "course_months",
     "draw_adverse_events",
     "draw_courses",
     "draw_exposure",
+    "draw_marks",
     "draw_monthly_counts",
-    "draw_onset",
     "draw_patient_panel",
     "drawn_patients_text",
     "drug_colour",
@@ -187,22 +170,16 @@ __all__ = [
     "month_x",
     "monthly_counts",
     "more_patients",
-    "onset_ids",
-    "onset_months",
-    "outcome_mark",
     "panel_height",
     "patient_colours",
     "patient_count_ref",
-    "patient_course",
-    "patient_courses",
     "patient_lanes",
     "patient_legend",
-    "patient_onset_months",
     "patient_ref",
-    "patients_named",
     "patients_text",
+    "project_event_course",
+    "project_marks",
     "save_svg_and_png",
-    "shade_categories",
     "spread",
     "study_drug_rows",
     "study_period",

@@ -1,5 +1,6 @@
-"""Before/after panels shared by the laboratory and bone density figures: one line per patient up
-to `max_individual_lines`, thin lines with the median above it, and the captions' patient lists."""
+"""Before/after panels shared by the laboratory figure and a project's before/after figures: one
+line per patient up to `max_individual_lines`, thin lines with the median above it, and the
+captions' patient lists."""
 
 from __future__ import annotations
 

@@ -14,8 +14,6 @@ from matplotlib.figure import Figure
 
 from casereport import stages
 from casereport.dataset import Dataset, load_dataset
-from casereport.figures.bone_density import bone_density
-from casereport.figures.calcinosis import calcinosis_response
 from casereport.figures.labs import labs
 from casereport.figures.style import (
     MAX_INDIVIDUAL_LINES,
@@ -41,9 +39,7 @@ def timeline(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, Figu
 
 BUILDERS = {
     "timeline": timeline,
-    "calcinosis": calcinosis_response,
     "labs": labs,
-    "bone_density": bone_density,
 }
 
 

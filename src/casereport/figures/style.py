@@ -79,9 +79,6 @@ PALETTE = (
 )
 
 
-BAND_COLOURS = ("#F4CCCC", "#FCE5CD", "#D9EAD3", "#CFE2F3")  # z-score category bands, by row
-
-
 SUMMARY_LINE_COLOUR = "#9E9E9E"
 
 

@@ -1,16 +1,26 @@
 """The timeline, one panel per patient: exposures over calendar months, one lane per drug, the study
-drug's courses (casereport.clinical.course_schedule), calcinosis onset and adverse events."""
+drug's courses (casereport.clinical.course_schedule), adverse events, and the per-patient events
+the project marks in lanes of their own (`PatientMarks`).
+
+What the timeline needs to know of a project's data that the core does not name comes from the
+project's extension (casereport.project_extension), its module `figures`:
+
+    TIMELINE_MARKS         name -> PatientMarks: dated per-patient events (e.g. the onset of a
+                           complication), each kind in a lane above the drugs, in this order
+    TIMELINE_EVENT_COURSE  the adverse_events column that gives the study-drug course an event
+                           followed, when the dictionary does not call it EVENT_COURSE_COLUMN
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from casereport.clinical import course_schedule, first_treatment_rows, month_index, patient_ids
+from casereport.clinical import course_schedule, month_index, patient_ids
 from casereport.clinical import study_drug_rows as rows_of_drug
 from casereport.dataset import Dataset, by_patient, rows
 from casereport.figures.style import (
@@ -30,10 +40,15 @@ from casereport.formatting import (
 )
 from casereport.ledger import cell_id
 from casereport.model import FigureModel, Ref, Text, text
+from casereport.project_extension import part, registered
 from casereport.tables import (
     drugs_given_by_several_routes,
 )
 from casereport.words import route_abbreviations, study_drug, time_of_writing
+
+# The adverse_events column that gives the number of the study-drug course an event followed; a
+# project whose dictionary names it otherwise says so (its figures module's TIMELINE_EVENT_COURSE).
+EVENT_COURSE_COLUMN = "study_drug_course"
 
 
 def month_x(yearmonth: str) -> float:
@@ -66,6 +81,36 @@ def treatment_ids_plotted(row: dict) -> list[str]:
     return [cell_id("treatments", row["treatment_id"], c) for c in columns if row[c] is not None]
 
 
+# A patient's marks of one kind: the months (month indices) of the event, one month or the two ends
+# of a range (none: not known), and the ledger ids of the numbers that place them.
+PatientMark = tuple[list[int], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class PatientMarks:
+    """A kind of dated per-patient event the timeline marks in a lane of its own above the drugs,
+    supplied by the project (its figures module's TIMELINE_MARKS): `marker` at the event's month,
+    or at both ends of a range joined by a line. The words are the project's, so that they say
+    what its data mean."""
+
+    lane: str  # the lane's label, also the legend's and the alt text's name of the marks
+    marker: str  # matplotlib marker
+    caption: str  # the per-patient caption's sentences on the marks ("Diamonds mark ...")
+    summary_caption: str  # the summary caption's words on them ("diamonds for ...")
+    marks: Callable[[Dataset], dict[int, PatientMark]]  # patient -> its mark, when it has one
+
+
+def project_marks() -> tuple[PatientMarks, ...]:
+    """The per-patient marks the project's extension supplies, in lane order."""
+    return tuple(registered("figures", "TIMELINE_MARKS").values())
+
+
+def project_event_course() -> str:
+    """The adverse_events column of the study-drug course an event followed."""
+    module = part("figures")
+    return getattr(module, "TIMELINE_EVENT_COURSE", None) or EVENT_COURSE_COLUMN
+
+
 @dataclass(frozen=True)
 class TimelineData:
     """What the timeline draws, grouped by patient once (a cohort may have many patients)."""
@@ -74,16 +119,23 @@ class TimelineData:
     last: int  # the time of writing (publication.csv): what is still given is drawn up to it
     study_drug: str  # publication.csv study_drug
     pids: list[int]
-    patients: dict[int, dict]
     dated: dict[int, list[dict]]  # patient -> treatments with a start month, treatment_id order
     undated: list[dict]  # treatments the timeline cannot place
     several_routes: set[str]  # drugs whose route is printed on their bars, as in Table I
     route_labels: dict[str, str]  # route -> abbreviation (data dictionary)
-    first_rows: dict[int, dict]  # patient -> first Table I treatment (stand-in for diagnosis)
     events: dict[int, list[dict]]  # patient -> adverse events, event_id order
+    event_course: str  # the adverse_events column of the study-drug course an event followed
+    marks: tuple[tuple[PatientMarks, dict[int, PatientMark]], ...]  # each kind, by patient
 
 
-def timeline_data(dataset: Dataset) -> TimelineData:
+def timeline_data(
+    dataset: Dataset,
+    marks: Iterable[PatientMarks] | None = None,
+    event_course: str | None = None,
+) -> TimelineData:
+    """What the timeline draws; `marks` and `event_course` are the project's (project_marks,
+    project_event_course) unless given."""
+    marks = project_marks() if marks is None else tuple(marks)
     first, last = study_period(dataset)
     treatments = sorted(rows(dataset["treatments"]), key=lambda r: r["treatment_id"])
     events = sorted(rows(dataset["adverse_events"]), key=lambda e: e["event_id"])
@@ -92,13 +144,13 @@ def timeline_data(dataset: Dataset) -> TimelineData:
         last=last,
         study_drug=study_drug(dataset),
         pids=patient_ids(dataset),
-        patients={int(p["patient_id"]): p for p in rows(dataset["patients"])},
         dated=by_patient(r for r in treatments if r["start_month"] is not None),
         undated=[r for r in treatments if r["start_month"] is None],
         several_routes=drugs_given_by_several_routes(treatments),
         route_labels=route_abbreviations(dataset),
-        first_rows=first_treatment_rows(dataset),
         events=by_patient(events),
+        event_course=event_course or project_event_course(),
+        marks=tuple((kind, kind.marks(dataset)) for kind in marks),
     )
 
 
@@ -140,35 +192,10 @@ def draw_courses(ax: Axes, months: Iterable[int], lane: float) -> None:
     ax.plot(xs, [lane] * len(xs), linestyle="none", marker="|", markersize=7, color=MARKER_COLOUR)
 
 
-def onset_months(data: TimelineData, pid: int) -> list[int]:
-    """Calcinosis onset, counted in years from the first Table I treatment, as month indices: one
-    month, or the two ends of the range the paper gives; none when it is not known."""
-    return patient_onset_months(data.patients[pid], data.first_rows.get(pid))
-
-
-def patient_onset_months(patient: dict, first_row: dict | None) -> list[int]:
-    """onset_months for one patient's row and first Table I treatment (None: not known)."""
-    if first_row is None or patient["calcinosis_onset_min_years"] is None:
-        return []
-    first_month = month_index(first_row["start_month"])
-    low = first_month + 12 * int(patient["calcinosis_onset_min_years"])
-    high = first_month + 12 * int(patient["calcinosis_onset_max_years"] or 0)
-    return sorted({low, max(low, high)})
-
-
-def onset_ids(pid: int) -> tuple[str, ...]:
-    """Ledger ids of the numbers a calcinosis onset mark is placed by."""
-    return (
-        f"derived.patients.{pid}.first_treatment_month",
-        cell_id("patients", pid, "calcinosis_onset_min_years"),
-        cell_id("patients", pid, "calcinosis_onset_max_years"),
-    )
-
-
-def draw_onset(ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: float) -> None:
-    """Calcinosis onset: a diamond, or a range between two diamonds when the paper gives an
-    interval."""
-    ends = onset_months(data, pid)
+def draw_marks(ax: Axes, drawing: Drawing, mark: PatientMark, marker: str, lane: float) -> None:
+    """A patient's mark of one kind: `marker` at its month, or at both ends of a range joined by a
+    line."""
+    ends, ids = mark
     if not ends:
         return
     if len(ends) > 1:
@@ -177,12 +204,12 @@ def draw_onset(ax: Axes, drawing: Drawing, data: TimelineData, pid: int, lane: f
         [m / 12 for m in ends],
         [lane] * len(ends),
         linestyle="none",
-        marker="D",
+        marker=marker,
         markersize=4,
         color=MARKER_COLOUR,
         clip_on=False,
     )
-    drawing.plotted(*onset_ids(pid))
+    drawing.plotted(*ids)
 
 
 def study_drug_rows(data: TimelineData, pid: int) -> list[dict]:
@@ -199,10 +226,10 @@ def adverse_events_by_course(
     labels: dict[int, list[str]] = {}  # course number -> events after it
     ids = []
     for event in data.events.get(pid, []):
-        course = int(event["pamidronate_course"])
+        course = int(event[data.event_course])
         if 1 <= course <= len(courses):
             labels.setdefault(course, []).append(event["event"])
-            ids.append(cell_id("adverse_events", event["event_id"], "pamidronate_course"))
+            ids.append(cell_id("adverse_events", event["event_id"], data.event_course))
     return [(courses[course - 1], names) for course, names in labels.items()], ids
 
 
@@ -234,7 +261,7 @@ def study_period_refs() -> tuple[Ref, Ref]:
     return start, end
 
 
-def timeline_legend(figure: Figure, drug: str) -> None:
+def timeline_legend(figure: Figure, drug: str, marks: Iterable[PatientMarks] = ()) -> None:
     handles = [
         Patch(facecolor=STUDY_DRUG_COLOUR, label=capitalise_first(drug)),
         Patch(facecolor=OTHER_DRUG_COLOUR, label="other drugs"),
@@ -247,7 +274,7 @@ def timeline_legend(figure: Figure, drug: str) -> None:
         ),
         marker_handle("still given", ">"),
         marker_handle("course start", "|", size=7),
-        marker_handle("calcinosis onset", "D", size=4),
+        *(marker_handle(kind.lane, kind.marker, size=4) for kind in marks),
         marker_handle("adverse event", "*", ADVERSE_EVENT_COLOUR, size=7),
     ]
     figure.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
@@ -274,8 +301,8 @@ def format_calendar_axis(ax: Axes, first: int, last: int) -> None:
 
 
 def patient_lanes(data: TimelineData, pid: int) -> list[str]:
-    """A patient's lanes in the per-patient form: calcinosis onset, then one per drug."""
-    return ["calcinosis onset", *drug_lanes(data.dated.get(pid, []))]
+    """A patient's lanes in the per-patient form: one per kind of mark, then one per drug."""
+    return [*(kind.lane for kind, _ in data.marks), *drug_lanes(data.dated.get(pid, []))]
 
 
 def draw_patient_panel(
@@ -289,7 +316,9 @@ def draw_patient_panel(
         draw_exposure(ax, row, lane, data.last, route, data.study_drug)
         draw_courses(ax, course_months(row, data.last), lane)
         drawing.plotted(*treatment_ids_plotted(row))
-    draw_onset(ax, drawing, data, pid, 0)
+    for position, (kind, by_pid) in enumerate(data.marks):
+        if pid in by_pid:
+            draw_marks(ax, drawing, by_pid[pid], kind.marker, -position)
     if data.study_drug in lanes:
         draw_adverse_events(ax, drawing, data, pid, -lanes.index(data.study_drug))
     ax.set_yticks([-i for i in range(len(lanes))], [capitalise_first(d) for d in lanes])
@@ -314,12 +343,12 @@ def timeline_per_patient(dataset: Dataset, data: TimelineData) -> tuple[Drawing,
     )[:, 0]
     for ax, pid in zip(axes, data.pids, strict=True):
         draw_patient_panel(ax, drawing, data, pid, lanes_of[pid])
-    timeline_legend(figure, data.study_drug)
+    timeline_legend(figure, data.study_drug, [kind for kind, _ in data.marks])
+    marked = [f"each {data.study_drug} course", *(kind.lane for kind, _ in data.marks)]
     return drawing, FigureModel(
         key="timeline",
         alt="Timeline of drug exposures over calendar months, one panel per patient and one lane "
-        f"per drug, with marks for each {data.study_drug} course, calcinosis onset and adverse "
-        "events.",
+        f"per drug, with marks for {', '.join(marked)} and adverse events.",
         caption=timeline_caption(dataset, data),
         number_ids=tuple(drawing.number_ids),
     )
@@ -338,10 +367,9 @@ def timeline_caption(dataset: Dataset, data: TimelineData) -> Text:
         ", one panel per patient and one lane per drug. Bars show drug exposures; exposures "
         "still given at the time of writing run up to it, hatched where a drug "
         "continued on a less frequent schedule. Ticks mark the start of each course of drugs given "
-        "in courses, counted from the start month at the stated interval. Diamonds mark the onset "
-        "of calcinosis, counted from the first treatment Table I lists (a stand-in for the month "
-        "of diagnosis); two diamonds joined by a line bound an onset the paper gives as a range. "
-        "Stars mark adverse events after a ",
+        "in courses, counted from the start month at the stated interval. "
+        + "".join(f"{kind.caption} " for kind, _ in data.marks)
+        + "Stars mark adverse events after a ",
         data.study_drug,
         " course.",
     )

@@ -70,10 +70,10 @@ def monthly_counts(data: TimelineData) -> MonthlyCounts:
             ids += treatment_ids_plotted(row)
         courses = [m for row in study_drug_rows(data, pid) for m in course_months(row, data.last)]
         for event in data.events.get(pid, []):
-            course = int(event["pamidronate_course"])
+            course = int(event[data.event_course])
             if 1 <= course <= len(courses) and courses[course - 1] >= data.first:
                 events[courses[course - 1] - data.first] += 1
-                ids.append(cell_id("adverse_events", event["event_id"], "pamidronate_course"))
+                ids.append(cell_id("adverse_events", event["event_id"], data.event_course))
     return MonthlyCounts(
         edges=np.arange(data.first, data.last + 2) / 12,
         study_drug=on_study_drug.sum(axis=0),
@@ -147,7 +147,7 @@ def timeline_summary(dataset: Dataset, data: TimelineData) -> tuple[Drawing, Fig
     for ax, pid in zip(axes, excerpt, strict=True):
         draw_patient_panel(ax, drawing, data, pid, lanes_of[pid])
     axes[0].set_title("c  The first patients, one by one", loc="right", fontweight="bold")
-    timeline_legend(figure, data.study_drug)
+    timeline_legend(figure, data.study_drug, [kind for kind, _ in data.marks])
     return drawing, FigureModel(
         key="timeline",
         alt=f"Summary timeline: the number of patients on {data.study_drug} and on other drugs "
@@ -175,8 +175,9 @@ def timeline_summary_caption(dataset: Dataset, data: TimelineData, excerpt: list
         *shown,
         ", the first in patient order, drawn as for a small series: one panel per patient and "
         "one lane per drug, bars for drug exposures (hatched where a drug continued on a less "
-        "frequent schedule), ticks for course starts, diamonds for calcinosis onset (two joined "
-        "diamonds bound an onset given as a range) and stars for adverse events.",
+        "frequent schedule), "
+        + ", ".join(["ticks for course starts", *(kind.summary_caption for kind, _ in data.marks)])
+        + " and stars for adverse events.",
     )
     if data.undated:
         caption += text(" Treatments without dates are neither counted nor drawn.")

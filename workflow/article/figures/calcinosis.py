@@ -3,9 +3,9 @@ the outcome after the study drug, with the drug's courses and the follow-up afte
 
 One row per patient (the first TIMELINE_EXCERPT_PATIENTS of a large series). Drawn with the
 timeline's conventions (casereport.figures.timeline): calendar years on the x-axis, onset counted
-from the first treatment Table I lists (a stand-in for the month of diagnosis), study-drug courses
-counted from the start month at the stated interval. Called through
-casereport.figures.BUILDERS["calcinosis"].
+from the first treatment Table I lists (a stand-in for the month of diagnosis, onset.py),
+study-drug courses counted from the start month at the stated interval. Called through this
+extension's figures.BUILDERS["calcinosis"].
 """
 
 from __future__ import annotations
@@ -34,8 +34,6 @@ from casereport.figures.timeline import (
     draw_courses,
     draw_exposure,
     format_calendar_axis,
-    onset_ids,
-    patient_onset_months,
     study_period,
     study_period_refs,
     treatment_ids_plotted,
@@ -44,6 +42,8 @@ from casereport.formatting import capitalise_first, join_texts
 from casereport.ledger import cell_id
 from casereport.model import FigureModel, Text, text
 from casereport.words import study_drug
+
+from .onset import onset_ids, patient_onset_months
 
 # Outcome marks by allowed value of patients.calcinosis_outcome; a value without one is drawn as
 # OTHER_OUTCOME_MARK (the dictionary may allow more outcomes than are styled here).

@@ -1,5 +1,6 @@
 """The bone density figure: BMD and z-score before and after the study drug, over the bands of the
-z-score categories (bmd_categories.csv)."""
+z-score categories (bmd_categories.csv). Drawn with the package's before/after panels
+(casereport.figures.before_after)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from casereport.figures.before_after import (
     panel_height,
     patient_legend,
 )
-from casereport.figures.style import BAND_COLOURS, PANEL_WIDTH_IN, Drawing, column_by_key
+from casereport.figures.style import PANEL_WIDTH_IN, Drawing, column_by_key
 from casereport.ledger import cell_id
 from casereport.missing import reasons_by_key
 from casereport.model import FigureModel, text
@@ -23,6 +24,8 @@ from casereport.tables import (
     follow_up_text,
 )
 from casereport.words import study_drug, words_for
+
+BAND_COLOURS = ("#F4CCCC", "#FCE5CD", "#D9EAD3", "#CFE2F3")  # z-score category bands, by row
 
 
 def shade_categories(ax: Axes, categories: list[dict], low: float, high: float) -> None:
