@@ -7,11 +7,9 @@ import pandas as pd
 import pytest
 from support.project import DATAPACKAGE
 
-from casereport.catalog import bmd_category
 from casereport.dataset import SOURCE_LINE, load_dataset, read_datapackage
 from casereport.ledger import Ledger, Number, UnknownNumberError
 from casereport.render import (
-    PATIENT_DETAIL_TABLES,
     LinesRead,
     NumberRecorder,
     PatientRecords,
@@ -21,6 +19,7 @@ from casereport.render import (
     line_runs,
     line_words,
     lines_read,
+    per_patient_tables,
     primary_keys,
     table_rows,
     typeset,
@@ -60,15 +59,21 @@ def test_table_rows_hold_python_values_and_none_for_missing_cells(dataset):
 @pytest.mark.slow
 def test_patient_records_hold_each_patients_rows_in_file_order(dataset):
     keys = primary_keys(read_datapackage(DATAPACKAGE))
-    records = PatientRecords(dataset, keys, bmd_category)
+    records = PatientRecords(dataset, keys)
     patient_ids = [r["patient_id"] for r in table_rows(dataset, "patients", keys["patients"])]
-    for table in PATIENT_DETAIL_TABLES:
+    tables = per_patient_tables(dataset)
+    assert {"treatments", "adverse_events", "findings"} <= set(tables)
+    for table in tables:
         rows = table_rows(dataset, table, keys[table])
         for patient_id in patient_ids:
             expected = [r for r in rows if r["patient_id"] == patient_id]
             assert records.rows_of(table, patient_id) == expected, (table, patient_id)
             assert records.has_rows(table, patient_id) == bool(expected)
     assert records.rows_of("adverse_events", max(patient_ids) + 1) == []
+    # A table the data do not have (the general model's outcomes.csv, here) has no rows.
+    assert "outcomes" not in dataset.tables
+    assert records.rows_of("outcomes", patient_ids[0]) == []
+    assert not records.has_rows("outcomes", patient_ids[0])
 
 
 @pytest.mark.parametrize(

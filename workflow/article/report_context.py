@@ -2,18 +2,24 @@
 
 The casereport package builds what every case report's templates read (render.context); this
 file adds what only this article's templates (workflow/report/templates) and table notes read:
-the study drug and who received it, the bone-density measurements and categories, the calcinosis
-outcomes, the pamidronate protocol, the citations of the diagnostic criteria and of the z-score's
-reference values, and the notes under the article's own Tables I and II. `config/config.yaml`
-names this file (`report_context`); the report job loads it by path (casereport.render.extension)
-and has it as an input, so that editing it rebuilds the report.
+its view of each patient (`report_patients`: the study drug's courses, calcinosis, bone density;
+casereport_project.patients), the study drug and who received it, the bone-density measurements
+and categories, the calcinosis outcomes, how each laboratory value moved, the analytes by what
+they measure, the background facts by topic, the pamidronate protocol, the citations of the
+diagnostic criteria and of the z-score's reference values, and the notes under the article's own
+Tables I and II. `config/config.yaml` names this file (`report_context`); the report job loads it
+by path (casereport.render.extension) and has it as an input, so that editing it rebuilds the
+report. Loaded by path, it imports the article's extension (workflow/article, config
+`extension`) by its package name, casereport_project.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from casereport_project.patients import ArticlePatient, article_patients
 
 from casereport.catalog import column_values
 from casereport.catalog import rows as frame_rows
@@ -21,23 +27,35 @@ from casereport.dataset import Dataset
 from casereport.render.patients import (
     Patient,
     enum_of,
+    grouped,
     join_words,
     merged_reference_numbers,
 )
-from casereport.render.rows import TableRows
+from casereport.render.rows import Row, TableRows
 from casereport.words import field_labels, route_abbreviations, study_drug, words_for
 
 # The tables that stand for the article's own Tables I and II; the others are the rebuild's.
 ARTICLE_TABLES = ("table1", "table2")
 
 
+def report_patients(
+    dataset: Dataset, rows: TableRows, patients: Sequence[Patient]
+) -> list[ArticlePatient]:
+    """The article's view of each patient, which the report uses in place of the package's."""
+    return article_patients(dataset, patients)
+
+
 def report_context(
-    dataset: Dataset, patients: Sequence[Patient], rows: TableRows, large_series: bool
+    dataset: Dataset, patients: Sequence[ArticlePatient], rows: TableRows, large_series: bool
 ) -> dict[str, Any]:
     """The article's keys of the template context."""
     outcomes = build_outcomes(dataset, list(patients))
     return {
         "table_notes": table_notes(dataset),
+        "analytes_by_measure": grouped(rows["analytes"], "measures"),
+        # A large series gives the medians of the changes in Table II instead.
+        "lab_changes": [] if large_series else lab_changes(dataset, rows, list(patients)),
+        "fact_topics": grouped(rows["background_facts"], "topic"),
         "article_tables": ARTICLE_TABLES,
         "outcomes": outcomes,
         "cleared_patients": [p for o in outcomes if o.name == "cleared" for p in o.patients],
@@ -102,10 +120,10 @@ class Outcome:
     name: str
     verb: str
     count_id: str
-    patients: list[Patient]
+    patients: list[ArticlePatient]
 
 
-def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
+def build_outcomes(dataset: Dataset, patients: list[ArticlePatient]) -> list[Outcome]:
     """Calcinosis outcomes that occurred, in the order of the data dictionary's enum."""
     having: dict[str, list[Patient]] = {}
     for patient in patients:  # one pass over the series, not one per outcome
@@ -121,7 +139,7 @@ def build_outcomes(dataset: Dataset, patients: list[Patient]) -> list[Outcome]:
 # --- the study drug and bone density ------------------------------------------------------
 
 
-def study_drug_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
+def study_drug_context(dataset: Dataset, patients: list[ArticlePatient]) -> dict[str, Any]:
     """The study drug as the text names it, and who received it.
 
     `study_drug_words` is 'intravenous pamidronate' when every row of the drug gives the same
@@ -145,7 +163,7 @@ def study_drug_context(dataset: Dataset, patients: list[Patient]) -> dict[str, A
     }
 
 
-def bone_density_context(dataset: Dataset, patients: list[Patient]) -> dict[str, Any]:
+def bone_density_context(dataset: Dataset, patients: list[ArticlePatient]) -> dict[str, Any]:
     """The measured sites in the dictionary's words, and who has a measurement before and after
     (the denominator of every statement about bone density)."""
     site_field = dataset.tables["bone_density"].fields["site"]
@@ -159,3 +177,57 @@ def bone_density_context(dataset: Dataset, patients: list[Patient]) -> dict[str,
         "bmd_measured": [p for p in patients if p.has_bmd_pair],
         "bmd_unmeasured": [p for p in patients if not p.has_bmd_pair],
     }
+
+
+# --- how each laboratory value moved ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabChange:
+    """How one analyte moved between the two measurements, patient by patient."""
+
+    analyte: Row
+    fell: list[tuple[Patient, str]]  # (patient, id of the change)
+    rose: list[tuple[Patient, str]]
+    unchanged: list[tuple[Patient, str]]
+    # Patients without a value at both times, and why ('not measured', or 'not recorded' when a
+    # row is absent): a list of who moved is only honest with who could not be counted.
+    missing: list[tuple[Patient, str]] = field(default_factory=list)
+
+
+def lab_changes(dataset: Dataset, rows: TableRows, patients: list[Patient]) -> list[LabChange]:
+    """Per analyte (analytes.csv order), the patients whose value fell, rose or stayed."""
+    points = enum_of(dataset, "labs", "timepoint")
+    before, after = points[0], points[-1]
+    # A value recorded as missing (casereport.missing) has no change.
+    values = {
+        (r["patient_id"], r["analyte"], r["timepoint"]): r["value"]
+        for r in rows["labs"]
+        if r["value"] is not None
+    }
+    reason_field = dataset.tables["labs"].fields.get("missing_reason", {})
+    reasons = {
+        (r["patient_id"], r["analyte"]): words_for(reason_field, r["missing_reason"])
+        for r in rows["labs"]
+        if r.has("missing_reason")
+    }
+    analytes = rows["analytes"]
+    # Per analyte (by position): the patients in each direction. One pass over the series.
+    moved: list[dict[str, list]] = [
+        {"fell": [], "rose": [], "unchanged": [], "missing": []} for _ in analytes
+    ]
+    for patient in patients:
+        for analyte, directions in zip(analytes, moved, strict=True):
+            key = (patient.id, analyte["analyte"])
+            if (*key, before) not in values or (*key, after) not in values:
+                directions["missing"].append((patient, reasons.get(key, "not recorded")))
+                continue
+            difference = values[(*key, after)] - values[(*key, before)]
+            direction = "fell" if difference < 0 else "rose" if difference > 0 else "unchanged"
+            change_id = f"derived.labs.{patient.id}.{analyte['analyte']}.change"
+            directions[direction].append((patient, change_id))
+    # Every analyte, also one nobody has both values of: the text says so and names who lacks them.
+    return [
+        LabChange(analyte, **directions)
+        for analyte, directions in zip(analytes, moved, strict=True)
+    ]

@@ -33,13 +33,15 @@ The package, by concern:
 
     numbers      the number helper n(id), its recorder, and how numbers and units are typeset
     rows         rows of the validated tables with each cell's ledger id
-    patients     the patient view model and what the text says about the series
+    patients     the patient view model (what any case report's patient has) and words about
+                 the series
     sections     the report's sections in reading order (one list, the project's sections.yaml)
     audit_view   the reproduction audit section (results/audit.csv)
     care         the CARE checklist (data/care_checklist.csv)
     appendix     the appendix of every number shown, and their source cells
     context      the template context: what every case report's templates read
-    extension    a project's own context keys, from the file its config `report_context` names
+    extension    a project's own context keys and view of each patient, from the file its config
+                 `report_context` names
     environment  the jinja environment (filters, globals)
     report       orchestration: build_report reads the workflow's files and renders
 """
@@ -77,7 +79,7 @@ from casereport.render.numbers import (
     typeset,
     unit_text,
 )
-from casereport.render.patients import PATIENT_DETAIL_TABLES, PatientRecords
+from casereport.render.patients import Patient, PatientRecords, per_patient_tables
 from casereport.render.report import RenderedReport, build_report, render_report
 from casereport.render.rows import TableRows, primary_keys, table_rows
 from casereport.render.sections import SectionEntry, build_sections, read_sections
@@ -97,7 +99,7 @@ __all__ = [
     "LARGE_SERIES_THRESHOLD",
     "LinesRead",
     "NumberRecorder",
-    "PATIENT_DETAIL_TABLES",
+    "Patient",
     "PatientRecords",
     "RenderedReport",
     "SectionEntry",
@@ -116,6 +118,7 @@ __all__ = [
     "make_environment",
     "missing_care_sections",
     "not_applicable_reason",
+    "per_patient_tables",
     "primary_keys",
     "provenance",
     "read_care_checklist",

@@ -10,9 +10,9 @@ from casereport.dataset import Dataset
 from casereport.model import FigureModel, TableModel
 from casereport.render.audit_view import AuditGroup
 from casereport.render.care import CareChecklistError, CareItem, missing_care_sections
-from casereport.render.extension import ReportContext, extended
+from casereport.render.extension import ReportContext, ReportPatients, extended, project_patients
 from casereport.render.numbers import meta
-from casereport.render.patients import build_patients, grouped, lab_changes, sex_counts
+from casereport.render.patients import build_patients, sex_counts
 from casereport.render.rows import TableRows, primary_keys
 from casereport.render.sections import SectionEntry, build_sections, figure_label
 from casereport.summary import ADVERSE_EVENTS_STEM
@@ -24,7 +24,6 @@ def build_context(
     datapackage: dict,
     tables: dict[str, TableModel],
     figures: list[FigureModel],
-    bmd_category: Any,
     *,
     sections: Sequence[SectionEntry],
     audit: Sequence[AuditGroup] = (),
@@ -33,23 +32,27 @@ def build_context(
     large_series: bool = False,
     patient_tables: Sequence[TableModel] = (),
     project_context: ReportContext | None = None,
+    project_patients_view: ReportPatients | None = None,
     project_context_name: str = "report_context",
 ) -> dict[str, Any]:
     """Everything the templates read: rows of the data (with cell ids), tables and figures, the
     audit's findings and the CARE checklist; `sections` is the project's list of them
     (render.sections.read_sections).
 
-    `bmd_category(z_score, category_rows) -> str` names the bone density category of a
-    z-score (casereport.catalog owns that rule; the report only quotes it). In a large series,
-    `tables` are the summaries and `patient_tables` the first patients' rows of the per-patient
-    tables.
+    In a large series, `tables` are the summaries and `patient_tables` the first patients' rows
+    of the per-patient tables.
 
     `project_context(dataset, patients, rows, large_series) -> dict`: the project's own keys
-    (config `report_context`, render.extension), added to the package's; `project_context_name`
-    names its file in errors.
+    (config `report_context`, render.extension), added to the package's;
+    `project_patients_view(dataset, rows, patients) -> list`: the project's view of each patient
+    (its `report_patients`), used in place of the package's; `project_context_name` names their
+    file in errors.
     """
     rows = TableRows(dataset, primary_keys(datapackage))
-    patients = build_patients(dataset, rows, bmd_category)
+    patients = build_patients(dataset, rows)
+    if project_patients_view is not None:
+        views = project_patients_view(dataset, rows, patients)
+        patients = project_patients(patients, views, project_context_name)
     figure_numbers = {f.key: number for number, f in enumerate(figures, start=1)}
     sections = build_sections(tables, figures, sections, large_series)
     missing = missing_care_sections(care, [s.id for s in sections])
@@ -65,10 +68,6 @@ def build_context(
         "patient_count": len(patients),
         "sex_counts": sex_counts(dataset, patients),
         "patients_with_events": [p for p in patients if p.has_adverse_events],
-        "analytes_by_measure": grouped(rows["analytes"], "measures"),
-        # A large series gives the medians of the changes in Table II instead.
-        "lab_changes": [] if large_series else lab_changes(dataset, rows, patients),
-        "fact_topics": grouped(rows["background_facts"], "topic"),
         "references": sorted(rows["references"], key=lambda r: r["reference_number"]),
         "tables": tables,
         "figures": figures,

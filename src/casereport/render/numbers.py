@@ -339,6 +339,6 @@ def decimal_padding(display: str, places: int) -> str:
 
 def breakable(words: str) -> Markup:
     """A name with a line-break opportunity after each dot (long ids in the appendix); marked
-    data-meta when it has digits (`bmd_g_cm2` names a column, it is no number)."""
+    data-meta when it has digits (`log10_titre` names a column, it is no number)."""
     pieces = Markup("<wbr>").join(escape(piece) for piece in re.split(r"(?<=\.)", words))
     return meta(pieces) if _ANY_DIGIT.search(words) else pieces

@@ -1,22 +1,27 @@
-"""The patient view model: each patient's rows, and what the text says about the series.
+"""The patient view model: each patient's row of patients.csv and rows of the other tables, and
+what the text says about the series.
 
-Words for the values of the data (sex, outcome, route, site, category) come from the data
-dictionary's `enumLabels` (casereport.words); the study drug from publication.csv.
+The package's `Patient` is what any case report's patient has: an id, a sex (and the dictionary's
+words for it), the other columns of the patient's row (ages, dates), and the patient's rows of
+every table with a `patient_id` column (the general model's findings, investigations, treatments,
+measurements, outcomes, adverse events, and whatever tables a project adds). What only one
+project's templates read about a patient (this repository: the article's own columns and tables,
+workflow/article/patients.py) is the project's: its report-context file may give the report its
+own subclass of `Patient` (render.extension, `report_patients`).
+
+Words for the values of the data (sex) come from the data dictionary's `enumLabels`
+(casereport.words).
 """
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from casereport.catalog import rows as frame_rows
 from casereport.dataset import Dataset
-from casereport.render.rows import Row, TableRows, table_values
-from casereport.words import field_labels, study_drug, words_for
-
-PATIENT_DETAIL_TABLES = ("treatments", "calcinosis_sites", "bone_density", "adverse_events")
+from casereport.render.rows import Row, TableRows, TableValues, table_values
+from casereport.words import field_labels, words_for
 
 
 def positions_by_patient(patient_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -28,95 +33,59 @@ def positions_by_patient(patient_ids: Sequence[int]) -> dict[int, list[int]]:
     return positions
 
 
-class PatientRecords:
-    """Every patient's rows of the PATIENT_DETAIL_TABLES, for `Patient` to read.
+def per_patient_tables(dataset: Dataset) -> list[str]:
+    """The tables besides patients.csv that have a row per patient and something (a
+    `patient_id` column), in the data dictionary's order."""
+    return [
+        name
+        for name, table in dataset.tables.items()
+        if name != "patients" and "patient_id" in table.fields
+    ]
 
-    Each table is converted column by column and indexed by patient once; a patient's rows become
-    `Row`s when first read. A large series details only its first patients, so it does not make
-    Rows for all of them.
+
+class PatientRecords:
+    """Every patient's rows of the per-patient tables (`per_patient_tables`), for `Patient` to
+    read.
+
+    A table is converted column by column and indexed by patient the first time a patient's rows
+    of it are read; a patient's rows become `Row`s when first read. A large series details only
+    its first patients, so it does not make Rows for all of them, nor reads the tables no template
+    asks for.
     """
 
-    def __init__(self, dataset: Dataset, primary_keys: dict[str, list[str]], bmd_category):
-        self.tables = {
-            table: table_values(dataset, table, primary_keys.get(table, []))
-            for table in PATIENT_DETAIL_TABLES
-        }
-        self.positions = {
-            table: positions_by_patient(values.columns["patient_id"])
-            for table, values in self.tables.items()
-        }
-        timepoints = enum_of(dataset, "bone_density", "timepoint")
-        self.before, self.after = timepoints[0], timepoints[-1]
-        self.bmd_category = bmd_category
-        self.study_drug = study_drug(dataset)
+    def __init__(self, dataset: Dataset, primary_keys: dict[str, list[str]]):
+        self.dataset = dataset
+        self.primary_keys = primary_keys
         self.fields = dataset.tables["patients"].fields
-        self.category_field = dataset.tables["bmd_categories"].fields["category"]
-        self.site_field = dataset.tables["bone_density"].fields["site"]
-        self.reason_field = dataset.tables["bone_density"].fields.get("missing_reason", {})
-        # The category rows as dicts once, rather than the frame converted again for every z-score.
-        self.categories = frame_rows(dataset["bmd_categories"])
+        self.tables: dict[str, TableValues] = {}
+        self.positions: dict[str, dict[int, list[int]]] = {}
+
+    def _indexed(self, table: str) -> dict[int, list[int]]:
+        if table not in self.positions:
+            values = table_values(self.dataset, table, self.primary_keys.get(table, []))
+            self.tables[table] = values
+            self.positions[table] = positions_by_patient(values.columns["patient_id"])
+        return self.positions[table]
 
     def rows_of(self, table: str, patient_id: int) -> list[Row]:
-        values = self.tables[table]
-        return [values.row(position) for position in self.positions[table].get(patient_id, [])]
+        """The patient's rows of `table` in file order; none when the data have no such table."""
+        if table not in self.dataset.tables:
+            return []
+        positions = self._indexed(table).get(patient_id, [])
+        return [self.tables[table].row(position) for position in positions]
 
     def has_rows(self, table: str, patient_id: int) -> bool:
-        return patient_id in self.positions[table]
-
-    def category(self, measurement: Row | None) -> str:
-        """The bone density category of a measurement's z-score."""
-        if not measurement:
-            return ""
-        name = self.bmd_category(measurement["z_score"], self.categories)
-        return words_for(self.category_field, name)
+        return table in self.dataset.tables and patient_id in self._indexed(table)
 
 
 @dataclass(frozen=True)
 class Patient:
-    """A patient's row of patients.csv, and the patient's rows of the other tables, read (once)
-    when a template first asks for them."""
+    """A patient's row of patients.csv, and the patient's rows of the other tables, read when a
+    template first asks for them. A template reads the row's columns (ages, dates) from `row`
+    (`n(p.row.id("age_years"))`)."""
 
     row: Row
     records: PatientRecords = field(repr=False, compare=False)
-
-    @functools.cached_property
-    def treatments(self) -> list[Row]:
-        """Chronological."""
-        return sorted(self.records.rows_of("treatments", self.id), key=_treatment_order)
-
-    @functools.cached_property
-    def sites(self) -> list[Row]:
-        return self.records.rows_of("calcinosis_sites", self.id)
-
-    @functools.cached_property
-    def bone_density(self) -> dict[str, Row]:
-        """The patient's measurements by timepoint."""
-        return {r["timepoint"]: r for r in self.records.rows_of("bone_density", self.id)}
-
-    @property
-    def bmd_before(self) -> Row | None:
-        return self.bone_density.get(self.records.before)
-
-    @property
-    def bmd_after(self) -> Row | None:
-        return self.bone_density.get(self.records.after)
-
-    @property
-    def category_before(self) -> str:
-        return self.records.category(self.bmd_before)
-
-    @property
-    def category_after(self) -> str:
-        return self.records.category(self.bmd_after)
-
-    @functools.cached_property
-    def adverse_event_groups(self) -> list[list[Row]]:
-        """Events after the same course, managed alike."""
-        return group_adverse_events(self.records.rows_of("adverse_events", self.id))
-
-    @property
-    def has_adverse_events(self) -> bool:
-        return self.records.has_rows("adverse_events", self.id)
 
     @property
     def id(self) -> int:
@@ -127,139 +96,50 @@ class Patient:
         """noun, pronoun, possessive: the dictionary's words for the patient's sex."""
         return field_labels(self.records.fields["sex"])[self.row["sex"]]
 
-    @property
-    def pamidronate(self) -> list[Row]:
-        """The patient's rows of the study drug (publication.csv `study_drug`)."""
-        return [t for t in self.treatments if t["drug"] == self.records.study_drug]
+    def rows(self, table: str) -> list[Row]:
+        """The patient's rows of a per-patient table, in file order (none without the table)."""
+        return self.records.rows_of(table, self.id)
+
+    # The general model's per-patient tables (casereport new's data dictionary).
 
     @property
-    def received_study_drug(self) -> bool:
-        return bool(self.pamidronate) or bool(self.row["pamidronate_courses"])
+    def findings(self) -> list[Row]:
+        return self.rows("findings")
 
     @property
-    def bmd_site_words(self) -> str:
-        """The measured site in the dictionary's words ('lumbar spine')."""
-        return words_for(self.records.site_field, self.bmd_before["site"])
+    def investigations(self) -> list[Row]:
+        return self.rows("investigations")
 
     @property
-    def has_bmd_pair(self) -> bool:
-        """Measured before and after (a measurement recorded as missing does not count)."""
-        return all(
-            m is not None and m["bmd_g_cm2"] is not None and m["z_score"] is not None
-            for m in (self.bmd_before, self.bmd_after)
-        )
+    def treatments(self) -> list[Row]:
+        return self.rows("treatments")
 
     @property
-    def bmd_missing_reason(self) -> str:
-        """Why the patient has no pair of measurements: the dictionary's words of the reason
-        recorded, or 'not recorded' when a row is absent."""
-        reasons = [
-            words_for(self.records.reason_field, m["missing_reason"])
-            for m in (self.bmd_before, self.bmd_after)
-            if m is not None and m.has("missing_reason")
-        ]
-        if len(reasons) < 2 and None in (self.bmd_before, self.bmd_after):
-            reasons.append("not recorded")
-        return " and ".join(dict.fromkeys(reasons))
+    def measurements(self) -> list[Row]:
+        return self.rows("measurements")
 
     @property
-    def other_treatments(self) -> list[Row]:
-        return [t for t in self.treatments if t["drug"] != self.records.study_drug]
+    def outcomes(self) -> list[Row]:
+        return self.rows("outcomes")
 
     @property
-    def sites_in_table(self) -> list[Row]:
-        return [s for s in self.sites if s["listed_in_table_i"]]
+    def adverse_events(self) -> list[Row]:
+        return self.rows("adverse_events")
 
     @property
-    def sites_in_narrative(self) -> list[Row]:
-        return [s for s in self.sites if not s["listed_in_table_i"]]
-
-    @property
-    def outcome_words(self) -> str:
-        return words_for(
-            self.records.fields["calcinosis_outcome"], self.row["calcinosis_outcome"], "state"
-        )
-
-    @property
-    def bmd_direction(self) -> str:
-        before, after = self.bmd_before["bmd_g_cm2"], self.bmd_after["bmd_g_cm2"]
-        return "rose" if after > before else "fell" if after < before else "stayed"
-
-
-def _treatment_order(row: Row) -> tuple:
-    """Chronological; drugs without a start month (named only in a narrative) come last."""
-    return (row["start_month"] is None, row["start_month"] or "", row["treatment_id"])
-
-
-def group_adverse_events(events: list[Row]) -> list[list[Row]]:
-    """Events after the same course, managed the same way and recurring alike, in one sentence."""
-    groups: dict[tuple, list[Row]] = {}
-    for event in events:
-        key = (event["pamidronate_course"], event["managed_with"], event["recurred"])
-        groups.setdefault(key, []).append(event)
-    return list(groups.values())
+    def has_adverse_events(self) -> bool:
+        return self.records.has_rows("adverse_events", self.id)
 
 
 def enum_of(dataset: Dataset, table: str, column: str) -> list[str]:
     return list(dataset.tables[table].fields[column].get("constraints", {}).get("enum", []))
 
 
-def build_patients(dataset: Dataset, rows: TableRows, bmd_category) -> list[Patient]:
+def build_patients(dataset: Dataset, rows: TableRows) -> list[Patient]:
     """The patients in the order of their ids."""
-    records = PatientRecords(dataset, rows.primary_keys, bmd_category)
+    records = PatientRecords(dataset, rows.primary_keys)
     by_id = sorted(rows["patients"], key=lambda r: r["patient_id"])
     return [Patient(row, records) for row in by_id]
-
-
-@dataclass(frozen=True)
-class LabChange:
-    """How one analyte moved between the two measurements, patient by patient."""
-
-    analyte: Row
-    fell: list[tuple[Patient, str]]  # (patient, id of the change)
-    rose: list[tuple[Patient, str]]
-    unchanged: list[tuple[Patient, str]]
-    # Patients without a value at both times, and why ('not measured', or 'not recorded' when a
-    # row is absent): a list of who moved is only honest with who could not be counted.
-    missing: list[tuple[Patient, str]] = field(default_factory=list)
-
-
-def lab_changes(dataset: Dataset, rows: dict[str, list[Row]], patients: list[Patient]):
-    """Per analyte (analytes.csv order), the patients whose value fell, rose or stayed."""
-    points = enum_of(dataset, "labs", "timepoint")
-    before, after = points[0], points[-1]
-    # A value recorded as missing (casereport.missing) has no change.
-    values = {
-        (r["patient_id"], r["analyte"], r["timepoint"]): r["value"]
-        for r in rows["labs"]
-        if r["value"] is not None
-    }
-    reason_field = dataset.tables["labs"].fields.get("missing_reason", {})
-    reasons = {
-        (r["patient_id"], r["analyte"]): words_for(reason_field, r["missing_reason"])
-        for r in rows["labs"]
-        if r.has("missing_reason")
-    }
-    analytes = rows["analytes"]
-    # Per analyte (by position): the patients in each direction. One pass over the series.
-    moved: list[dict[str, list]] = [
-        {"fell": [], "rose": [], "unchanged": [], "missing": []} for _ in analytes
-    ]
-    for patient in patients:
-        for analyte, directions in zip(analytes, moved, strict=True):
-            key = (patient.id, analyte["analyte"])
-            if (*key, before) not in values or (*key, after) not in values:
-                directions["missing"].append((patient, reasons.get(key, "not recorded")))
-                continue
-            difference = values[(*key, after)] - values[(*key, before)]
-            direction = "fell" if difference < 0 else "rose" if difference > 0 else "unchanged"
-            change_id = f"derived.labs.{patient.id}.{analyte['analyte']}.change"
-            directions[direction].append((patient, change_id))
-    # Every analyte, also one nobody has both values of: the text says so and names who lacks them.
-    return [
-        LabChange(analyte, **directions)
-        for analyte, directions in zip(analytes, moved, strict=True)
-    ]
 
 
 def join_words(words: Sequence[str]) -> str:

@@ -12,7 +12,6 @@ from markupsafe import Markup
 
 from casereport import stages
 from casereport.audit import read_audit_csv
-from casereport.catalog import bmd_category
 from casereport.dataset import Dataset, load_dataset, read_datapackage
 from casereport.ledger import Ledger
 from casereport.model import figure_from_json
@@ -21,7 +20,7 @@ from casereport.render.audit_view import audit_groups, not_applicable_reason
 from casereport.render.care import read_care_checklist
 from casereport.render.context import build_context
 from casereport.render.environment import install_recorder, make_environment
-from casereport.render.extension import load_report_context
+from casereport.render.extension import load_project_context
 from casereport.render.numbers import NumberRecorder
 from casereport.render.sections import read_sections
 from casereport.tables import (
@@ -135,19 +134,20 @@ def build_report(
         figure_from_json(json.loads(Path(p).read_text(encoding="utf-8"))) for p in figure_jsons
     ]
     audit = read_audit_csv(audit_csv)
+    project = load_project_context(report_context) if report_context else None
     context = build_context(
         dataset,
         read_datapackage(datapackage),
         {name: shown.table for name, shown in tables.items()},
         figures,
-        bmd_category,
         sections=read_sections(templates_dir),
         audit=audit_groups(audit),
         audit_not_applicable=not_applicable_reason(audit),
         care=read_care_checklist(care_checklist),
         large_series=large_series,
         patient_tables=[shown.excerpt for shown in tables.values() if shown.excerpt],
-        project_context=load_report_context(report_context) if report_context else None,
+        project_context=project.report_context if project else None,
+        project_patients_view=project.report_patients if project else None,
         project_context_name=Path(report_context).as_posix() if report_context else "",
     )
     ledger = report_ledger([catalog_csv, audit_ledger_csv, summaries_csv], tables, large_series)
