@@ -22,7 +22,9 @@ and the builders live in its modules, imported only by the jobs that need them:
     figures       BUILDERS (name -> builder(dataset, max_individual_lines) -> (Drawing,
                   FigureModel))
     audit_checks  registers its checks with casereport.audit.registry's `@check` when imported
-    numbers       computed_numbers(dataset) -> the ledger Numbers only this project computes
+    numbers       COMPUTED_GROUPS: the ledger Numbers only this project computes, as groups
+                  (the name of the package's group it follows, or None for the end; the tables
+                  it needs; group(dataset) -> Numbers): casereport.derived_numbers
 
 Every part is optional. `activate` is called once per interpreter: by the Snakefile, by each job's
 script, and by the test suite's conftest.
