@@ -13,7 +13,7 @@ import casereport_project.numbers as article_numbers
 import pandas as pd
 import pytest
 import yaml
-from support.project import DATAPACKAGE, RAW
+from support.project import ARTICLE_EXTENSION, DATAPACKAGE, RAW
 
 from casereport import stages
 from casereport.catalog import (
@@ -280,6 +280,7 @@ def test_catalog_script_writes_the_catalog(validated_dir, tmp_path):
     smk.output = Namespace(
         [str(output), str(summaries)], catalog=str(output), summaries=str(summaries)
     )
+    smk.config = {"extension": str(ARTICLE_EXTENSION)}  # the one conftest activated
     script = Path(__file__).resolve().parents[1] / "workflow" / "scripts" / "build_catalog.py"
     exec(compile(script.read_text(encoding="utf-8"), str(script), "exec"), {"snakemake": smk})
     dataset = load_dataset(validated_dir, DATAPACKAGE)
