@@ -321,6 +321,7 @@ def summary_table1(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         drugs,
         label=lambda drug: f"Given {drug}, n (%)",
         what=lambda drug: f"patients with a Table I entry of {drug}",
+        chosen_by="listed_in_table_i",
     )
     sites = SummaryBuilder(dataset.source_file("calcinosis_sites"))
     listed_sites = [s for s in rows(dataset["calcinosis_sites"]) if s["listed_in_table_i"]]
@@ -332,6 +333,7 @@ def summary_table1(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         sites,
         label=lambda site: f"Calcinosis of the {site}, n (%)",
         what=lambda site: f"patients with calcinosis of the {site} in Table I",
+        chosen_by="listed_in_table_i",
     )
     parts = (patients, drugs, sites)
     model = TableModel(

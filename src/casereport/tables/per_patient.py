@@ -33,6 +33,19 @@ def patient_label(patient_id: int) -> Text:
     return text("Patient ", Ref(cell_id("patients", patient_id, "patient_id")))
 
 
+def is_patient_label(cell: Text) -> bool:
+    """Whether `cell` is patient_label() of some patient."""
+    refs = [part for part in cell if isinstance(part, Ref)]
+    if len(refs) != 1:
+        return False
+    table, key, column = (refs[0].id.split(".") + ["", ""])[:3]
+    return (
+        (table, column) == ("patients", "patient_id")
+        and key.isdigit()
+        and cell == patient_label(int(key))
+    )
+
+
 def follow_up_ref() -> Ref:
     """The time from the study drug's start to the measurements after it (protocol.csv)."""
     return Ref(cell_id("protocol", "follow_up_years", "value"))

@@ -79,17 +79,20 @@ def patients_per_value(
     builder: SummaryBuilder,
     label: Callable[[str], str],
     what: Callable[[str], str],
+    chosen_by: str = "",
 ) -> None:
     """One n (%) row per value of `column` among the `listed` rows (data order): the patients
-    with at least one such row."""
+    with at least one such row. `chosen_by`: the column that chose the listed rows, if any; the
+    Numbers name it among the columns read."""
     total = len(dataset["patients"])
+    columns = ";".join(c for c in ("patient_id", column, chosen_by) if c)
     for value, matching in grouped(listed, column).items():
         cell = builder.share(
             summary_id(table, value),
             matching,
             total,
             listed,
-            f"patient_id;{column};listed_in_table_i",
+            columns,
             what=what(value),
             of="all patients (derived.patient_count)",
         )
