@@ -8,16 +8,18 @@
 casereport.tables.build_table and summary_table find them here (BUILDERS, SUMMARY_BUILDERS);
 the package builds Table II, the measurements before and after the study drug, and lends the
 pieces every table shares (patient labels, the follow-up, the summary rows and their Numbers).
-Nothing here knows how many patients, drugs or sites there are: columns and rows come from the
-data, in the order the data gives (patient_id, treatment_id, site_id).
+The words of the z-score categories (casereport.tables.category_definitions) are still the
+package's while its bone-density figure uses them too. Nothing here knows how many patients, drugs
+or sites there are: columns and rows come from the data, in the order the data gives (patient_id,
+treatment_id, site_id).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from casereport.catalog import by_patient, enum_values, rows, table_i_treatments, timepoints
-from casereport.clinical import bmd_classifier, patient_ids
+from casereport.catalog import by_patient, enum_values, rows, timepoints
+from casereport.clinical import bmd_classifier, patient_ids, table_i_treatments
 from casereport.dataset import Dataset
 from casereport.derived_numbers import computed
 from casereport.formatting import (
