@@ -9,10 +9,11 @@ import gc
 from decimal import Decimal
 from pathlib import Path
 
+import casereport_project.numbers as article_numbers
 import pandas as pd
 import pytest
 import yaml
-from support.project import DATAPACKAGE, RAW
+from support.project import ARTICLE_EXTENSION, DATAPACKAGE, RAW
 
 from casereport import stages
 from casereport.catalog import (
@@ -25,8 +26,10 @@ from casereport.catalog import (
     scheduled_course_count,
 )
 from casereport.dataset import Table, load_dataset
+from casereport.derived_numbers import computed_groups
 from casereport.formatting import day_month_year, display_number, month_year, plain_number
 from casereport.ledger import Ledger, cell_id
+from casereport.project_extension import ProjectExtensionError
 from casereport.summary import series_summary_numbers
 from casereport.tables import build_table, table_refs
 
@@ -277,6 +280,7 @@ def test_catalog_script_writes_the_catalog(validated_dir, tmp_path):
     smk.output = Namespace(
         [str(output), str(summaries)], catalog=str(output), summaries=str(summaries)
     )
+    smk.config = {"extension": str(ARTICLE_EXTENSION)}  # the one conftest activated
     script = Path(__file__).resolve().parents[1] / "workflow" / "scripts" / "build_catalog.py"
     exec(compile(script.read_text(encoding="utf-8"), str(script), "exec"), {"snakemake": smk})
     dataset = load_dataset(validated_dir, DATAPACKAGE)
@@ -298,3 +302,23 @@ def test_the_garbage_collector_is_paused_only_while_building(dataset):
     assert gc.isenabled()
     build_catalog(dataset)
     assert gc.isenabled()
+
+
+def test_the_projects_number_groups_come_after_the_package_groups_they_name():
+    # The article's groups (workflow/article/numbers.py) are listed where the package listed
+    # them before they moved, so numbers.csv keeps its order.
+    assert [group.__name__ for _, group in computed_groups()] == [
+        "patient_numbers",
+        "course_and_outcome_numbers",
+        "treatment_numbers",
+        "bone_density_numbers",
+        "lab_numbers",
+        "study_drug_numbers",
+    ]
+
+
+def test_a_project_group_that_follows_no_package_group_is_one_error(monkeypatch):
+    groups = (*article_numbers.COMPUTED_GROUPS, ("calcinosis", ("patients",), lambda d: iter(())))
+    monkeypatch.setattr(article_numbers, "COMPUTED_GROUPS", groups)
+    with pytest.raises(ProjectExtensionError, match="follow no group of the package: calcinosis"):
+        computed_groups()

@@ -21,7 +21,16 @@ from casereport import stages
 from casereport.catalog import bmd_category, build_catalog, rows
 from casereport.dataset import load_dataset
 from casereport.model import Ref
-from casereport.tables import build_table, table_refs, write_table, write_table_csv
+from casereport.tables import (
+    build_table,
+    patient_label,
+    per_patient_excerpt,
+    table_refs,
+    write_table,
+    write_table_csv,
+)
+from casereport.tables.output import patients_in_columns
+from casereport.tables.per_patient import is_patient_label
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "published_tables.txt"
@@ -297,3 +306,20 @@ def test_a_larger_series_builds_every_table(tmp_path):
             assert len(grid[0]) == patients + 1
         else:
             assert len(grid) == patients + 1
+
+
+def test_a_table_of_one_column_per_patient_is_turned_for_its_excerpt(validated):
+    # Table I names a patient per column, Table II a patient per row: the excerpt of a large
+    # series lists the first patients one row each either way.
+    table1 = build_table("table1", load(validated, stages.TABLES["table1"]))
+    table2 = build_table("table2", load(validated, stages.TABLES["table2"]))
+    assert patients_in_columns(table1) and not patients_in_columns(table2)
+    assert [row[0] for row in per_patient_excerpt(table1, 2).rows] == list(table1.header[1:3])
+    assert per_patient_excerpt(table2, 2).rows == table2.rows[:2]
+
+
+def test_a_patient_label_is_recognised_by_its_words_and_ref():
+    assert is_patient_label(patient_label(12))
+    assert not is_patient_label(("Patient ", Ref("patients.12.age_at_diagnosis_years")))
+    assert not is_patient_label(("Case ", Ref("patients.12.patient_id")))
+    assert not is_patient_label(("Patient",))

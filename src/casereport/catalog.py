@@ -20,7 +20,8 @@ so show `patients.<pid>.patient_id` for "Patient 1". A patient's first pamidrona
 cell `treatments.<treatment_id>.start_month` of the patient's pamidronate row.
 
 Computed numbers (`derivation` says how; `source_line` lists every line used): their ids are
-listed in `casereport.derived_numbers`.
+listed in `casereport.derived_numbers`, and those only a project computes in its extension's
+module `numbers` (workflow/article/numbers.py here).
 
 "pre" and "post" are the first and last values of the `timepoint` enum in the data dictionary.
 A count of zero points at every row it examined, so that even "none" has a source.

@@ -1,25 +1,26 @@
 """Computed numbers: counts, sums, means and changes, each with its derivation and every raw
 line it uses. `casereport.catalog` adds them to the ledger beside the numbers read as is.
 
-Computed (`derivation` says how; `source_line` lists every line used, joined by ';'):
+Computed by the package (`derivation` says how; `source_line` lists every line used, joined by
+';'):
 
     derived.patient_count                               rows of patients.csv
     derived.sex.<sex>.count                             per value of the `sex` enum (zero included)
     derived.mean_disease_duration_years                 mean of disease_duration_years
-    derived.total_pamidronate_courses                   sum of pamidronate_courses
-    derived.outcome.<outcome>.count                     per value of the calcinosis_outcome enum
     derived.patients.<pid>.first_treatment_month        earliest start_month of the patient's
                                                         Table I treatments (the timeline's stand-in
                                                         for the month of diagnosis)
     derived.treatments.<treatment_id>.scheduled_courses courses from start_month to end_month every
                                                         interval_months (rows given in courses)
-    derived.bone_density.<pid>.bmd_change               post - pre
-    derived.bone_density.<pid>.z_change                 post - pre
-    derived.bmd_improved_count                          patients whose BMD rose
-    derived.bmd_measured_count                          patients measured before and after
-    derived.study_drug_patient_count                    patients with a row of the study drug
-                                                        (publication.csv study_drug) or courses
     derived.labs.<pid>.<analyte>.change                 post - pre
+    derived.labs.<analyte>.<measured|fell|rose|unchanged>_count
+                                                        patients with both values, and how many
+                                                        of them fell, rose or stayed
+
+A project's extension computes the numbers only its data have (casereport.project_extension: its
+module `numbers`, COMPUTED_GROUPS); `computed_groups` places each of its groups after the
+package's group it names, so the ledger lists the numbers in one order wherever they are computed.
+This repository's are listed in workflow/article/numbers.py.
 
 "pre" and "post" are the first and last values of the `timepoint` enum in the data dictionary.
 A count of zero points at every row it examined, so that even "none" has a source.
@@ -35,8 +36,6 @@ from casereport.clinical import (
     earliest_start_rows,
     listed_in_table_i,
     scheduled_course_count,
-    study_drug,
-    study_drug_rows,
     timepoints,
 )
 from casereport.dataset import (
@@ -59,7 +58,7 @@ from casereport.formatting import (
     to_decimal,
 )
 from casereport.ledger import Number
-from casereport.project_extension import part
+from casereport.project_extension import ProjectExtensionError, part
 
 DERIVED = "derived"
 
@@ -195,25 +194,6 @@ def patient_numbers(dataset: Dataset) -> Iterator[Number]:
             columns="disease_duration_years",
             derivation="mean of disease_duration_years over the patients",
         )
-    courses = [p for p in patients if p["pamidronate_courses"] is not None]
-    if courses:
-        yield computed(
-            f"{DERIVED}.total_pamidronate_courses",
-            sum(int(p["pamidronate_courses"]) for p in courses),
-            unit=table.fields["pamidronate_courses"].get("unit", ""),
-            source_file=source,
-            rows_used=courses,
-            columns="pamidronate_courses",
-            derivation="sum of pamidronate_courses over the patients",
-        )
-    yield from patients_per_value(
-        table,
-        patients,
-        source,
-        "calcinosis_outcome",
-        "outcome",
-        "number of patients whose calcinosis outcome is {}",
-    )
 
 
 def treatment_numbers(dataset: Dataset) -> Iterator[Number]:
@@ -271,57 +251,6 @@ def paired_positions(table: Table, measured: str) -> list[tuple[tuple, int, int]
 def change_between(values: list, before: int, after: int) -> Decimal:
     """values[after] - values[before], exactly."""
     return to_decimal(values[after]) - to_decimal(values[before])
-
-
-def bone_density_numbers(dataset: Dataset) -> Iterator[Number]:
-    table = dataset.tables["bone_density"]
-    source = dataset.source_file("bone_density")
-    before_name, after_name = timepoints(table)
-    line_of = column_values(table.frame, SOURCE_LINE)
-    measured = {column: column_values(table.frame, column) for column in ("bmd_g_cm2", "z_score")}
-    for column, name in (("bmd_g_cm2", "bmd_change"), ("z_score", "z_change")):
-        places = field_decimals(table.fields[column])  # the dictionary's rounding rule
-        for (pid,), before, after in paired_positions(table, column):
-            both_lines = joined_lines((line_of[before], line_of[after]))
-            change = change_between(measured[column], before, after)
-            yield computed_at_lines(
-                f"{DERIVED}.bone_density.{pid}.{name}",
-                change,
-                display=rounded_number(change, places),
-                unit=table.fields[column].get("unit", ""),
-                source_file=source,
-                source_line=both_lines,
-                columns=column,
-                derivation=f"{column} {after_name} - {column} {before_name}",
-            )
-    pairs = paired_positions(table, "bmd_g_cm2")
-    improved = [
-        (pid, before, after)
-        for (pid,), before, after in pairs
-        if change_between(measured["bmd_g_cm2"], before, after) > 0
-    ]
-    yield computed_at_lines(
-        f"{DERIVED}.bmd_measured_count",
-        len(pairs),
-        unit="patients",
-        source_file=source,
-        source_line=joined_lines(line_of) if line_of else "",
-        columns="patient_id;timepoint",
-        derivation=f"number of patients with bmd_g_cm2 at both {before_name} and {after_name}",
-    )
-    yield computed_at_lines(
-        f"{DERIVED}.bmd_improved_count",
-        len({pid for pid, _, _ in improved}),
-        unit="patients",
-        source_file=source,
-        source_line=joined_lines(
-            line_of[position]
-            for _, before, after in improved or pairs
-            for position in (before, after)
-        ),
-        columns="bmd_g_cm2",
-        derivation=f"number of patients whose bmd_g_cm2 {after_name} exceeds {before_name}",
-    )
 
 
 def lab_numbers(dataset: Dataset) -> Iterator[Number]:
@@ -391,41 +320,41 @@ def lab_count_numbers(
             )
 
 
-def study_drug_numbers(dataset: Dataset) -> Iterator[Number]:
-    """How many patients received the study drug: a row of it in treatments.csv, or courses of it
-    in patients.csv."""
-    drug = study_drug(dataset)
-    patients = rows(dataset["patients"])
-    treated_rows = study_drug_rows(rows(dataset["treatments"]), drug)
-    with_rows = {int(r["patient_id"]) for r in treated_rows}
-    treated = [p for p in patients if int(p["patient_id"]) in with_rows or p["pamidronate_courses"]]
-    yield count_number(
-        f"{DERIVED}.study_drug_patient_count",
-        treated,
-        patients,
-        unit="patients",
-        source_file=dataset.source_file("patients"),
-        columns="patient_id;pamidronate_courses",
-        derivation=f"number of patients with {drug} in treatments or pamidronate_courses above 0",
-    )
-
-
-# Each group of computed numbers and the tables it needs.
-COMPUTED_GROUPS: tuple[tuple[tuple[str, ...], Callable[[Dataset], Iterator[Number]]], ...] = (
-    (("patients",), patient_numbers),
-    (("treatments",), treatment_numbers),
-    (("bone_density",), bone_density_numbers),
-    (("labs",), lab_numbers),
-    (("patients", "treatments", "publication"), study_drug_numbers),
+# Each group of computed numbers: its name, the tables it needs, and the function that computes it.
+COMPUTED_GROUPS: tuple[tuple[str, tuple[str, ...], Callable[[Dataset], Iterator[Number]]], ...] = (
+    ("patients", ("patients",), patient_numbers),
+    ("treatments", ("treatments",), treatment_numbers),
+    ("labs", ("labs",), lab_numbers),
 )
 
 
+def computed_groups() -> list[tuple[tuple[str, ...], Callable[[Dataset], Iterator[Number]]]]:
+    """The package's groups and the project extension's (its module `numbers`: COMPUTED_GROUPS,
+    each (the name of the package's group it follows, or None for the end; the tables it needs;
+    the function)), in the order the ledger lists them. Placing a project's group beside the
+    package's keeps the ledger's order, and numbers.csv's, the same wherever a group is computed."""
+    project = part("numbers")
+    placed = list(getattr(project, "COMPUTED_GROUPS", ())) if project is not None else []
+    names = [name for name, _, _ in COMPUTED_GROUPS]
+    unknown = sorted({str(f) for f, _, _ in placed if f is not None and f not in names})
+    if unknown:
+        raise ProjectExtensionError(
+            "the extension's numbers.COMPUTED_GROUPS follow no group of the package:"
+            f" {', '.join(unknown)} (the package's groups: {', '.join(names)})"
+        )
+
+    def following(name: str | None) -> list:
+        return [(tables, group) for follows, tables, group in placed if follows == name]
+
+    ordered = []
+    for name, tables, group in COMPUTED_GROUPS:
+        ordered += [(tables, group), *following(name)]
+    return ordered + following(None)
+
+
 def computed_numbers(dataset: Dataset) -> Iterator[Number]:
-    """The computed numbers of every group whose tables are loaded."""
-    for needed, group in COMPUTED_GROUPS:
+    """The computed numbers of every group whose tables are loaded, the project extension's
+    included."""
+    for needed, group in computed_groups():
         if all(name in dataset.tables for name in needed):
             yield from group(dataset)
-    # The numbers only the project's extension computes (its module `numbers`).
-    project_numbers = part("numbers")
-    if project_numbers is not None:
-        yield from project_numbers.computed_numbers(dataset)

@@ -24,7 +24,9 @@ and the builders live in its modules, imported only by the jobs that need them:
                   casereport.figures.PatientMarks: per-patient events in lanes of their own) and
                   TIMELINE_EVENT_COURSE (the adverse_events column of the study-drug course)
     audit_checks  registers its checks with casereport.audit.registry's `@check` when imported
-    numbers       computed_numbers(dataset) -> the ledger Numbers only this project computes
+    numbers       COMPUTED_GROUPS: the ledger Numbers only this project computes, as groups
+                  (the name of the package's group it follows, or None for the end; the tables
+                  it needs; group(dataset) -> Numbers): casereport.derived_numbers
 
 Every part is optional. `activate` is called once per interpreter: by the Snakefile, by each job's
 script, and by the test suite's conftest.

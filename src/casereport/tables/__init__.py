@@ -2,15 +2,17 @@
 
 `build_table(name, dataset)` builds one of stages.TABLES from the loaded tables that stage lists;
 `write_table_csv(model, ledger, path)` writes what a reader sees. The HTML report renders the same
-models, so a table's wording lives here only.
+models, so a table's wording lives in its builder only.
 
-    table1  the paper's Table I: one column per patient; gender, ages, treatments, calcinosis sites
-    table2  the paper's Table II: one row per patient; each analyte before and after pamidronate
-    table3  new: bone mineral density and z-score before, after, their change, and the z-score
-            category (bmd_categories.csv) at each time point
+    table2  measurements before and after the study drug: one row per patient, each analyte
+            (analytes.csv, measured in long form in labs.csv) at each time point
 
-Nothing here knows how many patients, drugs or analytes there are: rows and columns come from the
-data, in the order the data gives (patient_id, treatment_id, site_id, analytes.csv row order).
+A project's extension adds the tables only its report has (casereport.project_extension: its
+module `tables`, BUILDERS and SUMMARY_BUILDERS); `build_table` and `summary_table` find them
+beside the package's own. This repository's Tables I and III are in workflow/article/tables.py.
+
+Nothing here knows how many patients or analytes there are: rows and columns come from the data,
+in the order the data gives (patient_id, analytes.csv row order).
 
 A large series (more patients than `large_series_threshold` in config/config.yaml) cannot be read
 one patient per row or column. `summary_table(name, dataset)` gives the same table as a summary
@@ -18,8 +20,9 @@ one patient per row or column. `summary_table(name, dataset)` gives the same tab
 statistics (casereport.summary); the per-patient tables stay the workflow's CSV files, and
 `per_patient_excerpt` gives the first patients of one for the report's appendix.
 
-The package: per_patient (Tables I to III), summaries (their large-series form), output (the
-CSV and the JSON table model the table job writes, and the report reads)."""
+The package: per_patient (Table II and the pieces every table shares), summaries (its large-series
+form, and the summary rows a project's tables build theirs with), output (the CSV and the JSON
+table model the table job writes, and the report reads)."""
 
 from casereport.tables.output import (
     ReportTable,
@@ -46,9 +49,7 @@ from casereport.tables.per_patient import (
     follow_up_text,
     patient_ids,
     patient_label,
-    table1,
     table2,
-    table3,
 )
 from casereport.tables.summaries import grouped, summary_table
 
@@ -70,9 +71,7 @@ __all__ = [
     "read_report_table",
     "report_table",
     "summary_table",
-    "table1",
     "table2",
-    "table3",
     "table_cells",
     "table_refs",
     "transposed",

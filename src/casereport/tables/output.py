@@ -14,22 +14,33 @@ from casereport.dataset import Dataset
 from casereport.ledger import Ledger, Number
 from casereport.model import Ref, TableModel, Text, plain, table_from_json, table_to_json
 from casereport.spreadsheet import SafeWriter
-from casereport.tables.per_patient import EXCERPT_PATIENTS, LARGE_SERIES_THRESHOLD, build_table
+from casereport.tables.per_patient import (
+    EXCERPT_PATIENTS,
+    LARGE_SERIES_THRESHOLD,
+    build_table,
+    is_patient_label,
+)
 from casereport.tables.summaries import summary_table
 
 # --- per-patient excerpts --------------------------------------------------------------------
 
 
 def transposed(model: TableModel) -> TableModel:
-    """Rows become columns: Table I (one column per patient) as one row per patient."""
+    """Rows become columns: a table of one column per patient as one row per patient."""
     grid = [model.header, *model.rows]
     columns = [tuple(line[i] for line in grid) for i in range(len(model.header))]
     return replace(model, header=columns[0], rows=tuple(columns[1:]))
 
 
+def patients_in_columns(model: TableModel) -> bool:
+    """Whether the header, after its first cell, names one patient per column."""
+    return len(model.header) > 1 and all(is_patient_label(cell) for cell in model.header[1:])
+
+
 def per_patient_excerpt(model: TableModel, patients: int) -> TableModel:
-    """The first `patients` patients of a per-patient table, one row each."""
-    by_row = transposed(model) if model.key == "table1" else model
+    """The first `patients` patients of a per-patient table, one row each (a table whose header
+    names the patients, one column each, is turned first)."""
+    by_row = transposed(model) if patients_in_columns(model) else model
     return replace(by_row, title=f"{model.title}, per patient", rows=by_row.rows[:patients])
 
 
@@ -91,7 +102,7 @@ def report_table(
         return ReportTable(full or build_table(name, dataset))
     summary, numbers = summary_table(name, dataset)
     # Only the patients the excerpt shows are laid out again: the excerpt's wording may depend on
-    # the patients it shows (Table I's route footnote).
+    # the patients it shows (a route printed only where it tells entries apart).
     excerpt = per_patient_excerpt(build_table(name, dataset, EXCERPT_PATIENTS), EXCERPT_PATIENTS)
     return ReportTable(summary, excerpt, tuple(numbers))
 

@@ -1,18 +1,14 @@
 """The tables of a large series as summaries: counts and percentages, medians and interquartile
-ranges, each statistic a ledger Number (casereport.summary)."""
+ranges, each statistic a ledger Number (casereport.summary). The package summarises Table II; a
+project's extension summarises its own tables (tables.SUMMARY_BUILDERS) with the same pieces:
+SummaryBuilder, patients_per_value, pairs_of, before_after_cells, IQR_NOTE."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from casereport.catalog import (
-    enum_values,
-    rows,
-    table_i_treatments,
-    timepoints,
-)
-from casereport.clinical import bmd_classifier
+from casereport.catalog import rows, timepoints
 from casereport.dataset import Dataset
 from casereport.derived_numbers import computed
 from casereport.formatting import (
@@ -23,12 +19,7 @@ from casereport.ledger import Number
 from casereport.model import Ref, TableModel, Text, text
 from casereport.project_extension import registered
 from casereport.summary import Source, quartile_numbers, share_numbers, summary_id
-from casereport.tables.per_patient import (
-    analytes_measured,
-    bone_density_caption_opening,
-    category_definitions,
-    follow_up_text,
-)
+from casereport.tables.per_patient import analytes_measured, follow_up_text
 from casereport.words import study_drug
 
 # --- summaries of a large series -------------------------------------------------------------
@@ -80,52 +71,6 @@ class SummaryBuilder:
         return share_text(stem)
 
 
-# patients.csv columns Table I summarises as median [IQR], with their row labels.
-SUMMARY_PATIENT_COLUMNS = {
-    "age_at_diagnosis_years": "Age at diagnosis (years)",
-    "disease_duration_years": "Disease duration (years)",
-    "pamidronate_courses": "Courses of pamidronate",
-}
-
-
-def patient_characteristics(dataset: Dataset, builder: SummaryBuilder) -> None:
-    """Sex and calcinosis outcome as n (%), ages, duration and courses as median [IQR]."""
-    table = dataset.tables["patients"]
-    patients = rows(table.frame)
-
-    def share_of_each(column: str, label: Callable[[str], str], what: Callable[[str], str]):
-        """One n (%) row per allowed value of `column`, in the data dictionary's order."""
-        for value in enum_values(table, column):
-            cell = builder.share(
-                summary_id("patients", column, value),
-                [p for p in patients if p[column] == value],
-                len(patients),
-                patients,
-                column,
-                what=what(value),
-                of="all patients",
-            )
-            builder.rows.append((text(f"{label(value)}, n (%)"), cell))
-
-    share_of_each("sex", capitalise_first, lambda sex: f"patients with sex {sex}")
-    for column, label in SUMMARY_PATIENT_COLUMNS.items():
-        having = [p for p in patients if p[column] is not None]
-        cell = builder.quartiles(
-            summary_id("patients", column),
-            [p[column] for p in having],
-            having,
-            column,
-            unit=table.fields[column].get("unit", ""),
-            what=f"{column} over the patients",
-        )
-        builder.rows.append((text(f"{label}, median [IQR]"), cell))
-    share_of_each(
-        "calcinosis_outcome",
-        lambda outcome: f"Calcinosis {outcome}",
-        lambda outcome: f"patients whose calcinosis outcome is {outcome}",
-    )
-
-
 def patients_per_value(
     dataset: Dataset,
     table: str,
@@ -134,62 +79,24 @@ def patients_per_value(
     builder: SummaryBuilder,
     label: Callable[[str], str],
     what: Callable[[str], str],
+    chosen_by: str = "",
 ) -> None:
     """One n (%) row per value of `column` among the `listed` rows (data order): the patients
-    with at least one such row."""
+    with at least one such row. `chosen_by`: the column that chose the listed rows, if any; the
+    Numbers name it among the columns read."""
     total = len(dataset["patients"])
+    columns = ";".join(c for c in ("patient_id", column, chosen_by) if c)
     for value, matching in grouped(listed, column).items():
         cell = builder.share(
             summary_id(table, value),
             matching,
             total,
             listed,
-            f"patient_id;{column};listed_in_table_i",
+            columns,
             what=what(value),
             of="all patients (derived.patient_count)",
         )
         builder.rows.append((text(label(value)), cell))
-
-
-def summary_table1(dataset: Dataset) -> tuple[TableModel, list[Number]]:
-    patients = SummaryBuilder(dataset.source_file("patients"))
-    patient_characteristics(dataset, patients)
-    drugs = SummaryBuilder(dataset.source_file("treatments"))
-    patients_per_value(
-        dataset,
-        "treatments",
-        "drug",
-        table_i_treatments(dataset),
-        drugs,
-        label=lambda drug: f"Given {drug}, n (%)",
-        what=lambda drug: f"patients with a Table I entry of {drug}",
-    )
-    sites = SummaryBuilder(dataset.source_file("calcinosis_sites"))
-    listed_sites = [s for s in rows(dataset["calcinosis_sites"]) if s["listed_in_table_i"]]
-    patients_per_value(
-        dataset,
-        "calcinosis_sites",
-        "site",
-        listed_sites,
-        sites,
-        label=lambda site: f"Calcinosis of the {site}, n (%)",
-        what=lambda site: f"patients with calcinosis of the {site} in Table I",
-    )
-    parts = (patients, drugs, sites)
-    model = TableModel(
-        key="table1",
-        title="Table I",
-        caption=text(
-            "Clinical data of the ",
-            Ref("derived.patient_count"),
-            " patients, summarised. A "
-            "drug or a location counts the patients with at least one Table I entry of it.",
-        ),
-        header=(text(), text("All patients")),
-        rows=tuple(row for part in parts for row in part.rows),
-        notes=(IQR_NOTE,),
-    )
-    return model, [n for part in parts for n in part.numbers]
 
 
 def grouped(table_rows: list[dict], column: str) -> dict:
@@ -300,82 +207,8 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
     return model, builder.numbers
 
 
-def summary_table3(dataset: Dataset) -> tuple[TableModel, list[Number]]:
-    density = dataset.tables["bone_density"]
-    points = timepoints(density)
-    builder = SummaryBuilder(dataset.source_file("bone_density"))
-    # Measurements recorded as missing (casereport.missing) are summarised by no statistic.
-    present = [
-        r for r in rows(density.frame) if r["bmd_g_cm2"] is not None and r["z_score"] is not None
-    ]
-    pairs = pairs_of(present, lambda r: (r["patient_id"],), points)
-    both = [row for pair in pairs for row in pair]
-    count_id = summary_id("bone_density", "pairs")
-    builder.numbers.append(
-        computed(
-            count_id,
-            len(pairs),
-            unit="patients",
-            source_file=builder.source_file,
-            rows_used=both or rows(density.frame),
-            columns="bmd_g_cm2;z_score",
-            derivation="number of patients measured at both time points",
-        )
-    )
-    for column, label in (("bmd_g_cm2", "BMD"), ("z_score", "Z-score")):
-        unit = density.fields[column].get("unit", "")
-        cells = before_after_cells(
-            builder, summary_id("bone_density", column), pairs, column, points, unit, column
-        )
-        builder.rows.append((text(f"{label} ({unit}), median [IQR]"), *cells))
-    categories = rows(dataset["bmd_categories"])
-    category_of = bmd_classifier(categories)
-    # Nobody measured at both times: no share of nobody (the count above says 0).
-    for category in categories if pairs else []:
-        name = category["category"]
-        cells = []
-        for position, point in enumerate(points):
-            measured = [pair[position] for pair in pairs]
-            cells.append(
-                builder.share(
-                    summary_id("bone_density", "category", point, name),
-                    [r for r in measured if category_of(r["z_score"]) == name],
-                    len(measured),
-                    measured,
-                    "z_score",
-                    what=f"patients whose z_score {point} is in the category {name}",
-                    of="the patients measured at both time points",
-                )
-            )
-        builder.rows.append((text(f"{capitalise_first(name)}, n (%)"), *cells, text()))
-    model = TableModel(
-        key="table3",
-        title="Table III",
-        caption=text(
-            *bone_density_caption_opening(dataset, points[0], points[1]),
-            ", summarised over the ",
-            Ref(count_id),
-            " patients measured at both time points: medians with interquartile ranges, the "
-            "change computed patient by patient, and the number of patients in each z-score "
-            "category: ",
-            *category_definitions(dataset),
-            ".",
-        ),
-        header=(
-            text(),
-            *(text(capitalise_first(p)) for p in points),
-            text(f"Change ({points[1]} − {points[0]})"),
-        ),
-        rows=tuple(builder.rows),
-        notes=(IQR_NOTE,),
-    )
-    return model, builder.numbers
-
-
 SUMMARY_BUILDERS: dict[str, Callable[[Dataset], tuple[TableModel, list[Number]]]] = {
-    "table1": summary_table1,
     "table2": summary_table2,
-    "table3": summary_table3,
 }
 
 
