@@ -1,4 +1,5 @@
-"""The synthetic cohort: deterministic, complete, in the raw data's format, and valid."""
+"""The article's synthetic cohort (workflow/article/synthetic, imported as casereport_project.
+synthetic; casereport cohort): deterministic, complete, in the raw data's format, and valid."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from casereport_project.synthetic import write_cohort
 
-from casereport.synthetic import read_raw_table, write_cohort, write_csv
+from casereport.synthetic.template import read_raw_table, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -92,8 +94,9 @@ def test_different_seeds_give_different_patients(tmp_path):
 def test_command_line_writes_the_same_files(small, tmp_path):
     out_dir = tmp_path / "cli"
     result = subprocess.run(
-        [sys.executable, "-m", "casereport.synthetic", str(out_dir), "--patients", str(SMALL)]
+        [sys.executable, "-m", "casereport.cli", "cohort", str(out_dir), "--patients", str(SMALL)]
         + ["--seed", "0", "--template-dir", str(RAW)],
+        cwd=ROOT,  # the project's folder: its config names the extension that draws the cohort
         capture_output=True,
         text=True,
         timeout=120,
@@ -153,8 +156,9 @@ def test_publication_title_says_synthetic_and_the_rest_is_kept(small):
 
 def test_a_cohort_of_ten_thousand_passes_the_privacy_check_of_its_title():
     """A bare 10000 in the title read as a Spanish postcode and the cohort failed validation."""
+    from casereport_project.synthetic.cohort import synthetic_publication
+
     from casereport.privacy import flags
-    from casereport.synthetic.cohort import synthetic_publication
     from casereport.synthetic.template import read_template
 
     template = read_template(ROOT / "data" / "raw")
