@@ -105,6 +105,31 @@ def test_command_line_writes_the_same_files(small, tmp_path):
     assert file_bytes(out_dir) == file_bytes(small)
 
 
+class Named(list):
+    """A stand-in for Snakemake's named lists (input, output, params)."""
+
+    def __init__(self, items=(), **named):
+        super().__init__(items)
+        self.__dict__.update(named)
+
+    def get(self, name, default=None):
+        return self.__dict__.get(name, default)
+
+
+@pytest.mark.slow
+def test_the_workflow_script_activates_the_extension_and_writes_the_same_files(small, tmp_path):
+    """workflow/scripts/make_cohort.py with a stand-in for Snakemake's `snakemake` object."""
+    datapackage = str(tmp_path / "script" / "datapackage.yaml")
+    smk = type("Smk", (), {})()
+    smk.config = {"extension": str(ROOT / "workflow" / "article")}
+    smk.input = Named([str(RAW / "datapackage.yaml")], template=str(RAW / "datapackage.yaml"))
+    smk.output = Named([datapackage], datapackage=datapackage)
+    smk.params = Named(patients=SMALL, seed=0)
+    script = ROOT / "workflow" / "scripts" / "make_cohort.py"
+    exec(compile(script.read_text(encoding="utf-8"), str(script), "exec"), {"snakemake": smk})
+    assert file_bytes(tmp_path / "script") == file_bytes(small)
+
+
 # --- Format ---------------------------------------------------------------------------------
 
 
