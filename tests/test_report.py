@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from casereport_project.synthetic import write_cohort
 from support.project import PAPER, PAPER_MISSING, ROOT
 from support.report import build_report_dir, parse_html
 
@@ -24,7 +25,6 @@ from casereport.render import (
     typeset,
 )
 from casereport.sources import read_lines
-from casereport.synthetic import write_cohort
 
 
 def body_numbers(parsed):

@@ -1,8 +1,8 @@
 """Property-style tests of the report's words over many generated datasets (issue 9, item 6).
 
-Each dataset is a synthetic cohort (casereport.synthetic) with random knobs: missing values with
-their reasons, patients without the study drug, patients without bone density, other bone
-density sites, other values of `sex`. Each is validated and rendered in-process
+Each dataset is a synthetic cohort (casereport_project.synthetic) with random knobs: missing
+values with their reasons, patients without the study drug, patients without bone density, other
+bone density sites, other values of `sex`. Each is validated and rendered in-process
 (tests/support/inprocess.py: no snakemake, no SVG/PNG/PDF), and the text is checked for:
 
 - no crash, and no validation finding, for any dataset the generator writes (the dictionary it
@@ -26,10 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from casereport_project.synthetic import Variations, write_cohort
 from support.inprocess import validate_and_render
 from support.project import RAW
-
-from casereport.synthetic import Variations, write_cohort
 
 # They render whole reports (in-process): slow by the project's convention.
 pytestmark = pytest.mark.slow

@@ -1,4 +1,5 @@
-"""The synthetic cohort: deterministic, complete, in the raw data's format, and valid."""
+"""The article's synthetic cohort (workflow/article/synthetic, imported as casereport_project.
+synthetic; casereport cohort): deterministic, complete, in the raw data's format, and valid."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from casereport_project.synthetic import write_cohort
 
-from casereport.synthetic import read_raw_table, write_cohort, write_csv
+from casereport.synthetic.template import read_raw_table, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -92,14 +94,40 @@ def test_different_seeds_give_different_patients(tmp_path):
 def test_command_line_writes_the_same_files(small, tmp_path):
     out_dir = tmp_path / "cli"
     result = subprocess.run(
-        [sys.executable, "-m", "casereport.synthetic", str(out_dir), "--patients", str(SMALL)]
+        [sys.executable, "-m", "casereport.cli", "cohort", str(out_dir), "--patients", str(SMALL)]
         + ["--seed", "0", "--template-dir", str(RAW)],
+        cwd=ROOT,  # the project's folder: its config names the extension that draws the cohort
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert file_bytes(out_dir) == file_bytes(small)
+
+
+class Named(list):
+    """A stand-in for Snakemake's named lists (input, output, params)."""
+
+    def __init__(self, items=(), **named):
+        super().__init__(items)
+        self.__dict__.update(named)
+
+    def get(self, name, default=None):
+        return self.__dict__.get(name, default)
+
+
+@pytest.mark.slow
+def test_the_workflow_script_activates_the_extension_and_writes_the_same_files(small, tmp_path):
+    """workflow/scripts/make_cohort.py with a stand-in for Snakemake's `snakemake` object."""
+    datapackage = str(tmp_path / "script" / "datapackage.yaml")
+    smk = type("Smk", (), {})()
+    smk.config = {"extension": str(ROOT / "workflow" / "article")}
+    smk.input = Named([str(RAW / "datapackage.yaml")], template=str(RAW / "datapackage.yaml"))
+    smk.output = Named([datapackage], datapackage=datapackage)
+    smk.params = Named(patients=SMALL, seed=0)
+    script = ROOT / "workflow" / "scripts" / "make_cohort.py"
+    exec(compile(script.read_text(encoding="utf-8"), str(script), "exec"), {"snakemake": smk})
+    assert file_bytes(tmp_path / "script") == file_bytes(small)
 
 
 # --- Format ---------------------------------------------------------------------------------
@@ -153,8 +181,9 @@ def test_publication_title_says_synthetic_and_the_rest_is_kept(small):
 
 def test_a_cohort_of_ten_thousand_passes_the_privacy_check_of_its_title():
     """A bare 10000 in the title read as a Spanish postcode and the cohort failed validation."""
+    from casereport_project.synthetic.cohort import synthetic_publication
+
     from casereport.privacy import flags
-    from casereport.synthetic.cohort import synthetic_publication
     from casereport.synthetic.template import read_template
 
     template = read_template(ROOT / "data" / "raw")

@@ -97,7 +97,8 @@ def prepare_data(project: Path, size: str | int, seed: int) -> tuple[str, int]:
         return data_dir, patients
     data_dir = f"data/synthetic_{size}"
     subprocess.run(
-        [sys.executable, "-m", "casereport.synthetic", data_dir, "--patients", str(size)]
+        # Drawn by the project's extension (config extension), as `casereport cohort` does.
+        [sys.executable, "-m", "casereport.cli", "cohort", data_dir, "--patients", str(size)]
         + ["--seed", str(seed), "--template-dir", "data/raw"],
         cwd=project,
         env=job_environment(project),

@@ -24,6 +24,7 @@ COMMANDS = [
     ("casereport.fingerprint", "add_status_parser"),
     ("casereport.fingerprint", "add_fingerprint_parser"),
     ("casereport.newcase.command", "add_new_parser"),
+    ("casereport.synthetic.command", "add_cohort_parser"),
 ]
 
 

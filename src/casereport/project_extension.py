@@ -27,6 +27,9 @@ and the builders live in its modules, imported only by the jobs that need them:
     numbers       COMPUTED_GROUPS: the ledger Numbers only this project computes, as groups
                   (the name of the package's group it follows, or None for the end; the tables
                   it needs; group(dataset) -> Numbers): casereport.derived_numbers
+    synthetic     main(argv, prog) -> exit code: writes a synthetic data directory shaped like
+                  the project's data, with its own arguments (`casereport cohort` runs it;
+                  casereport.synthetic has the general helpers)
 
 Every part is optional. `activate` is called once per interpreter: by the Snakefile, by each job's
 script, and by the test suite's conftest.
@@ -113,8 +116,8 @@ def active() -> ModuleType | None:
 
 
 def part(name: str) -> ModuleType | None:
-    """The extension's module `name` (tables, figures, audit_checks, numbers), imported on first
-    use; None without an extension or when it has no such module."""
+    """The extension's module `name` (tables, figures, audit_checks, numbers, synthetic),
+    imported on first use; None without an extension or when it has no such module."""
     directory = _active["directory"]
     if directory is None:
         return None

@@ -1,4 +1,5 @@
-"""Snakemake entry point: write a synthetic raw data directory (see casereport.synthetic).
+"""Snakemake entry point: write a synthetic raw data directory, drawn by this project's extension
+(config key extension; workflow/article/synthetic here, see casereport.synthetic.command).
 
 Expected rule shape:
 
@@ -16,9 +17,12 @@ Expected rule shape:
 
 from pathlib import Path
 
-from casereport.synthetic import write_cohort
+from casereport.project_extension import activate
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's `script:` directive)
+# The cohort's shape is the project's own: its extension (imported as casereport_project) draws it.
+activate(smk.config.get("extension"))
+from casereport_project.synthetic import write_cohort  # noqa: E402
 
 out_dir = Path(smk.output.get("datapackage", smk.output[0])).parent
 template_dir = Path(smk.input.get("template", smk.input[0])).parent

@@ -1,44 +1,19 @@
-"""A seeded, deterministic synthetic cohort in exactly the format of the raw data (data/raw/).
+"""Helpers for synthetic data in a project's raw-data format; the project draws the cohort.
 
-`write_cohort(out_dir, n_patients, seed)` writes a complete raw data directory: the patient-level
-tables are drawn for patients 1..N, the reference tables (analytes, protocol, references, ...) are
-copied from the template directory, and datapackage.yaml is copied unchanged, so the workflow and
-its validation run on the result exactly as on the real data. Same seed and size give byte-identical
-files.
+A synthetic cohort has exactly the files, columns and data dictionary of the raw data it is
+modelled on, so that the workflow and its validation run on it as on the real data (benchmarks at
+10,000 patients, tests of sentences on data unlike the real). What it is drawn from is the
+project's own: its extension (casereport.project_extension) provides the module `synthetic`, which
+`casereport cohort` runs (casereport.synthetic.command). This package gives what any such
+generator needs, by concern:
 
-Everything the cohort borrows from the paper is read from the template rather than typed here: the
-female-to-male ratio and mean age at onset (background_facts.csv), the pamidronate protocol
-(protocol.csv), the drug, site and adverse-event vocabularies (treatments.csv, calcinosis_sites.csv,
-adverse_events.csv), the analytes and their units (analytes.csv), the spread of the lab values
-(labs.csv), the enums (datapackage.yaml) and the study period (publication.csv).
+    template   reading a template data directory as text (read_template, Template.enum, lookup),
+               the raw data's CSV dialect (read_raw_table, write_csv), months as YYYY-MM
+    draws      small seeded, vectorised draws and the text formats of their values
+    directory  writing drawn tables as a complete data directory: the rest copied from the
+               template, the data package, a README.md (write_data_directory)
+    command    `casereport cohort`, which runs the extension's generator
 
-Timeline model (months are counted as year * 12 + month - 1):
-  * every patient is "written up" at the time of writing (publication.csv), so the disease
-    duration is the whole years from diagnosis to that month and age_in_narrative = age at
-    diagnosis + duration;
-  * calcinosis starts within the first duration - 1 years, pamidronate starts after it and at least
-    a year before the time of writing (the post-treatment labs and DXA are one year after
-    the first course);
-  * prednisone starts at diagnosis; the other drugs start between diagnosis and the study's end.
-
-Command line: python -m casereport.synthetic OUT_DIR --patients N --seed S [--template-dir DIR]
-The package, by concern: template (reading the template directory), spec (what the cohort is
-drawn from), draws (small vectorised draws), people (patients, timelines, treatments), measures
-(sites, labs, bone density, adverse events, findings), variations (data unlike the paper's), cohort
-(the tables, written as a directory; the command line, also `python -m casereport.synthetic`).
+Import from the modules (this file imports nothing: the command line imports `command` on every
+run, and the others load pandas).
 """
-
-from casereport.synthetic.cohort import cohort_tables, generate_cohort, main, write_cohort
-from casereport.synthetic.template import read_raw_table, read_template, write_csv
-from casereport.synthetic.variations import Variations
-
-__all__ = [
-    "Variations",
-    "cohort_tables",
-    "generate_cohort",
-    "main",
-    "read_raw_table",
-    "read_template",
-    "write_cohort",
-    "write_csv",
-]

@@ -1,4 +1,5 @@
-"""Reading the template directory (data/raw/ by default) the cohort borrows from."""
+"""Reading a template data directory (a data package and its CSVs, as text) that a synthetic
+cohort borrows its format, vocabularies and reference tables from."""
 
 from __future__ import annotations
 
@@ -8,17 +9,6 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-# Tables drawn per patient; every other resource of the data package is copied from the template.
-PATIENT_TABLES = (
-    "patients",
-    "treatments",
-    "calcinosis_sites",
-    "labs",
-    "bone_density",
-    "adverse_events",
-    "findings",
-)
-SOURCE = "Synthetic cohort"
 DATAPACKAGE = "datapackage.yaml"
 
 

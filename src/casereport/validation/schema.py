@@ -1,7 +1,7 @@
 """Layer 2: every cell against the data dictionary (a Frictionless Table Schema), vectorised.
 
 Why not `frictionless validate` itself: on a synthetic labs.csv of 100,000 rows (a 10,000-patient
-cohort, casereport.synthetic) Frictionless 5 took 3.8 to 9.6 s here (10,000 to 26,000 rows a
+cohort, casereport cohort) Frictionless 5 took 3.8 to 9.6 s here (10,000 to 26,000 rows a
 second, foreign keys included; 12 s for 100,000 treatment rows), and the workflow must validate
 such a cohort in a few seconds. Done column by column with pandas, the same checks take about
 1 s for those labs (about 100,000 rows a second; 1.9 s with interpreter start-up and imports).

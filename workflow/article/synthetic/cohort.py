@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import argparse
 import copy
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from casereport.synthetic.measures import (
+from casereport.cli import OneLineParser
+from casereport.synthetic.directory import write_data_directory
+from casereport.synthetic.template import Template, read_template
+
+from .measures import (
     draw_adverse_events,
     draw_bone_density,
     draw_calcinosis_sites,
     draw_findings,
     draw_labs,
 )
-from casereport.synthetic.people import draw_patients, draw_timelines, draw_treatments
-from casereport.synthetic.spec import spec_from_template
-from casereport.synthetic.template import (
-    DATAPACKAGE,
-    PATIENT_TABLES,
-    Template,
-    read_template,
-    write_csv,
-)
-from casereport.synthetic.variations import NO_VARIATIONS, Variations, apply_variations
+from .people import draw_patients, draw_timelines, draw_treatments
+from .spec import PATIENT_TABLES, spec_from_template
+from .variations import NO_VARIATIONS, Variations, apply_variations
 
 # --- The cohort -----------------------------------------------------------------------------
 
@@ -85,12 +79,12 @@ def readme_text(n_patients: int, seed: int) -> str:
     return (
         "# Synthetic cohort\n\n"
         f"Synthetic data: {n_patients} invented patients, drawn with seed {seed} by "
-        "`casereport.synthetic`. No row describes a real patient.\n\n"
+        "`casereport cohort`. No row describes a real patient.\n\n"
         "Same files, columns and data dictionary (datapackage.yaml) as the raw data it is "
         "modelled on (data/raw/ by default). The patient-level tables are drawn; the reference "
         "tables are copied unchanged, and publication.csv's title says the cohort is synthetic.\n\n"
-        "Rebuild it with:\n\n"
-        f"    python -m casereport.synthetic OUT_DIR --patients {n_patients} --seed {seed}\n"
+        "Rebuild it, in the project's folder, with:\n\n"
+        f"    casereport cohort OUT_DIR --patients {n_patients} --seed {seed}\n"
     )
 
 
@@ -104,32 +98,22 @@ def write_cohort(
     """Write a complete synthetic raw data directory; returns its datapackage.yaml. With
     `variations`, the data differ from the paper's as they say, and the dictionary written
     allows any new value they use (with its words)."""
-    out_dir = Path(out_dir)
-    template_dir = Path(template_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     template = read_template(template_dir)
     tables = cohort_tables(template, n_patients, seed)
+    package = None
     if variations.active:
         package = copy.deepcopy(template.datapackage)
         apply_variations(tables, package, variations, seed)
-        with open(out_dir / DATAPACKAGE, "w", encoding="utf-8") as handle:
-            yaml.safe_dump(package, handle, allow_unicode=True, sort_keys=False)
-    for resource in template.datapackage["resources"]:
-        target = out_dir / resource["path"]
-        if resource["name"] in tables:
-            write_csv(tables[resource["name"]], target)
-        else:
-            shutil.copyfile(template_dir / resource["path"], target)
-    if not variations.active:
-        shutil.copyfile(template_dir / DATAPACKAGE, out_dir / DATAPACKAGE)
-    (out_dir / "README.md").write_text(readme_text(n_patients, seed), encoding="utf-8")
-    return out_dir / DATAPACKAGE
+    return write_data_directory(out_dir, template, tables, readme_text(n_patients, seed), package)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m casereport.synthetic",
-        description="Write a synthetic raw data directory in the format of data/raw/.",
+def main(argv: Sequence[str] | None = None, prog: str = "casereport cohort") -> int:
+    """The command line (`casereport cohort`, which passes every argument on)."""
+    parser = OneLineParser(
+        prog=prog,
+        description="Write a synthetic raw data directory in the format of data/raw/: this"
+        " article's patients, treatments, calcinosis sites, labs, bone density, adverse events"
+        " and findings, drawn with a seed.",
     )
     parser.add_argument("out_dir", type=Path, help="directory to write (created if missing)")
     parser.add_argument("--patients", type=int, required=True, help="number of patients")

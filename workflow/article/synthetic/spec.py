@@ -8,6 +8,18 @@ import pandas as pd
 
 from casereport.synthetic.template import Template, lookup, month_index
 
+# Tables drawn per patient; every other resource of the data package is copied from the template.
+PATIENT_TABLES = (
+    "patients",
+    "treatments",
+    "calcinosis_sites",
+    "labs",
+    "bone_density",
+    "adverse_events",
+    "findings",
+)
+SOURCE = "Synthetic cohort"  # the `source` column of every drawn row
+
 # The data dictionary allows ages up to 18; the brief asks for diagnoses between 2 and 15.
 AGE_AT_DIAGNOSIS_RANGE = (2, 15)
 AGE_SD_YEARS = 3.0

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from casereport.synthetic.draws import booleans, distinct_choices, format_months, integers_between
-from casereport.synthetic.spec import (
+
+from .spec import (
     AGE_AT_DIAGNOSIS_RANGE,
     AGE_SD_YEARS,
     MAX_AGE_YEARS,
@@ -20,9 +21,9 @@ from casereport.synthetic.spec import (
     SHARE_PREDNISONE_ONGOING,
     SHARE_SCHEDULE_RELAXED,
     SHARE_WITH_ORIGIN,
+    SOURCE,
     CohortSpec,
 )
-from casereport.synthetic.template import SOURCE
 
 # --- Patients and their timelines -----------------------------------------------------------
 

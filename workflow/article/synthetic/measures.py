@@ -14,7 +14,8 @@ from casereport.synthetic.draws import (
     format_number,
     integers_between,
 )
-from casereport.synthetic.spec import (
+
+from .spec import (
     ADVERSE_EVENT_COUNT_WEIGHTS,
     BMD_GAIN,
     BMD_INTERCEPT,
@@ -30,12 +31,12 @@ from casereport.synthetic.spec import (
     SHARE_EVENTS_AFTER_FIRST_COURSE,
     SHARE_EVENTS_RECURRED,
     SITES_RANGE,
+    SOURCE,
     Z_SCORE_GAIN,
     Z_SCORE_PRE,
     Z_SCORE_RANGE,
     CohortSpec,
 )
-from casereport.synthetic.template import SOURCE
 
 # --- Calcinosis sites, labs, bone density, adverse events -----------------------------------
 
