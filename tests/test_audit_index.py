@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from casereport_project.audit_checks import bone_density_pair
-from casereport_project.synthetic import write_cohort
 from support.project import ROOT, make_validated_dir
 
 from casereport import audit
 from casereport.dataset import SOURCE_LINE, Dataset, Table, load_dataset
+from casereport_project.audit_checks import bone_density_pair
+from casereport_project.synthetic import write_cohort
 
 CLAIMS = ROOT / "data" / "claims.csv"
 

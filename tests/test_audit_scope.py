@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from casereport_project.synthetic import write_cohort
 from support.audit import (
     CLAIMS,
     audit_of,
@@ -28,6 +27,7 @@ from support.project import RAW, make_validated_dir
 
 from casereport import audit
 from casereport.render import AuditGroup, audit_groups, audit_row, not_applicable_reason
+from casereport_project.synthetic import write_cohort
 
 # A count and its unit in the singular form's plural: "1 months", "1 reactions".
 WRONG_PLURAL = re.compile(r"(?<![\d.,])1 (months|years|courses|patients|reactions|days)\b")

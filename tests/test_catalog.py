@@ -9,12 +9,12 @@ import gc
 from decimal import Decimal
 from pathlib import Path
 
-import casereport_project.numbers as article_numbers
 import pandas as pd
 import pytest
 import yaml
 from support.project import ARTICLE_EXTENSION, DATAPACKAGE, RAW
 
+import casereport_project.numbers as article_numbers
 from casereport import stages
 from casereport.catalog import (
     SURROGATE_IDS,

@@ -10,6 +10,7 @@ import pytest
 from casereport import audit, clinical
 from casereport.clinical import course_schedule, month_index, month_label
 from casereport.dataset import SOURCE_LINE, Dataset, Table
+from casereport_project import bmd
 
 
 def schedule_row(**cells) -> dict:
@@ -113,13 +114,13 @@ CATEGORIES = [
     [(-2, "low"), (-2.5, "low"), (-1.99, "middle"), (-1, "middle"), (Decimal("-0.9"), "high")],
 )
 def test_bmd_category_honours_inclusive_bounds_and_open_ends(z, category):
-    assert clinical.bmd_category(z, CATEGORIES) == category
-    assert clinical.bmd_category(z, pd.DataFrame(CATEGORIES)) == category
+    assert bmd.bmd_category(z, CATEGORIES) == category
+    assert bmd.bmd_category(z, pd.DataFrame(CATEGORIES)) == category
 
 
 def test_a_z_score_no_category_holds_is_an_error():
     with pytest.raises(ValueError, match="no category"):
-        clinical.bmd_category(0, CATEGORIES[:2])
+        bmd.bmd_category(0, CATEGORIES[:2])
 
 
 # --- patients and analytes ----------------------------------------------------------------------

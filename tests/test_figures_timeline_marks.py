@@ -10,8 +10,6 @@ from pathlib import Path
 
 import matplotlib
 import pytest
-from casereport_project.figures import TIMELINE_EVENT_COURSE
-from casereport_project.figures.onset import CALCINOSIS_ONSET
 from support.project import DATAPACKAGE
 
 import casereport.figures
@@ -27,6 +25,8 @@ from casereport.figures import (
     timeline_summary,
 )
 from casereport.model import Ref
+from casereport_project.figures import TIMELINE_EVENT_COURSE
+from casereport_project.figures.onset import CALCINOSIS_ONSET
 
 ARTICLE_WORDS = re.compile(r"calcinosis|pamidronate|bmd|bone|dermatomyositis", re.IGNORECASE)
 

@@ -9,7 +9,6 @@ import statistics
 from decimal import Decimal
 
 import pytest
-from casereport_project.synthetic import write_cohort
 from support.project import ROOT
 from support.report import build_report_dir, parse_html, read_numbers_csv
 
@@ -19,6 +18,7 @@ from casereport.render import APPENDIX_PLOTTED_ROWS, EXCERPT_PATIENTS, line_word
 from casereport.sources import read_lines
 from casereport.summary import decimals, quantile
 from casereport.tables import LARGE_SERIES_THRESHOLD, build_table, per_patient_excerpt
+from casereport_project.synthetic import write_cohort
 
 SMALLER, LARGER = LARGE_SERIES_THRESHOLD + 5, 3 * LARGE_SERIES_THRESHOLD
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from casereport_project.synthetic import write_cohort
 from support.project import PAPER, PAPER_MISSING, ROOT
 from support.report import build_report_dir, parse_html
 
@@ -25,6 +24,7 @@ from casereport.render import (
     typeset,
 )
 from casereport.sources import read_lines
+from casereport_project.synthetic import write_cohort
 
 
 def body_numbers(parsed):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from casereport_project.synthetic import write_cohort
 from support.project import ROOT
 from support.report import build_report_dir, parse_html, read_numbers_csv
 
@@ -17,6 +16,7 @@ from casereport.audit import (
     read_audit_csv,
 )
 from casereport.render import EXPLANATION_CHARACTERS, shorten
+from casereport_project.synthetic import write_cohort
 
 
 @pytest.fixture(scope="module")

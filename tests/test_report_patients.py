@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from casereport_project.patients import ArticlePatient, article_patients
 from support.project import DATAPACKAGE, REPORT_CONTEXT, ROOT
 
 from casereport.dataset import load_dataset, read_datapackage
@@ -21,6 +20,7 @@ from casereport.render.extension import (
 from casereport.render.patients import build_patients
 from casereport.render.rows import Row
 from casereport.words import study_drug
+from casereport_project.patients import ArticlePatient, article_patients
 
 # The article's subject, drug and measurements: words the package's render code must not hold.
 ARTICLE_WORDS = re.compile(r"calcinosis|pamidronate|bmd|bone|dermatomyositis", re.IGNORECASE)

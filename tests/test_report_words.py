@@ -26,9 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from casereport_project.synthetic import Variations, write_cohort
 from support.inprocess import validate_and_render
 from support.project import RAW
+
+from casereport_project.synthetic import Variations, write_cohort
 
 # They render whole reports (in-process): slow by the project's convention.
 pytestmark = pytest.mark.slow

@@ -72,7 +72,16 @@ def test_snakefmt_leaves_the_workflow_unchanged():
 @pytest.mark.slow
 @pytest.mark.parametrize("command", [["check"], ["format", "--check", "--diff"]])
 def test_ruff_passes(command):
-    result = run(sys.executable, "-m", "ruff", *command, "src", "tests", "workflow/scripts")
+    result = run(
+        sys.executable,
+        "-m",
+        "ruff",
+        *command,
+        "src",
+        "tests",
+        "workflow/scripts",
+        "workflow/article",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -10,11 +10,12 @@ import pytest
 from support.project import DATAPACKAGE
 
 from casereport import stages
-from casereport.catalog import bmd_category, bmd_classifier, rows
+from casereport.catalog import rows
 from casereport.dataset import load_dataset
 from casereport.derived_numbers import lines
 from casereport.summary import Source, decimals, quartile_numbers, share_numbers
 from casereport.tables import grouped, summary_table, table_refs
+from casereport_project.bmd import bmd_category, bmd_classifier
 
 
 def source_rows(*line_numbers: int) -> list[dict]:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from casereport_project.synthetic import write_cohort
 
 from casereport.synthetic.template import read_raw_table, write_csv
+from casereport_project.synthetic import write_cohort
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -181,10 +181,9 @@ def test_publication_title_says_synthetic_and_the_rest_is_kept(small):
 
 def test_a_cohort_of_ten_thousand_passes_the_privacy_check_of_its_title():
     """A bare 10000 in the title read as a Spanish postcode and the cohort failed validation."""
-    from casereport_project.synthetic.cohort import synthetic_publication
-
     from casereport.privacy import flags
     from casereport.synthetic.template import read_template
+    from casereport_project.synthetic.cohort import synthetic_publication
 
     template = read_template(ROOT / "data" / "raw")
     title = synthetic_publication(template, 10_000, 12_345).loc[0, "title"]

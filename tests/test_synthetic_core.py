@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from casereport_project.synthetic import write_cohort
 
 from casereport import cli
 from casereport.synthetic import command
 from casereport.synthetic.directory import write_data_directory
 from casereport.synthetic.draws import format_months, format_number, integers_between
 from casereport.synthetic.template import read_raw_table, read_template
+from casereport_project.synthetic import write_cohort
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_SYNTHETIC = ROOT / "src" / "casereport" / "synthetic"

@@ -18,7 +18,7 @@ from support.figures import write_enlarged_series
 from support.project import DATAPACKAGE, PAPER, PAPER_MISSING
 
 from casereport import stages
-from casereport.catalog import bmd_category, build_catalog, rows
+from casereport.catalog import build_catalog, rows
 from casereport.dataset import load_dataset
 from casereport.model import Ref
 from casereport.tables import (
@@ -31,6 +31,7 @@ from casereport.tables import (
 )
 from casereport.tables.output import patients_in_columns
 from casereport.tables.per_patient import is_patient_label
+from casereport_project.bmd import bmd_category
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "published_tables.txt"

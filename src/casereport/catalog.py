@@ -25,7 +25,7 @@ module `numbers` (workflow/article/numbers.py here).
 
 "pre" and "post" are the first and last values of the `timepoint` enum in the data dictionary.
 A count of zero points at every row it examined, so that even "none" has a source.
-Bone density categories are words, not numbers: see `casereport.clinical.bmd_category()`.
+A category (a word, such as a bone-density category) is not a number.
 
 Display follows casereport.formatting: numbers in shortest plain notation (thousands separators
 from 10,000), yearmonth as "June 2002", dates as "6 March 2009"; a mean is shown to one decimal.
@@ -38,8 +38,6 @@ import gc
 from collections.abc import Collection, Iterable, Iterator
 
 from casereport.clinical import (  # noqa: F401 (re-exported for the stages that import them)
-    bmd_category,
-    bmd_classifier,
     earliest_start_rows,
     first_treatment_rows,
     listed_in_table_i,

@@ -8,7 +8,6 @@ here rather than work them out again.
 - the study drug: its name (publication.csv `study_drug`, read by casereport.words) and a patient's
   rows of it (`study_drug_rows`);
 - the course schedule of a drug given in courses (`course_schedule`);
-- the bone density category of a z-score (`bmd_classifier`, `bmd_category`);
 - the time points before and after the study drug (`timepoints`) and the analytes measured
   (`analytes_measured`).
 
@@ -17,21 +16,16 @@ Rows are dicts as casereport.dataset.rows gives them (missing cells None); panda
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-
-import pandas as pd
 
 from casereport.dataset import Dataset, Table, enum_values, is_missing, rows
-from casereport.formatting import month_year, to_decimal
+from casereport.formatting import month_year
 from casereport.words import study_drug
 
 __all__ = [
     "CourseSchedule",
     "analytes_measured",
-    "bmd_category",
-    "bmd_classifier",
     "course_schedule",
     "earliest_start_rows",
     "first_treatment_rows",
@@ -174,46 +168,6 @@ def scheduled_course_count(start_month: str, end_month: str, interval_months: in
     """Courses given every `interval_months` from the start month up to the end month, both
     included: June 2005 to August 2007 every 3 months -> 9."""
     return (month_index(end_month) - month_index(start_month)) // interval_months + 1
-
-
-# --- bone density ------------------------------------------------------------------------------
-
-
-def bmd_category(z_score: float | Decimal, categories: pd.DataFrame | list[dict]) -> str:
-    """The category (a row of bmd_categories.csv, as a frame or as `rows()`) a z-score falls in,
-    honouring each bound's inclusive flag; an empty bound is no bound."""
-    return bmd_classifier(categories)(z_score)
-
-
-def bmd_classifier(categories: pd.DataFrame | list[dict]) -> Callable[[float | Decimal], str]:
-    """bmd_category() for many z-scores: the categories' bounds are read once, not per z-score.
-    A z-score no category holds raises ValueError."""
-    category_rows = rows(categories) if isinstance(categories, pd.DataFrame) else categories
-    bounds = [
-        (
-            row["category"],
-            _bound(row["z_lower"]),
-            bool(row["z_lower_inclusive"]),
-            _bound(row["z_upper"]),
-            bool(row["z_upper_inclusive"]),
-        )
-        for row in category_rows
-    ]
-
-    def category_of(z_score: float | Decimal) -> str:
-        z = to_decimal(z_score)
-        for name, lower, lower_inclusive, upper, upper_inclusive in bounds:
-            above_lower = lower is None or (z >= lower if lower_inclusive else z > lower)
-            below_upper = upper is None or (z <= upper if upper_inclusive else z < upper)
-            if above_lower and below_upper:
-                return name
-        raise ValueError(f"z-score {z} falls in no category of bmd_categories")
-
-    return category_of
-
-
-def _bound(value) -> Decimal | None:
-    return None if is_missing(value) else to_decimal(value)
 
 
 # --- before and after the study drug -----------------------------------------------------------

@@ -18,12 +18,13 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from casereport.catalog import bmd_category
 from casereport.catalog import rows as frame_rows
 from casereport.dataset import Dataset
 from casereport.render.patients import Patient, enum_of
 from casereport.render.rows import Row
 from casereport.words import study_drug, words_for
+
+from .bmd import bmd_category
 
 
 class ArticleRecords:

@@ -19,8 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from casereport_project.patients import ArticlePatient, article_patients
-
 from casereport.catalog import column_values
 from casereport.catalog import rows as frame_rows
 from casereport.dataset import Dataset
@@ -33,6 +31,7 @@ from casereport.render.patients import (
 )
 from casereport.render.rows import Row, TableRows
 from casereport.words import field_labels, route_abbreviations, study_drug, words_for
+from casereport_project.patients import ArticlePatient, article_patients
 
 # The tables that stand for the article's own Tables I and II; the others are the rebuild's.
 ARTICLE_TABLES = ("table1", "table2")

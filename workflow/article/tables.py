@@ -8,8 +8,7 @@
 casereport.tables.build_table and summary_table find them here (BUILDERS, SUMMARY_BUILDERS);
 the package builds Table II, the measurements before and after the study drug, and lends the
 pieces every table shares (patient labels, the follow-up, the summary rows and their Numbers).
-The words of the z-score categories (casereport.tables.category_definitions) are still the
-package's while its bone-density figure uses them too. Nothing here knows how many patients, drugs
+The z-score categories and their words come from .bmd. Nothing here knows how many patients, drugs
 or sites there are: columns and rows come from the data, in the order the data gives (patient_id,
 treatment_id, site_id).
 """
@@ -19,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from casereport.catalog import by_patient, enum_values, rows, timepoints
-from casereport.clinical import bmd_classifier, patient_ids, table_i_treatments
+from casereport.clinical import patient_ids, table_i_treatments
 from casereport.dataset import Dataset
 from casereport.derived_numbers import computed
 from casereport.formatting import (
@@ -36,7 +35,6 @@ from casereport.summary import summary_id
 from casereport.tables import (
     NOT_COMPUTED,
     NOT_RECORDED,
-    category_definitions,
     drugs_given_by_several_routes,
     follow_up_text,
     patient_label,
@@ -49,6 +47,8 @@ from casereport.tables.summaries import (
     patients_per_value,
 )
 from casereport.words import route_abbreviations, study_drug, words_for
+
+from .bmd import bmd_classifier, category_definitions
 
 TREATMENT_LINE_SEPARATOR = "\n"  # Table I prints one treatment per line within a cell
 

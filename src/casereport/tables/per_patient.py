@@ -11,7 +11,7 @@ from collections.abc import Callable
 from casereport.catalog import rows, timepoints
 from casereport.clinical import analytes_measured, patient_ids
 from casereport.dataset import Dataset
-from casereport.formatting import capitalise_first, join_texts, plural
+from casereport.formatting import capitalise_first, plural
 from casereport.ledger import cell_id
 from casereport.model import Ref, TableModel, Text, text
 from casereport.project_extension import registered
@@ -55,39 +55,6 @@ def follow_up_text(dataset: Dataset) -> Text:
     """'1 year', from protocol.csv."""
     years = dataset["protocol"].set_index("parameter").loc["follow_up_years", "value"]
     return text(follow_up_ref(), " ", plural("year", years))
-
-
-# The words of the article's z-score categories (bmd_categories.csv) stay here only while the
-# package's bone-density figure (casereport.figures.bone_density) shares them with the article's
-# Table III (workflow/article/tables.py); they leave the package with that figure.
-
-
-def bound_ref(category: str, column: str) -> Ref:
-    return Ref(cell_id("bmd_categories", category, column))
-
-
-def category_definition(category: dict) -> Text:
-    """'osteopenia (-2 < z ≤ -1)', with each bound a Ref and its inclusive flag honoured."""
-    name = category["category"]
-    lower, upper = category["z_lower"], category["z_upper"]
-    lower_sign = "≤" if category["z_lower_inclusive"] else "<"
-    upper_sign = "≤" if category["z_upper_inclusive"] else "<"
-    if lower is not None and upper is not None:
-        bounds = text(bound_ref(name, "z_lower"), f" {lower_sign} z {upper_sign} ")
-        bounds += text(bound_ref(name, "z_upper"))
-    elif upper is not None:
-        bounds = text(f"z {upper_sign} ", bound_ref(name, "z_upper"))
-    elif lower is not None:
-        bounds = text(f"z {'≥' if category['z_lower_inclusive'] else '>'} ")
-        bounds += text(bound_ref(name, "z_lower"))
-    else:
-        bounds = text("any z")
-    return text(name, " (", *bounds, ")")
-
-
-def category_definitions(dataset: Dataset) -> Text:
-    """'osteoporosis (z ≤ -2), osteopenia (-2 < z ≤ -1) and normal (z > -1)'."""
-    return join_texts([category_definition(c) for c in rows(dataset["bmd_categories"])])
 
 
 # --- treatments ------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ from casereport.audit import (
     recorded,
     unique,
 )
-from casereport.clinical import bmd_category as category_of_z
 from casereport.clinical import patient_ids
 from casereport.dataset import is_missing as missing
+
+from ..bmd import bmd_category as category_of_z
 
 
 def bone_density_pair(dataset: IndexedDataset, patient_id: int) -> tuple[Row, Row]:

@@ -19,11 +19,10 @@ from casereport.figures.style import PANEL_WIDTH_IN, Drawing, column_by_key
 from casereport.ledger import cell_id
 from casereport.missing import reasons_by_key
 from casereport.model import FigureModel, text
-from casereport.tables import (
-    category_definitions,
-    follow_up_text,
-)
+from casereport.tables import follow_up_text
 from casereport.words import study_drug, words_for
+
+from ..bmd import category_definitions
 
 BAND_COLOURS = ("#F4CCCC", "#FCE5CD", "#D9EAD3", "#CFE2F3")  # z-score category bands, by row
 
