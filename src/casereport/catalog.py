@@ -16,8 +16,8 @@ for example `patients.1.age_at_diagnosis_years`, `labs.3.LDH.pre.value`,
 `treatments.4.start_month`, `bmd_categories.osteopenia.z_upper`, `publication.1.study_period_end`.
 Not read: surrogate row ids (`SURROGATE_IDS`), and foreign-key columns that point at another table
 (`treatments.<id>.patient_id` and the like): the number such a cell shows is the referenced key,
-so show `patients.<pid>.patient_id` for "Patient 1". A patient's first pamidronate month is the
-cell `treatments.<treatment_id>.start_month` of the patient's pamidronate row.
+so show `patients.<pid>.patient_id` for "Patient 1". The month a patient started a drug is the
+cell `treatments.<treatment_id>.start_month` of that drug's row.
 
 Computed numbers (`derivation` says how; `source_line` lists every line used): their ids are
 listed in `casereport.derived_numbers`, and those only a project computes in its extension's

@@ -4,7 +4,7 @@ What only one report needs (this repository: the article's Tables I and III, its
 bone-density figures, its audit checks and the numbers only they compute) is not in the casereport
 package but in a package of the project, in a folder that config key `extension` names
 (workflow/article here). It is imported as the package `casereport_project`, so its modules import
-each other relatively (`from .clinical import bmd_category`), and the project's other files that
+each other relatively (`from .bmd import bmd_category`), and the project's other files that
 live in that folder (config keys `validation_rules`, `report_context`) can import them too.
 
 Its `__init__.py` declares, and must stay cheap to import (the Snakefile imports it on every run,
