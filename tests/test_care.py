@@ -51,6 +51,11 @@ def section_ids(parsed) -> set[str]:
     return {e.attrs["id"] for e in parsed.elements if e.tag in ("section", "header")}
 
 
+def article_items():
+    """The checklist's rows shown for the article's own data (the paper's report)."""
+    return applicable_care_items(read_care_checklist(CARE_CHECKLIST), True)
+
+
 def covering_sections(items) -> dict[str, str]:
     """Section id -> the first item it covers."""
     covering: dict[str, str] = {}
@@ -143,7 +148,7 @@ def test_an_item_not_reported_without_a_reason_is_refused(tmp_path):
 
 def test_every_section_an_item_names_is_in_the_built_report(paper_report):
     present = section_ids(parse_html(paper_report.html))
-    for section, topic in covering_sections(applicable_care_items(read_care_checklist(CARE_CHECKLIST), True)).items():
+    for section, topic in covering_sections(article_items()).items():
         assert section in present, f"section {section!r}, which covers {topic!r}, is missing"
 
 
@@ -152,7 +157,7 @@ def test_the_report_shows_the_checklist_with_one_row_per_item(paper_report):
     rows = [e for e in parsed.elements if e.tag == "tr" and e.section == "care"]
     assert len(rows) == 1 + len(CARE_TOPICS)  # header row and one per item
     links = {e.attrs["href"] for e in parsed.elements if e.tag == "a" and e.section == "care"}
-    wanted = {f"#{s}" for s in covering_sections(applicable_care_items(read_care_checklist(CARE_CHECKLIST), True))}
+    wanted = {f"#{s}" for s in covering_sections(article_items())}
     assert links == wanted
 
 

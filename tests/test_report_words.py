@@ -136,8 +136,9 @@ def sentences_with(text: str, words: str) -> list[str]:
 
 
 def check_timepoint_words(text: str, untreated: set[int], treated: set[int], large: bool) -> None:
-    """"Before the first course" dates the timepoints by a course: said only when someone was
-    treated, and then with the patients who were not (who have no first course) named."""
+    """The words "before the first course" date the timepoints by a course: said only when
+    someone was treated, and then with the patients who were not (who have no first course)
+    named."""
     dated = sentences_with(text, "before the first course")
     if not treated:
         assert dated == [], dated
@@ -346,7 +347,10 @@ def test_table_two_says_what_before_means_for_an_untreated_patient(tmp_path):
     rendered = validate_and_render(data, tmp_path / "out")
     assert rendered.findings == [], rendered.findings[:5]
     drug = read(data, "publication").loc[0, "study_drug"]
-    clause = f"; for Patient {pid}, who did not receive {drug}, the data's two timepoints are tied to no course"
+    clause = (
+        f"; for Patient {pid}, who did not receive {drug}, "
+        "the data's two timepoints are tied to no course"
+    )
     (table_two,) = sentences_with(rendered.sections["outcomes"], "Table II gives")
     assert f"before the first course of {drug} and" in table_two
     assert f"later{clause}, and Figure" in table_two, table_two
@@ -368,7 +372,9 @@ def test_no_course_dates_the_timepoints_when_nobody_was_treated(tmp_path):
     rendered = validate_and_render(data, tmp_path / "out")
     assert rendered.findings == [], rendered.findings[:5]
     drug = read(data, "publication").loc[0, "study_drug"]
-    untreated = f"at the data's two timepoints (no patient received {drug}, so no course dates them)"
+    untreated = (
+        f"at the data's two timepoints (no patient received {drug}, so no course dates them)"
+    )
     assert f"disease activity {untreated}, and Figure" in rendered.sections["outcomes"]
     methods = rendered.sections["methods"]
     assert f"measured {untreated}:" in methods

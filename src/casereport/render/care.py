@@ -60,7 +60,11 @@ def read_care_checklist(path: Path | str) -> list[CareItem]:
         sections = () if covered == CARE_NOT_REPORTED else tuple(covered.split(";"))
         items.append(
             CareItem(
-                record["item"], record["topic"], record["asks"], sections, record["reason"],
+                record["item"],
+                record["topic"],
+                record["asks"],
+                sections,
+                record["reason"],
                 applies_to,
             )
         )
@@ -78,9 +82,7 @@ def read_care_checklist(path: Path | str) -> list[CareItem]:
     return items
 
 
-def applicable_care_items(
-    items: Sequence[CareItem], data_are_the_article: bool
-) -> list[CareItem]:
+def applicable_care_items(items: Sequence[CareItem], data_are_the_article: bool) -> list[CareItem]:
     """The rows of the checklist that are true of these data, in the file's order."""
     return [item for item in items if item.applies(data_are_the_article)]
 
