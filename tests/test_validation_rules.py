@@ -443,3 +443,15 @@ def test_decimals_that_are_not_a_whole_number_are_a_dictionary_error(project):
     finding = only_finding(findings_of("labs"))
     assert key(finding) == (DATAPACKAGE, None, None, None, "datapackage")
     assert "decimals='two' must be a whole number >= 0" in finding.message
+
+
+def test_a_value_written_with_an_exponent_is_read_exactly(project):
+    row = first_row("bone_density", lambda r: r["bmd_g_cm2"])
+    places = field_decimals(dictionary_field("bone_density", "bmd_g_cm2"))
+    digits = f"{float(row['bmd_g_cm2']):.{places}f}".replace(".", "").lstrip("0")
+    within = f"{digits}e-{places}"  # 475e-3: the same value, as many places
+    set_cell("bone_density", row["_line"], "bmd_g_cm2", within)
+    assert findings_of("bone_density") == []
+    finer = f"{digits}1e-{places + 1}"  # 4751e-4
+    edited = edit("bone_density", row["_line"], "bmd_g_cm2", finer, "too-many-decimals")
+    assert [key(f) for f in findings_of("bone_density")] == [edited]
