@@ -129,6 +129,7 @@ def check_words(data: Path, rendered, large: bool) -> None:
             summary_of = case_summary(rendered.sections["patients"], pid)
             assert f"did not receive {drug}" in summary_of
             assert "had received" not in summary_of
+            assert f"before and after {drug}" not in summary_of
 
 
 def sentences_with(text: str, words: str) -> list[str]:
@@ -344,9 +345,15 @@ def test_table_two_says_what_before_means_for_an_untreated_patient(tmp_path):
     with_events = set(read(data, "adverse_events")["patient_id"])
     pid = next(p for p in read(data, "patients")["patient_id"] if p not in with_events)
     untreat(data, pid)
+    density = read(data, "bone_density")  # and no bone density: the case summary says when not
+    density[density["patient_id"] != pid].to_csv(data / "bone_density.csv", index=False)
     rendered = validate_and_render(data, tmp_path / "out")
     assert rendered.findings == [], rendered.findings[:5]
     drug = read(data, "publication").loc[0, "study_drug"]
+    assert (
+        f"Bone mineral density at the data's two timepoints: none for Patient {pid}"
+        in case_summary(rendered.sections["patients"], int(pid))
+    )
     clause = (
         f"; for Patient {pid}, who did not receive {drug}, "
         "the data's two timepoints are tied to no course"
