@@ -119,15 +119,41 @@ def check_words(data: Path, rendered, large: bool) -> None:
     for site in sites:
         assert site in rendered.sections["methods"]
 
+    treated = read(data, "treatments")
+    drug = read(data, "publication").loc[0, "study_drug"]
+    with_drug = {int(p) for p in treated.loc[treated["drug"] == drug, "patient_id"]}
+    check_timepoint_words(text, ids - with_drug, with_drug, large)
     if not large:
         check_lab_counts(data, rendered.sections["outcomes"], ids)
-        treated = read(data, "treatments")
-        drug = read(data, "publication").loc[0, "study_drug"]
-        with_drug = {int(p) for p in treated.loc[treated["drug"] == drug, "patient_id"]}
         for pid in ids - with_drug:
             summary_of = case_summary(rendered.sections["patients"], pid)
             assert f"did not receive {drug}" in summary_of
             assert "had received" not in summary_of
+            assert f"before and after {drug}" not in summary_of
+
+
+def sentences_with(text: str, words: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.:])\s+(?=[A-Z])", text) if words in s]
+
+
+def check_timepoint_words(text: str, untreated: set[int], treated: set[int], large: bool) -> None:
+    """The words "before the first course" date the timepoints by a course: said only when
+    someone was treated, and then with the patients who were not (who have no first course)
+    named."""
+    dated = sentences_with(text, "before the first course")
+    if not treated:
+        assert dated == [], dated
+        return
+    assert dated, "the methods and Table II's sentence date the timepoints"
+    for sentence in dated:
+        if not untreated:
+            assert "who did not receive" not in sentence, sentence
+            continue
+        clause = sentence.split("; for ", 1)[1]
+        assert "who did not receive" in clause, sentence
+        assert "tied to no course" in clause, sentence
+        if not large:
+            assert mentioned_patients(clause.split(", who did not", 1)[0]) == untreated, sentence
 
 
 def bmd_improved(complete: pd.DataFrame, measured: set[int]) -> set[int]:
@@ -247,6 +273,16 @@ ARTICLE_ONLY = (
     "The article reports",
     "The article quotes",
     "the facts and numbers are the article's",
+    # Methods the article states and the data do not record (issue 13).
+    "Bohan and Peter",
+    "gathered retrospectively",
+    "parents gave written informed consent",
+    "compassionate use",
+    "Glorieux and colleagues",
+    "Spanish reference values",
+    # The CARE checklist's rows about the article (data/care_checklist.csv, applies_to).
+    "the authors' conclusion",
+    "the article states that the parents",
 )
 
 
@@ -269,6 +305,9 @@ def test_the_articles_words_are_not_said_of_other_data(tmp_path):
         assert "pamidronate" not in rendered.sections[section].lower(), section
         assert "zoledronate" in rendered.sections[section].lower(), section
     assert "The data describe 6 children" in rendered.sections["summary"]
+    care = rendered.sections["care"]
+    discussion = care.split("Discussion", 1)[1].split("Patient perspective", 1)[0]
+    assert "Not reported" in discussion, discussion
 
 
 def test_the_articles_own_data_keep_the_authors_words(tmp_path):
@@ -278,3 +317,76 @@ def test_the_articles_own_data_keep_the_authors_words(tmp_path):
     for words in ARTICLE_ONLY:
         assert words in rendered.text, words
     assert "rose in all 3 patients" in rendered.sections["summary"]
+
+
+def untreat(data: Path, pid: str) -> None:
+    """Make one patient of a cohort one who never received the study drug, as the dictionary
+    allows: no course, no row of the drug (casereport.synthetic's untreated patients)."""
+    drug = read(data, "publication").loc[0, "study_drug"]
+    patients = read(data, "patients")
+    row = patients["patient_id"] == pid
+    patients.loc[row, ["pamidronate_courses", "pamidronate_ongoing"]] = ["0", "false"]
+    patients.loc[row, "follow_up_after_pamidronate_years"] = ""
+    patients.to_csv(data / "patients.csv", index=False)
+    treatments = read(data, "treatments")
+    kept = ~((treatments["patient_id"] == pid) & (treatments["drug"] == drug))
+    treatments[kept].to_csv(data / "treatments.csv", index=False)
+    findings = read(data, "findings")
+    during = (findings["patient_id"] == pid) & findings["timing"].isin(["during", "after"])
+    findings[~during].to_csv(data / "findings.csv", index=False)
+
+
+def test_table_two_says_what_before_means_for_an_untreated_patient(tmp_path):
+    """Issue 13: one patient of four did not receive the drug and so has no first course; the
+    sentences that date Table II's and the DXA's timepoints by the first course name that
+    patient and say the timepoints are tied to no course for them."""
+    data = tmp_path / "data"
+    write_cohort(data, 4, 5, RAW, Variations())
+    with_events = set(read(data, "adverse_events")["patient_id"])
+    pid = next(p for p in read(data, "patients")["patient_id"] if p not in with_events)
+    untreat(data, pid)
+    density = read(data, "bone_density")  # and no bone density: the case summary says when not
+    density[density["patient_id"] != pid].to_csv(data / "bone_density.csv", index=False)
+    rendered = validate_and_render(data, tmp_path / "out")
+    assert rendered.findings == [], rendered.findings[:5]
+    drug = read(data, "publication").loc[0, "study_drug"]
+    assert (
+        f"Bone mineral density at the data's two timepoints: none for Patient {pid}"
+        in case_summary(rendered.sections["patients"], int(pid))
+    )
+    clause = (
+        f"; for Patient {pid}, who did not receive {drug}, "
+        "the data's two timepoints are tied to no course"
+    )
+    (table_two,) = sentences_with(rendered.sections["outcomes"], "Table II gives")
+    assert f"before the first course of {drug} and" in table_two
+    assert f"later{clause}, and Figure" in table_two, table_two
+    methods = rendered.sections["methods"]
+    assert f"after it{clause}:" in methods
+    assert f"later{clause}. It was also" in methods
+    assert f"children, some of them given {drug}." in rendered.sections["summary"]
+    check_words(data, rendered, large=False)
+
+
+def test_no_course_dates_the_timepoints_when_nobody_was_treated(tmp_path):
+    """When no patient received the drug, no sentence dates a measurement by its first course."""
+    data = tmp_path / "data"
+    write_cohort(data, 3, 5, RAW, Variations())
+    events = read(data, "adverse_events")
+    events[events["patient_id"] == ""].to_csv(data / "adverse_events.csv", index=False)
+    for pid in read(data, "patients")["patient_id"]:
+        untreat(data, pid)
+    rendered = validate_and_render(data, tmp_path / "out")
+    assert rendered.findings == [], rendered.findings[:5]
+    drug = read(data, "publication").loc[0, "study_drug"]
+    untreated = (
+        f"at the data's two timepoints (no patient received {drug}, so no course dates them)"
+    )
+    assert f"disease activity {untreated}, and Figure" in rendered.sections["outcomes"]
+    methods = rendered.sections["methods"]
+    assert f"measured {untreated}:" in methods
+    assert f"none of them received {drug}." in methods
+    assert f"No patient received {drug}; the protocol the data record gives it" in methods
+    assert f"{drug} was given" not in methods.lower()
+    assert f"children none of whom was given {drug}" in rendered.sections["summary"]
+    check_words(data, rendered, large=False)

@@ -7,23 +7,28 @@ the finding it expects as (file, line, column, value, rule); the test checks it 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 from support.validation import (
     ARTICLE_RULES,
+    DATAPACKAGE,
     copy_raw_data,
     findings_of,
     first_row,
     key,
     month_after,
     month_before,
+    only_finding,
     raw_file,
     read_table,
     set_cell,
 )
 
+from casereport.formatting import field_decimals
 from casereport.validation.registry import load_extension
-from casereport.validation.rules import RULES
+from casereport.validation.rules import RULES, places_written
 
 
 @pytest.fixture
@@ -246,6 +251,14 @@ def study_period_reversed():
     return edit("publication", row["_line"], "study_period_end", before, "end-before-start")
 
 
+def bone_density_finer_than_its_decimals():
+    """A BMD with one more decimal place than the dictionary's decimals for bmd_g_cm2."""
+    row = first_row("bone_density", lambda r: r["bmd_g_cm2"])
+    places = field_decimals(dictionary_field("bone_density", "bmd_g_cm2"))
+    finer = f"{float(row['bmd_g_cm2']):.{places}f}" + "1"
+    return edit("bone_density", row["_line"], "bmd_g_cm2", finer, "too-many-decimals")
+
+
 CASES = [
     end_before_start,
     start_before_study_period,
@@ -274,6 +287,7 @@ CASES = [
     bmd_two_categories_without_lower_bound,
     accepted_before_received,
     study_period_reversed,
+    bone_density_finer_than_its_decimals,
 ]
 
 
@@ -323,6 +337,7 @@ def test_every_rule_has_a_docstring_and_a_test():
         "publication_dates_in_order",
         "reference_numbers_exist",
         "duplicate_is_an_earlier_reference",
+        "value_within_its_decimals",
     }
     article_rules = {  # in workflow/article/validation_rules.py: this article's data only
         "later_interval_needs_end_month",
@@ -369,3 +384,74 @@ def test_a_missing_value_with_its_reason_is_valid(project):
     set_cell("labs", row["_line"], "value", "")
     set_cell("labs", row["_line"], "missing_reason", "not measured")
     assert findings_of() == []
+
+
+# --- decimals -----------------------------------------------------------------------------------
+
+
+def dictionary_field(table: str, name: str) -> dict:
+    package = yaml.safe_load(Path(DATAPACKAGE).read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == table)
+    return next(f for f in resource["schema"]["fields"] if f["name"] == name)
+
+
+@pytest.mark.parametrize(
+    "cell, places",
+    [("12", 0), ("0.475", 3), ("0.680", 2), ("-0.97", 2), ("1.5e-3", 4), ("1e2", 0), ("2.", 0)],
+)
+def test_decimal_places_are_counted_as_the_value_has_them(cell, places):
+    assert places_written(cell) == places
+
+
+def test_a_value_finer_than_its_decimals_is_one_finding(project):
+    """A rise of 0.4 in a marker shown with 0 decimals would read 'rose: 0': the recorded value
+    may not be finer than the places its changes are shown with (issue 13)."""
+    expected = bone_density_finer_than_its_decimals()
+    (finding,) = findings_of("bone_density")
+    assert key(finding) == expected
+    places = field_decimals(dictionary_field("bone_density", "bmd_g_cm2"))
+    assert finding.message.startswith(
+        f"bmd_g_cm2 {expected[3]} has {places + 1} decimal places; the dictionary's decimals "
+        f"for bmd_g_cm2 is {places}"
+    )
+    assert "\n" not in str(finding)
+
+
+def test_trailing_zeros_and_whole_lab_values_are_not_finer(project):
+    row = first_row("bone_density", lambda r: r["bmd_g_cm2"])
+    places = field_decimals(dictionary_field("bone_density", "bmd_g_cm2"))
+    set_cell("bone_density", row["_line"], "bmd_g_cm2", row["bmd_g_cm2"] + "0" * (places + 1))
+    lab = first_row("labs", lambda r: r["value"])
+    set_cell("labs", lab["_line"], "value", f"{lab['value']}.0")
+    assert findings_of("bone_density", "labs") == []
+
+
+def test_a_lab_value_with_a_decimal_its_field_does_not_allow_is_reported(project):
+    lab = first_row("labs", lambda r: r["value"])
+    assert field_decimals(dictionary_field("labs", "value")) == 0
+    edited = edit("labs", lab["_line"], "value", f"{lab['value']}.5", "too-many-decimals")
+    assert [key(f) for f in findings_of("labs")] == [edited]
+
+
+def test_decimals_that_are_not_a_whole_number_are_a_dictionary_error(project):
+    path = Path(DATAPACKAGE)
+    package = yaml.safe_load(path.read_text(encoding="utf-8"))
+    labs = next(r for r in package["resources"] if r["name"] == "labs")
+    value = next(f for f in labs["schema"]["fields"] if f["name"] == "value")
+    value["decimals"] = "two"
+    path.write_text(yaml.safe_dump(package, sort_keys=False), encoding="utf-8")
+    finding = only_finding(findings_of("labs"))
+    assert key(finding) == (DATAPACKAGE, None, None, None, "datapackage")
+    assert "decimals='two' must be a whole number >= 0" in finding.message
+
+
+def test_a_value_written_with_an_exponent_is_read_exactly(project):
+    row = first_row("bone_density", lambda r: r["bmd_g_cm2"])
+    places = field_decimals(dictionary_field("bone_density", "bmd_g_cm2"))
+    digits = f"{float(row['bmd_g_cm2']):.{places}f}".replace(".", "").lstrip("0")
+    within = f"{digits}e-{places}"  # 475e-3: the same value, as many places
+    set_cell("bone_density", row["_line"], "bmd_g_cm2", within)
+    assert findings_of("bone_density") == []
+    finer = f"{digits}1e-{places + 1}"  # 4751e-4
+    edited = edit("bone_density", row["_line"], "bmd_g_cm2", finer, "too-many-decimals")
+    assert [key(f) for f in findings_of("bone_density")] == [edited]

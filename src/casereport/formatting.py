@@ -73,7 +73,9 @@ def round_half_up(value: Decimal, places: int) -> Decimal:
 # `decimals` (a custom field property in datapackage.yaml: bmd_g_cm2 3, z_score 2, labs value 0),
 # rounded half up and padded with zeros, so that a column of changes reads 1.20, 1.08, 0.52 and
 # not 1.2, 1.08, 0.52. A field without `decimals` shows its computed values exactly
-# (display_number).
+# (display_number). Validation refuses a recorded value with more places than its field's
+# `decimals` (rules.value_within_its_decimals): the change between two values is then exact at
+# that many places, so rounding it never hides a rise or a fall.
 DECIMALS = "decimals"
 
 

@@ -9,22 +9,37 @@ Snakefile imports it on every run, no-op runs included.
 """
 
 # Output table -> validated tables it is built from. protocol.csv gives the follow-up time that
-# the captions of Table II and III state, publication.csv the study drug they name.
+# the captions of Table II and III state, publication.csv the study drug they name, and
+# treatments.csv who received it (a patient who did not has no first course to date the values by).
 TABLES = {
     "table1": ("patients", "treatments", "calcinosis_sites"),
-    "table2": ("patients", "analytes", "labs", "protocol", "publication"),
-    "table3": ("patients", "bone_density", "bmd_categories", "protocol", "publication"),
+    "table2": ("patients", "treatments", "analytes", "labs", "protocol", "publication"),
+    "table3": (
+        "patients",
+        "treatments",
+        "bone_density",
+        "bmd_categories",
+        "protocol",
+        "publication",
+    ),
 }
 
 # Figure -> validated tables it is drawn from. publication.csv gives the study period and time of
 # writing the timeline spans and the study drug the captions name; protocol.csv the follow-up time
-# the before/after captions state.
+# the before/after captions state, and treatments.csv who received the drug they date it by.
 FIGURES = {
     "timeline": ("patients", "treatments", "adverse_events", "publication"),
     # The calcinosis response: onset, the study drug's courses, the outcome and the follow-up.
     "calcinosis": ("patients", "treatments", "publication"),
-    "labs": ("patients", "analytes", "labs", "protocol", "publication"),
-    "bone_density": ("patients", "bone_density", "bmd_categories", "protocol", "publication"),
+    "labs": ("patients", "treatments", "analytes", "labs", "protocol", "publication"),
+    "bone_density": (
+        "patients",
+        "treatments",
+        "bone_density",
+        "bmd_categories",
+        "protocol",
+        "publication",
+    ),
 }
 
 # Validated tables the reproduction audit reads (data/claims.csv is checked against them).

@@ -35,9 +35,12 @@ from casereport.summary import summary_id
 from casereport.tables import (
     NOT_COMPUTED,
     NOT_RECORDED,
+    UNDATED_TIMEPOINTS,
     drugs_given_by_several_routes,
     follow_up_text,
+    nobody_treated,
     patient_label,
+    untreated_note,
 )
 from casereport.tables.summaries import (
     IQR_NOTE,
@@ -190,6 +193,12 @@ def bone_density_caption_opening(dataset: Dataset, before: str, after: str) -> t
     its start (<after>)': how Table III opens, per patient or summarised."""
     density = dataset.tables["bone_density"]
     sites = sorted(set(density.frame["site"].dropna()))
+    if nobody_treated(dataset):
+        return (
+            "Bone mineral density (BMD) at the ",
+            " and ".join(site_words(density, sites)),
+            f" {UNDATED_TIMEPOINTS} ({before} and {after})",
+        )
     return (
         "Bone mineral density (BMD) at the ",
         " and ".join(site_words(density, sites)),
@@ -257,6 +266,7 @@ def table3(dataset: Dataset, first_patients: int | None = None) -> TableModel:
             f", with the change ({after} − {before}) and the category of each z-score: ",
             *category_definitions(dataset),
             ".",
+            *untreated_note(dataset),
         ),
         header=header,
         rows=body,
@@ -414,6 +424,7 @@ def summary_table3(dataset: Dataset) -> tuple[TableModel, list[Number]]:
             "category: ",
             *category_definitions(dataset),
             ".",
+            *untreated_note(dataset),
         ),
         header=(
             text(),

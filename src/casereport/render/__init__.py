@@ -61,6 +61,7 @@ from casereport.render.care import (
     CARE_NOT_REPORTED,
     CareChecklistError,
     CareItem,
+    applicable_care_items,
     missing_care_sections,
     read_care_checklist,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "line_words",
     "lines_read",
     "make_environment",
+    "applicable_care_items",
     "missing_care_sections",
     "not_applicable_reason",
     "per_patient_tables",

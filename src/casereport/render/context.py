@@ -9,7 +9,12 @@ from casereport.clinical_findings import findings_context
 from casereport.dataset import Dataset
 from casereport.model import FigureModel, TableModel
 from casereport.render.audit_view import AuditGroup
-from casereport.render.care import CareChecklistError, CareItem, missing_care_sections
+from casereport.render.care import (
+    CareChecklistError,
+    CareItem,
+    applicable_care_items,
+    missing_care_sections,
+)
 from casereport.render.extension import ReportContext, ReportPatients, extended, project_patients
 from casereport.render.numbers import meta
 from casereport.render.patients import build_patients, sex_counts
@@ -55,6 +60,11 @@ def build_context(
         patients = project_patients(patients, views, project_context_name)
     figure_numbers = {f.key: number for number, f in enumerate(figures, start=1)}
     sections = build_sections(tables, figures, sections, large_series)
+    # The data are the article's (the audit's article_identity claim holds): only then may the
+    # text speak of "the authors" and give the article's reasons and conclusions, and only then
+    # do the CARE checklist's rows about the article apply.
+    data_are_the_article = not audit_not_applicable
+    care = applicable_care_items(care, data_are_the_article)
     missing = missing_care_sections(care, [s.id for s in sections])
     if missing:
         raise CareChecklistError(
@@ -76,9 +86,7 @@ def build_context(
         "section_headings": {s.id: s.heading for s in sections},
         "audit_groups": list(audit),
         "audit_not_applicable": audit_not_applicable,
-        # The data are the article's (the audit's article_identity claim holds): only then may the
-        # text speak of "the authors" and give the article's reasons and conclusions.
-        "data_are_the_article": not audit_not_applicable,
+        "data_are_the_article": data_are_the_article,
         "audit_total": sum(len(g.rows) for g in audit),
         "care_items": list(care),
         "large_series": large_series,

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from casereport.catalog import rows, timepoints
-from casereport.clinical import analytes_measured, patient_ids
+from casereport.clinical import analytes_measured, patient_ids, untreated_patient_ids
 from casereport.dataset import Dataset
-from casereport.formatting import capitalise_first, plural
+from casereport.formatting import capitalise_first, join_texts, plural
 from casereport.ledger import cell_id
 from casereport.model import Ref, TableModel, Text, text
 from casereport.project_extension import registered
@@ -55,6 +55,38 @@ def follow_up_text(dataset: Dataset) -> Text:
     """'1 year', from protocol.csv."""
     years = dataset["protocol"].set_index("parameter").loc["follow_up_years", "value"]
     return text(follow_up_ref(), " ", plural("year", years))
+
+
+# A caption names at most this many patients who did not receive the study drug.
+NAMED_UNTREATED = 10
+# What "before" and "after" are when nobody received the study drug (no first course).
+UNDATED_TIMEPOINTS = "at the two time points of the data"
+
+
+def nobody_treated(dataset: Dataset) -> bool:
+    return len(untreated_patient_ids(dataset)) == len(patient_ids(dataset))
+
+
+def untreated_note(dataset: Dataset) -> Text:
+    """The sentence a caption that dates its time points by the study drug ends with when some
+    patients did not receive it: ' Patients 4 and 6 did not receive pamidronate: for them the two
+    time points are tied to no course.' Nothing when every patient received it; when nobody
+    did, the caption's opening says so (UNDATED_TIMEPOINTS) and this adds why."""
+    untreated = untreated_patient_ids(dataset)
+    drug = study_drug(dataset)
+    if not untreated:
+        return ()
+    if len(untreated) == len(patient_ids(dataset)):
+        return text(f" No patient received {drug}, so no course dates them.")
+    numbers = [text(Ref(cell_id("patients", pid, "patient_id"))) for pid in untreated]
+    named = numbers[:NAMED_UNTREATED] + ([text("others")] if numbers[NAMED_UNTREATED:] else [])
+    one = len(untreated) == 1
+    return text(
+        " Patient " if one else " Patients ",
+        *join_texts(named),
+        f" did not receive {drug}: for {'this patient' if one else 'them'} the two time points "
+        "are tied to no course.",
+    )
 
 
 # --- treatments ------------------------------------------------------------------------------
@@ -109,9 +141,16 @@ def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:
         key="table2",
         title="Table II",
         caption=text(
-            "Analytical parameters before and after ",
-            *follow_up_text(dataset),
-            f" of {study_drug(dataset)} therapy.",
+            *(
+                text(f"Analytical parameters {UNDATED_TIMEPOINTS}.")
+                if nobody_treated(dataset)
+                else text(
+                    "Analytical parameters before and after ",
+                    *follow_up_text(dataset),
+                    f" of {study_drug(dataset)} therapy.",
+                )
+            ),
+            *untreated_note(dataset),
         ),
         header=tuple(header),
         rows=body,

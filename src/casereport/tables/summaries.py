@@ -19,7 +19,13 @@ from casereport.ledger import Number
 from casereport.model import Ref, TableModel, Text, text
 from casereport.project_extension import registered
 from casereport.summary import Source, quartile_numbers, share_numbers, summary_id
-from casereport.tables.per_patient import analytes_measured, follow_up_text
+from casereport.tables.per_patient import (
+    UNDATED_TIMEPOINTS,
+    analytes_measured,
+    follow_up_text,
+    nobody_treated,
+    untreated_note,
+)
 from casereport.words import study_drug
 
 # --- summaries of a large series -------------------------------------------------------------
@@ -194,11 +200,18 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         key="table2",
         title="Table II",
         caption=text(
-            "Analytical parameters before and after ",
-            *follow_up_text(dataset),
-            f" of {study_drug(dataset)} therapy, summarised over the patients with a value at both "
-            "time "
-            "points; the change is computed patient by patient.",
+            *(
+                text(f"Analytical parameters {UNDATED_TIMEPOINTS}")
+                if nobody_treated(dataset)
+                else text(
+                    "Analytical parameters before and after ",
+                    *follow_up_text(dataset),
+                    f" of {study_drug(dataset)} therapy",
+                )
+            ),
+            ", summarised over the patients with a value at both time points; the change is "
+            "computed patient by patient.",
+            *untreated_note(dataset),
         ),
         header=header,
         rows=tuple(builder.rows),

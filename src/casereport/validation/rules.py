@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Iterator
+from decimal import Decimal, InvalidOperation
 
 from casereport.validation.registry import (
     CheckedTable,
@@ -305,3 +306,62 @@ def duplicate_is_an_earlier_reference(table: CheckedTable, tables: Tables) -> It
             f"duplicate_of {table.cell(line, 'duplicate_of')} is not before reference_number "
             f"{table.cell(line, 'reference_number')}; a repeat points at the first occurrence",
         )
+
+
+# --- precision ----------------------------------------------------------------------------------
+
+DECIMALS = "decimals"  # the field property casereport.formatting.field_decimals reads
+
+
+def _decimal_places(field: dict) -> int | None:
+    """A number field's `decimals`, or None when it has none (or not a whole number >= 0: the
+    descriptor check, schema.descriptor_problems, reports that)."""
+    places = field.get(DECIMALS)
+    if field.get("type") != "number" or isinstance(places, bool) or not isinstance(places, int):
+        return None
+    return places if places >= 0 else None
+
+
+def _has_decimals(resource: dict) -> bool:
+    return any(_decimal_places(field) is not None for field in resource["schema"]["fields"])
+
+
+def places_written(cell: str) -> int:
+    """Decimal places of a number as written, trailing zeros aside: '0.680' 2, '1.5e-3' 4."""
+    try:
+        exponent = Decimal(cell).normalize().as_tuple().exponent
+    except InvalidOperation:
+        return 0  # not a number: the type check reports it
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+@rule(checks=_has_decimals)
+def value_within_its_decimals(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
+    """every number field with `decimals`: a recorded value has no more decimal places than that."""
+    # Why: `decimals` is the precision the report shows a change computed from the field with
+    # (casereport.formatting). The difference of two values with at most that many places is exact
+    # at that many places; a finer value would be shown rounded, so that a rise of 0.4 could read
+    # "rose: 0" and a change would not be the difference of the two values printed beside it.
+    for field in table.resource["schema"]["fields"]:
+        name, places = field["name"], _decimal_places(field)
+        if places is None or name not in table.text:
+            continue
+        cells = table.text[name]
+        recorded = table.typed[name].notna()
+        # A nonzero digit after the first `places` decimals, or an exponent (rare: read exactly
+        # below); one pass of one pattern over the column, which may have a million cells.
+        maybe_finer = cells.str.contains(rf"\.[0-9]{{{places}}}[0-9]*[1-9]|[eE]", regex=True)
+        for line in where(recorded & maybe_finer):
+            cell = table.cell(line, name)
+            written = places_written(cell)
+            if written <= places:
+                continue
+            yield table.finding(
+                line,
+                name,
+                "too-many-decimals",
+                f"{name} {cell} has {written} decimal {'place' if written == 1 else 'places'}; "
+                f"the dictionary's decimals for "
+                f"{name} is {places}, the places a change computed from it is shown with "
+                "(round the value, or raise decimals in the dictionary)",
+            )

@@ -96,6 +96,13 @@ def descriptor_problems(resource: dict, resource_names: set[str]) -> list[str]:
             allowed = SUPPORTED_PARSING.get(option, set())
             if allowed is not None and field[option] not in allowed:
                 problems.append(f"{label}: {option}={field[option]!r} is not supported")
+        # `decimals` (custom, casereport.formatting): the places a computed value is shown with,
+        # and the most a recorded value may have (rules.value_within_its_decimals).
+        places = field.get("decimals")
+        if "decimals" in field and (
+            isinstance(places, bool) or not isinstance(places, int) or places < 0
+        ):
+            problems.append(f"{label}: decimals={places!r} must be a whole number >= 0")
     for key_fields in [_as_list(schema.get("primaryKey", []))] + [
         _as_list(fk.get("fields")) for fk in schema.get("foreignKeys", [])
     ]:
