@@ -15,8 +15,9 @@ from casereport.dataset import load_dataset
 from casereport.figures import build_figure
 from casereport.ledger import cell_id
 from casereport.model import Text
-from casereport.synthetic import Variations, write_cohort
-from casereport.tables import UNDATED_TIMEPOINTS, summary_table, table2, table3
+from casereport.tables import UNDATED_TIMEPOINTS, summary_table, table2
+from casereport_project.synthetic import Variations, write_cohort
+from casereport_project.tables import table3
 
 COHORT = 4
 
