@@ -14,10 +14,10 @@ from support.project import ROOT, make_validated_dir
 from support.report import build_report_dir, parse_html
 
 from casereport.clinical_findings import (
-    KIND_WORDS,
-    TIMING_WORDS,
     finding_words,
     findings_by_patient,
+    kind_words,
+    timing_words,
 )
 from casereport.dataset import load_dataset, read_datapackage
 from casereport.figures import build_figure
@@ -65,8 +65,18 @@ def test_every_kind_and_timing_the_dictionary_allows_has_words():
         if r["name"] == "findings"
     ]
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
-    assert set(fields["kind"]["constraints"]["enum"]) == set(KIND_WORDS)
-    assert set(fields["timing"]["constraints"]["enum"]) == set(TIMING_WORDS)
+    assert set(fields["kind"]["constraints"]["enum"]) == set(fields["kind"]["enumLabels"])
+    assert set(fields["timing"]["constraints"]["enum"]) == set(fields["timing"]["enumLabels"])
+
+
+def test_kinds_and_timings_are_worded_by_the_dictionary_with_the_study_drug(tmp_path):
+    dataset = dataset_of(RAW, tmp_path)
+    fields = dataset.tables["findings"].fields
+    drug = dataset["publication"]["study_drug"].iloc[0]
+    assert kind_words(dataset, "outcome") == fields["kind"]["enumLabels"]["outcome"]["label"]
+    assert timing_words(dataset, "during") == f"while receiving {drug}"
+    worded = [timing_words(dataset, timing) for timing in fields["timing"]["enumLabels"]]
+    assert not any("{drug}" in words for words in worded)
 
 
 def test_a_finding_reported_absent_reads_no_and_a_result_follows_in_brackets():
@@ -89,7 +99,7 @@ def test_each_row_is_grouped_once_under_its_patient_in_the_dictionarys_order_of_
     grouped = findings_by_patient(dataset, [Stub(pid) for pid in [*pids, max(pids) + 1]])
     ids = [r["finding_id"] for f in grouped for r in f.rows]
     assert sorted(ids) == sorted(int(r["finding_id"]) for r in rows)
-    order = list(KIND_WORDS)
+    order = list(dataset.tables["findings"].fields["kind"]["constraints"]["enum"])
     for patient_findings in grouped[:-1]:
         kinds = [g.kind for g in patient_findings.groups]
         assert kinds == sorted(kinds, key=order.index)

@@ -2,8 +2,9 @@
 and in the "Clinical findings" section's table.
 
 Words only: a finding, its result and where the article gives it are free text of the data, and
-the kinds and timings are the dictionary's allowed values, ordered as the dictionary lists them
-and worded here. A value the dictionary allows that has no wording here is shown as written.
+the kinds and timings are the dictionary's allowed values, ordered and worded as the dictionary
+lists them (their `enumLabels`; `{drug}` in a timing's label is the study drug). A value without
+a label is shown as written.
 """
 
 from __future__ import annotations
@@ -15,36 +16,24 @@ from typing import Any
 
 from casereport.catalog import rows
 from casereport.dataset import Dataset
-from casereport.words import study_drug
+from casereport.words import study_drug, words_for
 
 RESOURCE = "findings"
 # The section's id in the report's list of sections (workflow/report/templates/sections.yaml).
 SECTION_ID = "findings"
 
-# A kind's heading in a case summary and its name in the table, by allowed value of `kind`.
-KIND_WORDS = {
-    "symptom": "symptoms",
-    "sign": "signs",
-    "investigation": "investigations",
-    "disease activity": "disease activity",
-    "outcome": "other outcomes",
-}
-# When a finding was made, by allowed value of `timing` ({drug}: the study drug).
-TIMING_WORDS = {
-    "history": "in the history of the disease",
-    "before": "before {drug}",
-    "during": "while receiving {drug}",
-    "assessment": "when the calcinosis outcome was assessed",
-    "after": "after {drug} was stopped",
-}
+
+def kind_words(dataset: Dataset, kind: str) -> str:
+    """A kind's heading in a case summary and its name in the table: the dictionary's label of
+    the value (its `enumLabels`), or the value as written."""
+    return words_for(dataset.tables[RESOURCE].fields["kind"], kind)
 
 
-def kind_words(kind: str) -> str:
-    return KIND_WORDS.get(kind, kind)
-
-
-def timing_words(timing: str, drug: str) -> str:
-    return TIMING_WORDS.get(timing, timing).format(drug=drug)
+def timing_words(dataset: Dataset, timing: str) -> str:
+    """When a finding was made, in the dictionary's words for the value; `{drug}` in them is the
+    study drug (publication.csv)."""
+    label = words_for(dataset.tables[RESOURCE].fields["timing"], timing)
+    return label.replace("{drug}", study_drug(dataset)) if "{drug}" in label else label
 
 
 def finding_words(row: dict) -> str:
@@ -98,7 +87,8 @@ def findings_by_patient(dataset: Dataset, patients: Sequence[Any]) -> list[Patie
         kinds = [k for k in order if any(r["kind"] == k for r in found)]
         kinds += sorted({r["kind"] for r in found} - set(kinds))
         groups = [
-            FindingGroup(k, kind_words(k), [r for r in found if r["kind"] == k]) for k in kinds
+            FindingGroup(k, kind_words(dataset, k), [r for r in found if r["kind"] == k])
+            for k in kinds
         ]
         result.append(PatientFindings(patient, groups))
     return result
@@ -120,7 +110,7 @@ def findings_context(
         "findings_recorded": any(f.groups for f in every),
         # The CARE table says so when the section it cites for an item has nothing to show.
         "sections_without_data": [] if any(f.groups for f in shown) else [SECTION_ID],
-        "timing_words": functools.partial(timing_words, drug=study_drug(dataset)),
-        "kind_words": kind_words,
+        "timing_words": functools.partial(timing_words, dataset),
+        "kind_words": functools.partial(kind_words, dataset),
         "finding_words": finding_words,
     }
