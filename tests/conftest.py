@@ -24,7 +24,14 @@ from pathlib import Path
 
 import pytest
 from support import tier
-from support.project import BUILD_OUTPUT, RAW, copy_project, make_validated_dir, run_snakemake
+from support.project import (
+    BUILD_OUTPUT,
+    RAW,
+    copy_project,
+    made_once_per_run,
+    make_validated_dir,
+    run_snakemake,
+)
 from support.report import BuiltReport, build_report_dir, parse_html, read_numbers_csv
 
 # Fixtures that build (snakemake, an in-process report, a browser); a test using any is slow.
@@ -34,11 +41,28 @@ BUILD_FIXTURES = frozenset({"built_project", "paper_report", "browser"})
 tier.guard_subprocesses()
 
 
+# The longest tests, run first in this order. pytest-xdist (pyproject.toml: two workers, a test
+# file's tests on one worker) hands files out in the order their first test comes, so the
+# tutorial's part 1, a third of the suite's time, starts at once on one worker while the other works
+# through the rest (README, Tests). Each entry is the start of a node id.
+RUN_FIRST = (
+    "tests/test_tutorial.py::test_every_command_of_part_1_prints_what_the_tutorial_says",
+    "tests/test_tutorial_own_case.py::",
+    "tests/test_benchmark_script.py::test_quick_run_writes_results",
+)
+
+
+def _run_first_rank(item) -> int:
+    ranks = (rank for rank, start in enumerate(RUN_FIRST) if item.nodeid.startswith(start))
+    return next(ranks, len(RUN_FIRST))
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(items):
     for item in items:
         if BUILD_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=_run_first_rank)  # stable: the rest keep their order
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -63,12 +87,17 @@ def validated(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
-    """A copy of the project after one cold `snakemake` build (shared by the slow tests)."""
-    project = copy_project(tmp_path_factory.mktemp("build") / "project")
-    result = run_snakemake(project)
-    assert result.returncode == 0, f"snakemake failed:\n{result.stderr[-5000:]}"
-    # What the build printed, beside the project (test_quiet_build reads it).
-    (project.parent / BUILD_OUTPUT).write_text(result.stdout + result.stderr, encoding="utf-8")
+    """A copy of the project after one cold `snakemake` build, shared by the slow tests (and by
+    the pytest-xdist workers: made once per run, support.project.made_once_per_run)."""
+    with made_once_per_run(tmp_path_factory, "build") as (directory, to_make):
+        project = directory / "project"
+        if to_make:
+            copy_project(project)
+            result = run_snakemake(project)
+            assert result.returncode == 0, f"snakemake failed:\n{result.stderr[-5000:]}"
+            # What the build printed, beside the project (test_quiet_build reads it).
+            output = result.stdout + result.stderr
+            (project.parent / BUILD_OUTPUT).write_text(output, encoding="utf-8")
     return project
 
 
