@@ -13,9 +13,9 @@ Fixtures:
 `source_line`) in the test's own tmp_path, for tests that edit it.
 `validated`: the same, once per session, read-only.
 `built_project`: one real `snakemake` build of a copy of the project, shared by the end-to-end
-tests.
+tests (and by the pytest-xdist workers, README, Tests).
 `paper_report`, `paper_parsed`, `paper_numbers`: the paper's report.html (no PDF) rendered
-in-process once per session, parsed, and its results/numbers.csv; read-only.
+in-process once per session (per worker), parsed, and its results/numbers.csv; read-only.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ tier.guard_subprocesses()
 
 # The longest tests, run first in this order. pytest-xdist (pyproject.toml: two workers, a test
 # file's tests on one worker) hands files out in the order their first test comes, so the
-# tutorial's part 1, a third of the suite's time, starts at once on one worker while the other works
+# tutorial's part 1, the longest test, starts at once on one worker while the other works
 # through the rest (README, Tests). Each entry is the start of a node id.
 RUN_FIRST = (
     "tests/test_tutorial.py::test_every_command_of_part_1_prints_what_the_tutorial_says",
