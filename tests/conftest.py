@@ -13,9 +13,9 @@ Fixtures:
 `source_line`) in the test's own tmp_path, for tests that edit it.
 `validated`: the same, once per session, read-only.
 `built_project`: one real `snakemake` build of a copy of the project, shared by the end-to-end
-tests.
+tests (and by the pytest-xdist workers, README, Tests).
 `paper_report`, `paper_parsed`, `paper_numbers`: the paper's report.html (no PDF) rendered
-in-process once per session, parsed, and its results/numbers.csv; read-only.
+in-process once per session (per worker), parsed, and its results/numbers.csv; read-only.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from support.project import (
     BUILD_OUTPUT,
     RAW,
     copy_project,
+    made_once_per_run,
     make_validated_dir,
     run_snakemake,
 )
@@ -47,11 +48,28 @@ tier.guard_subprocesses()
 project_extension.activate(ARTICLE_EXTENSION)
 
 
+# The longest tests, run first in this order. pytest-xdist (pyproject.toml: two workers, a test
+# file's tests on one worker) hands files out in the order their first test comes, so the
+# tutorial's part 1, the longest test, starts at once on one worker while the other works
+# through the rest (README, Tests). Each entry is the start of a node id.
+RUN_FIRST = (
+    "tests/test_tutorial.py::test_every_command_of_part_1_prints_what_the_tutorial_says",
+    "tests/test_tutorial_own_case.py::",
+    "tests/test_benchmark_script.py::test_quick_run_writes_results",
+)
+
+
+def _run_first_rank(item) -> int:
+    ranks = (rank for rank, start in enumerate(RUN_FIRST) if item.nodeid.startswith(start))
+    return next(ranks, len(RUN_FIRST))
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(items):
     for item in items:
         if BUILD_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=_run_first_rank)  # stable: the rest keep their order
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -76,12 +94,17 @@ def validated(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
-    """A copy of the project after one cold `snakemake` build (shared by the slow tests)."""
-    project = copy_project(tmp_path_factory.mktemp("build") / "project")
-    result = run_snakemake(project)
-    assert result.returncode == 0, f"snakemake failed:\n{result.stderr[-5000:]}"
-    # What the build printed, beside the project (test_quiet_build reads it).
-    (project.parent / BUILD_OUTPUT).write_text(result.stdout + result.stderr, encoding="utf-8")
+    """A copy of the project after one cold `snakemake` build, shared by the slow tests (and by
+    the pytest-xdist workers: made once per run, support.project.made_once_per_run)."""
+    with made_once_per_run(tmp_path_factory, "build") as (directory, to_make):
+        project = directory / "project"
+        if to_make:
+            copy_project(project)
+            result = run_snakemake(project)
+            assert result.returncode == 0, f"snakemake failed:\n{result.stderr[-5000:]}"
+            # What the build printed, beside the project (test_quiet_build reads it).
+            output = result.stdout + result.stderr
+            (project.parent / BUILD_OUTPUT).write_text(output, encoding="utf-8")
     return project
 
 

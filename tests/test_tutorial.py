@@ -1,5 +1,9 @@
 """docs/tutorial.md stays true: its commands are run, in order, on a fresh copy of the project.
 
+This module runs part 1 (the article); part 2 ("Your own case") needs nothing of it and is run by
+test_tutorial_own_case.py, in an empty directory, so that its build is not run twice
+(support.tutorial.PART_2).
+
 The tutorial alternates ```bash blocks (commands a student types) and ```output blocks (what they
 should see). An output block is what the preceding bash block printed (stdout and stderr as one
 stream), line for line; a line `...` stands for lines left out (support.tutorial.mismatch). A bash
@@ -16,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from support.project import commit_project, copy_project
-from support.tutorial import TUTORIAL, mismatch, tutorial_steps
+from support.tutorial import TUTORIAL, mismatch, split_parts, tutorial_steps
 
 
 def test_the_tutorial_parses_into_steps_with_outputs():
@@ -42,12 +46,15 @@ def test_output_lines_are_compared_whole_and_in_runs():
 
 
 @pytest.mark.slow
-def test_every_tutorial_command_prints_what_the_tutorial_says(tmp_path):
+def test_every_command_of_part_1_prints_what_the_tutorial_says(tmp_path):
     project = copy_project(tmp_path / "project")
     commit_project(project)  # a git repository, as a student's clone is (the reset step uses git)
     # The tutorial calls `casereport` and `snakemake` as a student would, from the project copy.
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    for number, step in enumerate(tutorial_steps(TUTORIAL.read_text(encoding="utf-8")), 1):
+    part_1, _ = split_parts(TUTORIAL.read_text(encoding="utf-8"))
+    steps = tutorial_steps(part_1)
+    assert len(steps) >= 6
+    for number, step in enumerate(steps, 1):
         result = subprocess.run(
             ["bash", "-c", step.commands],
             cwd=project,

@@ -1,7 +1,7 @@
 """docs/tutorial.md, part 2 ("Your own case"): its commands print what the text says.
 
-test_tutorial.py runs the whole tutorial on a copy of the project; this test runs only part 2,
-which needs nothing of the article, in an empty directory: quick to run while editing that part.
+test_tutorial.py runs part 1 on a copy of the project; this test runs part 2, which needs nothing
+of the article, in an empty directory (quick to run while editing that part).
 """
 
 from __future__ import annotations
@@ -12,22 +12,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.tutorial import TUTORIAL, mismatch, tutorial_steps
+from support.tutorial import TUTORIAL, mismatch, split_parts, tutorial_steps
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-PART_2 = "# Part 2: Your own case"
 
 
 @pytest.mark.slow
 def test_every_command_of_part_2_prints_what_the_tutorial_says(tmp_path):
-    text = TUTORIAL.read_text(encoding="utf-8")
-    assert PART_2 in text
+    _, part_2 = split_parts(TUTORIAL.read_text(encoding="utf-8"))
     env = {
         **os.environ,
         "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
-    steps = tutorial_steps(text.split(PART_2, 1)[1])
+    steps = tutorial_steps(part_2)
     assert len(steps) >= 6
     for number, step in enumerate(steps, 1):
         result = subprocess.run(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import fcntl
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from casereport.spreadsheet import neutralise_row
@@ -79,3 +83,29 @@ def run_snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
+
+
+@contextmanager
+def made_once_per_run(tmp_path_factory, name: str) -> Iterator[tuple[Path, bool]]:
+    """(directory, to_make): a directory made once for the whole test run, and whether this
+    caller is the one to make it (inside the `with`).
+
+    Under pytest-xdist every worker runs the session fixtures again; a costly one (conftest's
+    `built_project`) shares its result through this instead. The directory is in the run's
+    temporary folder, which the workers share; the first worker to ask makes it while holding a
+    lock, and the others wait for the lock, then find it made. A failed making leaves no mark, so
+    the next caller tries again (and fails the same way). Without xdist it is the session's own.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder; each worker's basetemp is a folder in it
+    directory, made = root / name, root / f"{name}.made"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if made.exists():
+            yield directory, False
+            return
+        shutil.rmtree(directory, ignore_errors=True)  # a failed attempt's leftovers
+        directory.mkdir(parents=True)
+        yield directory, True
+        made.touch()

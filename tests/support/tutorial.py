@@ -8,6 +8,19 @@ from dataclasses import dataclass
 from support.project import ROOT
 
 TUTORIAL = ROOT / "docs" / "tutorial.md"
+# Part 2 needs nothing of part 1 (its project is `casereport new`'s): tests/test_tutorial.py runs
+# part 1 on a copy of the project, tests/test_tutorial_own_case.py part 2 in an empty directory;
+# between them every command of the tutorial runs once.
+PART_2 = "# Part 2: Your own case"
+
+
+def split_parts(markdown: str) -> tuple[str, str]:
+    """The tutorial's part 1 (everything before PART_2's heading) and part 2 (the rest)."""
+    assert markdown.count(PART_2) == 1, f"the tutorial has one heading {PART_2!r}"
+    part_1, part_2 = markdown.split(PART_2)
+    return part_1, part_2
+
+
 BLOCK = re.compile(r"^```(bash|output|fails)\n(.*?)^```$", re.M | re.S)
 
 
