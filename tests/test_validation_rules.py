@@ -349,6 +349,7 @@ def test_every_rule_has_a_docstring_and_a_test():
         "lab_unit_is_analyte_unit",
         "adverse_event_course_was_given",
         "finding_timing_fits_study_drug",
+        "study_drug_courses_have_a_row",
         "value_upper_only_for_between",
         "bmd_categories_partition_z_scores",
         "outcome_has_its_words",
@@ -357,6 +358,29 @@ def test_every_rule_has_a_docstring_and_a_test():
     assert {rule.name for rule in RULES} == general_rules
     assert {rule.name for rule in extension} == article_rules
     assert all(rule.summary for rule in (*RULES, *extension))
+
+
+def test_courses_of_the_study_drug_need_its_row_and_its_row_needs_courses(project):
+    # The package tells who received the study drug from treatments.csv alone; this article also
+    # records courses in patients.csv, and the two must agree (casereport.clinical).
+    drug = first_row("publication")["study_drug"]
+    treated = first_row("treatments", lambda r: r["drug"] == drug)
+    patient = first_row("patients", lambda r: r["patient_id"] == treated["patient_id"])
+    expected = edit(
+        "patients", patient["_line"], "pamidronate_courses", "0", "study-drug-row-without-courses"
+    )
+    assert [key(f) for f in findings_of("patients")] == [expected]
+
+    set_cell("patients", patient["_line"], "pamidronate_courses", patient["pamidronate_courses"])
+    for row in read_table("treatments")[1]:
+        if row["drug"] == drug and row["patient_id"] == patient["patient_id"]:
+            set_cell("treatments", row["_line"], "drug", "prednisone")
+    (finding,) = findings_of("patients")
+    assert (finding.line, finding.column, finding.rule) == (
+        patient["_line"],
+        "pamidronate_courses",
+        "courses-without-study-drug-row",
+    )
 
 
 def test_a_finding_during_a_study_drug_never_given_is_reported(project):

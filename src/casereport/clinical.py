@@ -75,18 +75,13 @@ def study_drug_rows(treatment_rows: Iterable[dict], drug: str) -> list[dict]:
 
 
 def untreated_patient_ids(dataset: Dataset) -> list[int]:
-    """The patients who never received the study drug: no row of it in treatments.csv and no
-    course in patients.csv (derived.study_drug_patient_count counts the others). They have no
-    first course, so the data's two timepoints (pre, post) are tied to no course for them."""
+    """The patients who never received the study drug: no row of it in treatments.csv. They have
+    no first course, so the data's two timepoints (pre, post) are tied to no course for them. (A
+    project that records courses elsewhere too checks that they agree: this article's rule
+    study_drug_courses_have_a_row.)"""
     drug = study_drug(dataset)
     with_rows = {int(r["patient_id"]) for r in study_drug_rows(rows(dataset["treatments"]), drug)}
-    patients = dataset["patients"]
-    courses = dict(zip(patients["patient_id"], patients["pamidronate_courses"], strict=True))
-    return [
-        pid
-        for pid in patient_ids(dataset)
-        if pid not in with_rows and (is_missing(courses[pid]) or not courses[pid])
-    ]
+    return [pid for pid in patient_ids(dataset) if pid not in with_rows]
 
 
 # --- Table I's treatments ------------------------------------------------------------------------

@@ -101,6 +101,42 @@ def pamidronate_ongoing_agrees(table: CheckedTable, tables: Tables) -> Iterator[
         )
 
 
+@RULES.rule(checks="patients", reads=["treatments", "publication"])
+def study_drug_courses_have_a_row(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
+    """patients: a patient with pamidronate_courses above 0 has a row of the study drug in
+    treatments.csv, and one with such a row has courses above 0.
+
+    The package tells who received the study drug from treatments.csv alone
+    (casereport.clinical.untreated_patient_ids); this article's count and sentences also read
+    pamidronate_courses. The two must agree, or a caption would call a treated patient untreated.
+    """
+    study_drug = publication_value(tables, "study_drug")
+    treatments = tables.get("treatments")
+    if study_drug is None or treatments is None:
+        return  # their own checks say why
+    given = treatments.typed[(treatments.typed["drug"] == study_drug).fillna(False)]
+    with_rows = set(given["patient_id"].dropna())
+    has_row = table.typed["patient_id"].isin(with_rows)
+    courses = table.typed["pamidronate_courses"]
+    for line in where((courses > 0) & ~has_row):
+        yield table.finding(
+            line,
+            "pamidronate_courses",
+            "courses-without-study-drug-row",
+            f"pamidronate_courses {table.cell(line, 'pamidronate_courses')} but "
+            f"{treatments.path} has no {study_drug} row for patient "
+            f"{table.cell(line, 'patient_id')}",
+        )
+    for line in where((courses == 0) & has_row):
+        yield table.finding(
+            line,
+            "pamidronate_courses",
+            "study-drug-row-without-courses",
+            f"pamidronate_courses 0 but {treatments.path} has a {study_drug} row for patient "
+            f"{table.cell(line, 'patient_id')}",
+        )
+
+
 @RULES.rule(checks="patients")
 def disease_duration_is_age_difference(table: CheckedTable, tables: Tables) -> Iterator[Finding]:
     """patients: age_in_narrative_years − age_at_diagnosis_years = disease_duration_years.
