@@ -111,3 +111,21 @@ def test_a_projects_marks_get_a_lane_a_legend_entry_and_the_captions_words(datas
         summary.caption
     )
     assert "first flare" in drawn_text(summary_drawing)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "message"),
+    [
+        ("TIMELINE_MARKS", {"onset": "calcinosis onset"}, "onset must be casereport.figures"),
+        ("TIMELINE_EVENT_COURSE", 3, "3 must be a column name"),
+    ],
+)
+def test_a_wrong_timeline_hook_is_one_line_naming_it(monkeypatch, attribute, value, message):
+    import casereport_project.figures as article_figures
+    from casereport.figures.timeline import project_event_course, project_marks
+    from casereport.project_extension import ProjectExtensionError
+
+    monkeypatch.setattr(article_figures, attribute, value)
+    with pytest.raises(ProjectExtensionError, match=message) as error:
+        project_marks() if attribute == "TIMELINE_MARKS" else project_event_course()
+    assert "\n" not in str(error.value) and attribute in str(error.value)

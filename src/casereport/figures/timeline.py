@@ -40,7 +40,7 @@ from casereport.formatting import (
 )
 from casereport.ledger import cell_id
 from casereport.model import FigureModel, Ref, Text, text
-from casereport.project_extension import part, registered
+from casereport.project_extension import ProjectExtensionError, part, registered
 from casereport.tables import (
     drugs_given_by_several_routes,
 )
@@ -101,14 +101,26 @@ class PatientMarks:
 
 
 def project_marks() -> tuple[PatientMarks, ...]:
-    """The per-patient marks the project's extension supplies, in lane order."""
-    return tuple(registered("figures", "TIMELINE_MARKS").values())
+    """The per-patient marks the project's extension supplies, in lane order. Anything but a
+    PatientMarks is one line naming it (ProjectExtensionError), not a failure deep in drawing."""
+    marks = registered("figures", "TIMELINE_MARKS")
+    wrong = [name for name, mark in marks.items() if not isinstance(mark, PatientMarks)]
+    if wrong:
+        raise ProjectExtensionError(
+            f"figures.TIMELINE_MARKS: {', '.join(map(str, wrong))} must be"
+            " casereport.figures.PatientMarks (extension)"
+        )
+    return tuple(marks.values())
 
 
 def project_event_course() -> str:
     """The adverse_events column of the study-drug course an event followed."""
-    module = part("figures")
-    return getattr(module, "TIMELINE_EVENT_COURSE", None) or EVENT_COURSE_COLUMN
+    column = getattr(part("figures"), "TIMELINE_EVENT_COURSE", None) or EVENT_COURSE_COLUMN
+    if not isinstance(column, str):
+        raise ProjectExtensionError(
+            f"figures.TIMELINE_EVENT_COURSE: {column!r} must be a column name (extension)"
+        )
+    return column
 
 
 @dataclass(frozen=True)
