@@ -395,3 +395,20 @@ def test_no_course_dates_the_timepoints_when_nobody_was_treated(tmp_path):
     assert f"{drug} was given" not in methods.lower()
     assert f"children none of whom was given {drug}" in rendered.sections["summary"]
     check_words(data, rendered, large=False)
+
+
+def test_no_bone_density_pair_is_not_dated_by_a_drug_nobody_received(tmp_path):
+    """Nobody treated and nobody measured twice: the bone density sentence speaks of the data's
+    timepoints, not of 'before and after' a drug no patient received."""
+    data = tmp_path / "data"
+    write_cohort(data, 3, 5, RAW, Variations(no_bone_density_share=1.0))
+    events = read(data, "adverse_events")
+    events[events["patient_id"] == ""].to_csv(data / "adverse_events.csv", index=False)
+    for pid in read(data, "patients")["patient_id"]:
+        untreat(data, pid)
+    rendered = validate_and_render(data, tmp_path / "out")
+    assert rendered.findings == [], rendered.findings[:5]
+    drug = read(data, "publication").loc[0, "study_drug"]
+    said = "No patient has a bone mineral density measurement recorded at both of the data's"
+    assert said in rendered.text
+    assert f"recorded both before and after {drug}" not in rendered.text
