@@ -22,10 +22,9 @@ from casereport.catalog import (
     catalog_subset,
     cyclic_gc_paused,
     read_as_is,
-    rows,
-    scheduled_course_count,
 )
-from casereport.dataset import Table, load_dataset
+from casereport.clinical import scheduled_course_count
+from casereport.dataset import Table, load_dataset, rows
 from casereport.derived_numbers import computed_groups
 from casereport.formatting import day_month_year, display_number, month_year, plain_number
 from casereport.ledger import Ledger, cell_id

@@ -10,8 +10,7 @@ import pytest
 from support.project import DATAPACKAGE
 
 from casereport import stages
-from casereport.catalog import rows
-from casereport.dataset import load_dataset
+from casereport.dataset import load_dataset, rows
 from casereport.derived_numbers import lines
 from casereport.summary import Source, decimals, quartile_numbers, share_numbers
 from casereport.tables import grouped, summary_table, table_refs

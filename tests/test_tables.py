@@ -18,8 +18,8 @@ from support.figures import write_enlarged_series
 from support.project import DATAPACKAGE, PAPER, PAPER_MISSING
 
 from casereport import stages
-from casereport.catalog import build_catalog, rows
-from casereport.dataset import load_dataset
+from casereport.catalog import build_catalog
+from casereport.dataset import load_dataset, rows
 from casereport.model import Ref
 from casereport.tables import (
     build_table,

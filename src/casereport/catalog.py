@@ -37,28 +37,13 @@ import contextlib
 import gc
 from collections.abc import Collection, Iterable, Iterator
 
-from casereport.clinical import (  # noqa: F401 (re-exported for the stages that import them)
-    earliest_start_rows,
-    first_treatment_rows,
-    listed_in_table_i,
-    scheduled_course_count,
-    study_drug,
-    study_drug_rows,
-    table_i_treatments,
-    timepoints,
-)
-from casereport.dataset import (  # noqa: F401 (re-exported for the stages that import them)
+from casereport.dataset import (
     SOURCE_LINE,
     Dataset,
     Table,
-    by_patient,
     column_values,
-    enum_values,
     foreign_key_columns,
-    is_missing,
     primary_key,
-    rows,
-    table_schema,
 )
 from casereport.derived_numbers import DERIVED, computed_numbers
 from casereport.formatting import (

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from casereport.catalog import rows
-from casereport.dataset import Dataset
+from casereport.dataset import Dataset, rows
 from casereport.words import study_drug, words_for
 
 RESOURCE = "findings"

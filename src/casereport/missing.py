@@ -38,7 +38,7 @@ def measured_columns(resource: Mapping[str, Any]) -> list[str]:
 def reasons_by_key(table, key_columns: list[str]) -> dict[tuple, str]:
     """The reasons' words of the rows recorded as missing, by their values of `key_columns`
     (several distinct reasons of one key are joined with ' and ')."""
-    from casereport.catalog import column_values
+    from casereport.dataset import column_values
     from casereport.words import words_for
 
     frame = table.frame
@@ -57,8 +57,7 @@ def reasons_by_key(table, key_columns: list[str]) -> dict[tuple, str]:
 
 def missing_numbers(table, source_file: str) -> Iterator:
     """A ledger Number for every measurement recorded as missing: displays the reason's words."""
-    from casereport.catalog import column_values, primary_key, table_schema  # heavy
-    from casereport.dataset import SOURCE_LINE
+    from casereport.dataset import SOURCE_LINE, column_values, primary_key, table_schema  # heavy
     from casereport.ledger import Number, cell_id
     from casereport.words import words_for
 

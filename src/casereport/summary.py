@@ -23,8 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from casereport.catalog import rows
-from casereport.dataset import Dataset
+from casereport.dataset import Dataset, rows
 from casereport.derived_numbers import computed_at_lines, lines
 from casereport.formatting import display_number, round_half_up, to_decimal
 from casereport.ledger import Number

@@ -18,8 +18,8 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from casereport.catalog import rows as frame_rows
 from casereport.dataset import Dataset
+from casereport.dataset import rows as frame_rows
 from casereport.render.patients import Patient, enum_of
 from casereport.render.rows import Row
 from casereport.words import study_drug, words_for

@@ -19,9 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from casereport.catalog import column_values
-from casereport.catalog import rows as frame_rows
-from casereport.dataset import Dataset
+from casereport.dataset import Dataset, column_values
+from casereport.dataset import rows as frame_rows
 from casereport.render.patients import (
     Patient,
     enum_of,

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from casereport.catalog import by_patient, enum_values, rows, timepoints
-from casereport.clinical import patient_ids, table_i_treatments
-from casereport.dataset import Dataset
+from casereport.clinical import patient_ids, table_i_treatments, timepoints
+from casereport.dataset import Dataset, by_patient, enum_values, rows
 from casereport.derived_numbers import computed
 from casereport.formatting import (
     capitalise_first,

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from casereport.catalog import column_values
-from casereport.dataset import SOURCE_LINE, Dataset
+from casereport.dataset import SOURCE_LINE, Dataset, column_values
 from casereport.ledger import cell_id
 
 # --- rows of the data, for templates ---------------------------------------------------------

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from casereport.catalog import rows, timepoints
-from casereport.clinical import analytes_measured, patient_ids, untreated_patient_ids
-from casereport.dataset import Dataset
+from casereport.clinical import analytes_measured, patient_ids, timepoints, untreated_patient_ids
+from casereport.dataset import Dataset, rows
 from casereport.formatting import capitalise_first, join_texts, plural
 from casereport.ledger import cell_id
 from casereport.model import Ref, TableModel, Text, text

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from casereport.catalog import rows, timepoints
-from casereport.dataset import Dataset
+from casereport.clinical import timepoints
+from casereport.dataset import Dataset, rows
 from casereport.derived_numbers import computed
 from casereport.formatting import (
     capitalise_first,
