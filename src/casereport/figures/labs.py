@@ -24,12 +24,10 @@ from casereport.ledger import cell_id
 from casereport.missing import reasons_by_key
 from casereport.model import FigureModel, Text, text
 from casereport.tables import (
-    UNDATED_TIMEPOINTS,
-    follow_up_text,
-    nobody_treated,
+    joined_values_words,
+    measured_when,
     untreated_note,
 )
-from casereport.words import study_drug
 
 
 def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureModel]:
@@ -85,25 +83,14 @@ def labs(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, FigureMo
         )
         for analyte in analytes
     ]
-    undated = nobody_treated(dataset)  # no first course to date the two time points by
     return drawing, FigureModel(
         key="labs",
         alt="Small line charts, one per laboratory analyte, each joining every patient's value "
-        + (
-            "at the first time point to the value at the second."
-            if undated
-            else f"before {study_drug(dataset)} to the value after it."
-        ),
+        + joined_values_words(dataset)
+        + ".",
         caption=text(
-            *(
-                text(f"Laboratory values {UNDATED_TIMEPOINTS}")
-                if undated
-                else text(
-                    f"Laboratory values before {study_drug(dataset)} and ",
-                    *follow_up_text(dataset),
-                    " after its start",
-                )
-            ),
+            "Laboratory values",
+            *measured_when(dataset),
             ", one panel per analyte and one line per patient (",
             *drawn_patients_text(
                 dataset, drawn_pids, "laboratory value", reasons_by_key(table, ["patient_id"])

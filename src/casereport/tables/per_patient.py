@@ -66,6 +66,35 @@ def nobody_treated(dataset: Dataset) -> bool:
     return len(untreated_patient_ids(dataset)) == len(patient_ids(dataset))
 
 
+def measured_when(dataset: Dataset) -> Text:
+    """' before pamidronate and 1 year after its start', or ' at the two time points of the data'
+    when nobody received the study drug: how a figure's caption dates the two time points."""
+    if nobody_treated(dataset):
+        return text(f" {UNDATED_TIMEPOINTS}")
+    return text(f" before {study_drug(dataset)} and ", *follow_up_text(dataset), " after its start")
+
+
+def joined_values_words(dataset: Dataset) -> str:
+    """'before pamidronate to the value after it' (or, when nobody received it, 'at the first
+    time point to the value at the second'): how a before/after chart's alt text says what a
+    line joins."""
+    if nobody_treated(dataset):
+        return "at the first time point to the value at the second"
+    return f"before {study_drug(dataset)} to the value after it"
+
+
+def analytes_caption_opening(dataset: Dataset) -> Text:
+    """'Analytical parameters before and after 1 year of pamidronate therapy' (or 'at the two
+    time points of the data'): Table II's caption opens so, per patient or summarised."""
+    if nobody_treated(dataset):
+        return text(f"Analytical parameters {UNDATED_TIMEPOINTS}")
+    return text(
+        "Analytical parameters before and after ",
+        *follow_up_text(dataset),
+        f" of {study_drug(dataset)} therapy",
+    )
+
+
 def untreated_note(dataset: Dataset) -> Text:
     """The sentence a caption that dates its time points by the study drug ends with when some
     patients did not receive it: ' Patients 4 and 6 did not receive pamidronate: for them the two
@@ -140,15 +169,8 @@ def table2(dataset: Dataset, first_patients: int | None = None) -> TableModel:
         key="table2",
         title="Table II",
         caption=text(
-            *(
-                text(f"Analytical parameters {UNDATED_TIMEPOINTS}.")
-                if nobody_treated(dataset)
-                else text(
-                    "Analytical parameters before and after ",
-                    *follow_up_text(dataset),
-                    f" of {study_drug(dataset)} therapy.",
-                )
-            ),
+            *analytes_caption_opening(dataset),
+            ".",
             *untreated_note(dataset),
         ),
         header=tuple(header),

@@ -20,13 +20,10 @@ from casereport.model import Ref, TableModel, Text, text
 from casereport.project_extension import registered
 from casereport.summary import Source, quartile_numbers, share_numbers, summary_id
 from casereport.tables.per_patient import (
-    UNDATED_TIMEPOINTS,
+    analytes_caption_opening,
     analytes_measured,
-    follow_up_text,
-    nobody_treated,
     untreated_note,
 )
-from casereport.words import study_drug
 
 # --- summaries of a large series -------------------------------------------------------------
 
@@ -200,15 +197,7 @@ def summary_table2(dataset: Dataset) -> tuple[TableModel, list[Number]]:
         key="table2",
         title="Table II",
         caption=text(
-            *(
-                text(f"Analytical parameters {UNDATED_TIMEPOINTS}")
-                if nobody_treated(dataset)
-                else text(
-                    "Analytical parameters before and after ",
-                    *follow_up_text(dataset),
-                    f" of {study_drug(dataset)} therapy",
-                )
-            ),
+            *analytes_caption_opening(dataset),
             ", summarised over the patients with a value at both time points; the change is "
             "computed patient by patient.",
             *untreated_note(dataset),

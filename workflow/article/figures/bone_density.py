@@ -20,12 +20,11 @@ from casereport.ledger import cell_id
 from casereport.missing import reasons_by_key
 from casereport.model import FigureModel, text
 from casereport.tables import (
-    UNDATED_TIMEPOINTS,
-    follow_up_text,
-    nobody_treated,
+    joined_values_words,
+    measured_when,
     untreated_note,
 )
-from casereport.words import study_drug, words_for
+from casereport.words import words_for
 
 from ..bmd import category_definitions
 
@@ -102,31 +101,15 @@ def bone_density(dataset: Dataset, max_individual_lines: int) -> tuple[Drawing, 
     sites = " and ".join(
         words_for(site_field, site) for site in sorted(set(table.frame["site"].dropna()))
     )
-    undated = nobody_treated(dataset)  # no first course to date the two time points by
     return drawing, FigureModel(
         key="bone_density",
         alt="Two line charts, bone mineral density and z-score, each joining every patient's "
-        + (
-            "value at the first time point to the value at the second"
-            if undated
-            else f"value before {study_drug(dataset)} to the value after it"
-        )
+        + "value "
+        + joined_values_words(dataset)
         + "; the z-score chart is shaded by bone density category.",
         caption=text(
-            *(
-                text(
-                    f"Bone mineral density (left) and z-score (right) at the {sites} "
-                    f"{UNDATED_TIMEPOINTS}"
-                )
-                if undated
-                else text(
-                    f"Bone mineral density (left) and z-score (right) at the {sites} before "
-                    f"{study_drug(dataset)} "
-                    "and ",
-                    *follow_up_text(dataset),
-                    " after its start",
-                )
-            ),
+            f"Bone mineral density (left) and z-score (right) at the {sites}",
+            *measured_when(dataset),
             ", one line per patient (",
             *drawn_patients_text(
                 dataset, drawn_pids, "measurement", reasons_by_key(table, ["patient_id"])
