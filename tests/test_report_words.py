@@ -373,17 +373,23 @@ def test_table_two_says_what_before_means_for_an_untreated_patient(tmp_path):
     check_words(data, rendered, large=False)
 
 
-def test_no_course_dates_the_timepoints_when_nobody_was_treated(tmp_path):
-    """When no patient received the drug, no sentence dates a measurement by its first course."""
+def render_nobody_treated(tmp_path: Path, variations: Variations):
+    """A three-patient cohort in which no patient received the study drug (and none has an
+    adverse event of a course), rendered: (data folder, rendered report, the study drug)."""
     data = tmp_path / "data"
-    write_cohort(data, 3, 5, RAW, Variations())
+    write_cohort(data, 3, 5, RAW, variations)
     events = read(data, "adverse_events")
     events[events["patient_id"] == ""].to_csv(data / "adverse_events.csv", index=False)
     for pid in read(data, "patients")["patient_id"]:
         untreat(data, pid)
     rendered = validate_and_render(data, tmp_path / "out")
     assert rendered.findings == [], rendered.findings[:5]
-    drug = read(data, "publication").loc[0, "study_drug"]
+    return data, rendered, read(data, "publication").loc[0, "study_drug"]
+
+
+def test_no_course_dates_the_timepoints_when_nobody_was_treated(tmp_path):
+    """When no patient received the drug, no sentence dates a measurement by its first course."""
+    data, rendered, drug = render_nobody_treated(tmp_path, Variations())
     untreated = (
         f"at the data's two timepoints (no patient received {drug}, so no course dates them)"
     )
@@ -400,15 +406,7 @@ def test_no_course_dates_the_timepoints_when_nobody_was_treated(tmp_path):
 def test_no_bone_density_pair_is_not_dated_by_a_drug_nobody_received(tmp_path):
     """Nobody treated and nobody measured twice: the bone density sentence speaks of the data's
     timepoints, not of 'before and after' a drug no patient received."""
-    data = tmp_path / "data"
-    write_cohort(data, 3, 5, RAW, Variations(no_bone_density_share=1.0))
-    events = read(data, "adverse_events")
-    events[events["patient_id"] == ""].to_csv(data / "adverse_events.csv", index=False)
-    for pid in read(data, "patients")["patient_id"]:
-        untreat(data, pid)
-    rendered = validate_and_render(data, tmp_path / "out")
-    assert rendered.findings == [], rendered.findings[:5]
-    drug = read(data, "publication").loc[0, "study_drug"]
+    _, rendered, drug = render_nobody_treated(tmp_path, Variations(no_bone_density_share=1.0))
     said = "No patient has a bone mineral density measurement recorded at both of the data's"
     assert said in rendered.text
     assert f"recorded both before and after {drug}" not in rendered.text
