@@ -79,8 +79,11 @@ def untreated_patient_ids(dataset: Dataset) -> list[int]:
     no first course, so the data's two timepoints (pre, post) are tied to no course for them. (A
     project that records courses elsewhere too checks that they agree: this article's rule
     study_drug_courses_have_a_row.)"""
-    drug = study_drug(dataset)
-    with_rows = {int(r["patient_id"]) for r in study_drug_rows(rows(dataset["treatments"]), drug)}
+    treatments = dataset["treatments"]
+    # On the column, not row by row: captions ask this several times (0.18 s a call by rows at
+    # 10,000 patients).
+    given = treatments["drug"] == study_drug(dataset)
+    with_rows = {int(pid) for pid in treatments.loc[given.fillna(False), "patient_id"]}
     return [pid for pid in patient_ids(dataset) if pid not in with_rows]
 
 
